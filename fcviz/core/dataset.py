@@ -1,0 +1,71 @@
+"""Dataset: the numbers a network learns from, with their names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Inputs X (n, n_in) and targets y (n, n_out) as float64, plus names.
+
+    `classes` holds the class names when y is a one-hot encoding of text or
+    integer labels (column k of y is class `classes[k]`); it is empty for
+    regression and for a single 0/1 target.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+    classes: tuple[str, ...] = ()
+    name: str = ""
+    meta: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        X = np.array(self.X, dtype=np.float64, ndmin=2)
+        y = np.array(self.y, dtype=np.float64)
+        if y.ndim == 1:
+            y = y[:, None]
+        if X.ndim != 2 or y.ndim != 2 or len(X) != len(y):
+            raise ValueError(f"X {X.shape} and y {y.shape} must be 2-D with the same number of rows")
+        if len(self.feature_names) != X.shape[1] or len(self.target_names) != y.shape[1]:
+            raise ValueError("one name per feature column and per target column is required")
+        X.flags.writeable = False
+        y.flags.writeable = False
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "feature_names", tuple(self.feature_names))
+        object.__setattr__(self, "target_names", tuple(self.target_names))
+        object.__setattr__(self, "classes", tuple(self.classes))
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.y.shape[1]
+
+    @property
+    def is_classification(self) -> bool:
+        """True for one-hot classes or a single target holding only 0 and 1."""
+        if self.classes:
+            return True
+        return self.n_outputs == 1 and bool(np.isin(self.y, (0.0, 1.0)).all())
+
+    def labels(self) -> np.ndarray:
+        """Integer class of every sample (argmax of one-hot, or the 0/1 target)."""
+        if self.n_outputs == 1:
+            return (self.y[:, 0] >= 0.5).astype(int)
+        return self.y.argmax(axis=1)
+
+    def with_data(self, X, y) -> "Dataset":
+        """The same names and classes over new rows (used by point editing)."""
+        return Dataset(X, y, self.feature_names, self.target_names, self.classes, self.name, dict(self.meta))

@@ -1,0 +1,65 @@
+"""Snapshot: an immutable copy of the training state, handed from the worker to the GUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fcviz.core.experiment import Experiment
+from fcviz.core.network import Network
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    copy = np.array(array, copy=True)
+    copy.flags.writeable = False
+    return copy
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the panels draw. Arrays are read-only copies, never views of live state.
+
+    `state` is one of: idle, running, paused, finished, diverged.
+    """
+
+    epoch: int
+    batch_index: int
+    target_epochs: int
+    state: str
+    params: np.ndarray
+    network_config: dict
+    learning_rate: float
+    loss_history: np.ndarray
+    val_loss_history: np.ndarray
+    metrics: dict = field(default_factory=dict)
+    epochs_per_second: float = 0.0
+    message: str = ""
+    data_version: int = 0
+
+    @classmethod
+    def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
+                message: str = "", data_version: int = 0, with_metrics: bool = True) -> "Snapshot":
+        trainer = experiment.trainer
+        return cls(
+            epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
+            state=state, params=_frozen(experiment.net.params),
+            network_config=experiment.net.config(), learning_rate=trainer.learning_rate,
+            loss_history=_frozen(trainer.history.loss.array()),
+            val_loss_history=_frozen(trainer.history.val_loss.array()),
+            metrics=experiment.metrics() if with_metrics else {},
+            epochs_per_second=epochs_per_second, message=message, data_version=data_version,
+        )
+
+    @property
+    def loss(self) -> float:
+        """Loss of the current weights if measured, else the last epoch's loss."""
+        if "loss" in self.metrics:
+            return self.metrics["loss"]
+        return float(self.loss_history[-1]) if len(self.loss_history) else float("nan")
+
+    def network(self) -> Network:
+        """A private Network holding this snapshot's weights (for drawing curves)."""
+        net = Network.from_config(self.network_config)
+        net.params[...] = self.params
+        return net
