@@ -28,8 +28,9 @@ class Activation:
         """f'(z), given z and a = f(z) (whichever is cheaper to use)."""
         raise NotImplementedError
 
-    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
-        """dL/dz from dL/da; element-wise activations multiply by f'(z) in place."""
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray,
+                 scratch: np.ndarray | None = None) -> np.ndarray:
+        """dL/dz from dL/da, in place in `grad_a` (`scratch` is a same-shape work array)."""
         grad_a *= self.derivative(z, a)
         return grad_a
 
@@ -52,7 +53,7 @@ class _Linear(Activation):
     def derivative(self, z, a):
         return np.ones_like(z)
 
-    def backward(self, z, a, grad_a):
+    def backward(self, z, a, grad_a, scratch=None):
         return grad_a
 
 
@@ -60,15 +61,21 @@ class _Sigmoid(Activation):
     name, formula, derivative_formula = "sigmoid", "1/(1+exp(-x))", "sigmoid(x)*(1-sigmoid(x))"
 
     def __call__(self, z, out=None):
-        # exp(-z) overflows to inf for z < -709 and 1/inf is the right answer (0)
-        with np.errstate(over="ignore"):
-            out = np.negative(z, out=out)
-            np.exp(out, out=out)
+        # exp(-z) overflows to inf for z < -709 and 1/inf is the right answer (0);
+        # callers silence that warning (Network.forward, the trainer's loop)
+        out = np.negative(z, out=out)
+        np.exp(out, out=out)
         out += 1.0
         return np.reciprocal(out, out=out)
 
     def derivative(self, z, a):
         return a * (1.0 - a)
+
+    def backward(self, z, a, grad_a, scratch=None):
+        scratch = np.subtract(1.0, a, out=scratch)
+        scratch *= a
+        grad_a *= scratch
+        return grad_a
 
 
 class _Tanh(Activation):
@@ -80,6 +87,12 @@ class _Tanh(Activation):
     def derivative(self, z, a):
         return 1.0 - a * a
 
+    def backward(self, z, a, grad_a, scratch=None):
+        scratch = np.multiply(a, a, out=scratch)
+        np.subtract(1.0, scratch, out=scratch)
+        grad_a *= scratch
+        return grad_a
+
 
 class _Relu(Activation):
     name, formula, derivative_formula = "relu", "maximum(x, 0)", "step(x)"
@@ -90,8 +103,8 @@ class _Relu(Activation):
     def derivative(self, z, a):
         return (z > 0).astype(z.dtype)
 
-    def backward(self, z, a, grad_a):
-        grad_a[z <= 0] = 0.0
+    def backward(self, z, a, grad_a, scratch=None):
+        grad_a *= np.greater(z, 0.0, out=scratch, casting="unsafe") if scratch is not None else z > 0
         return grad_a
 
 
@@ -161,7 +174,7 @@ class _Softmax(Activation):
         """Diagonal of the Jacobian (for display); training uses `backward`."""
         return a * (1.0 - a)
 
-    def backward(self, z, a, grad_a):
+    def backward(self, z, a, grad_a, scratch=None):
         grad_a -= (grad_a * a).sum(axis=0, keepdims=True)
         grad_a *= a
         return grad_a

@@ -74,3 +74,39 @@ class Experiment:
         self.trainer.frozen[...] = old.frozen
         self.apply_data()
 
+
+
+def suggest_loss(dataset: Dataset) -> str:
+    """cce for several classes, bce for one 0/1 target, mse otherwise."""
+    if dataset.classes and dataset.n_outputs > 1:
+        return "cce"
+    return "bce" if dataset.is_classification else "mse"
+
+
+def suggest_output_activation(dataset: Dataset, loss: str) -> str:
+    """softmax for cce, sigmoid for targets within [0, 1], else linear."""
+    if loss == "cce":
+        return "softmax"
+    inside_unit = bool(((dataset.y >= 0) & (dataset.y <= 1)).all())
+    return "sigmoid" if loss == "bce" or inside_unit else "linear"
+
+
+def build_experiment(dataset: Dataset, hidden=(2,), activation="sigmoid", output_activation=None,
+                     loss=None, optimizer="sgd", lr=0.5, batch_size=None, shuffle=True,
+                     init="glorot_uniform", seed=0, epochs=5000, display_every=100,
+                     test_fraction=0.0, dtype="float64", **optimizer_options) -> Experiment:
+    """A fresh experiment on `dataset` with a network of the given hidden layers.
+
+    `loss` and `output_activation` default to what suits the targets
+    (see `suggest_loss` and `suggest_output_activation`).
+    """
+    loss = loss or suggest_loss(dataset)
+    output_activation = output_activation or suggest_output_activation(dataset, loss)
+    hidden = [int(units) for units in hidden]
+    activations = [activation] * len(hidden) + [output_activation]
+    net = Network([dataset.n_features, *hidden, dataset.n_outputs], activations, init=init,
+                  seed=seed, dtype=dtype)
+    trainer = Trainer(net, loss=loss, optimizer=optimizer, lr=lr, batch_size=batch_size,
+                      shuffle=shuffle, seed=seed, **optimizer_options)
+    return Experiment(dataset, trainer, epochs=epochs, display_every=display_every,
+                      test_fraction=test_fraction, name=dataset.name, title=dataset.name)

@@ -28,10 +28,17 @@ class Loss:
         """The loss computed stably from the pre-activation (fused pairs only)."""
         raise NotImplementedError
 
-    def fused_delta(self, y_pred, y_true, out=None) -> np.ndarray:
-        """dL/dz for the fused pair: (ŷ − y) / count."""
+    def value_and_gradient(self, y_pred, y_true, out: np.ndarray, scale: float = 1.0) -> float:
+        """The loss, and scale·dL/dŷ written into `out` (the trainer's hot path)."""
+        self.gradient(y_pred, y_true, out=out)
+        if scale != 1.0:
+            out *= scale
+        return self(y_pred, y_true)
+
+    def fused_delta(self, y_pred, y_true, out=None, scale: float = 1.0) -> np.ndarray:
+        """scale·dL/dz for the fused pair: scale·(ŷ − y) / count."""
         out = np.subtract(y_pred, y_true, out=out)
-        out *= 1.0 / self._count(y_true)
+        out *= scale / self._count(y_true)
         return out
 
     def _count(self, y_true) -> int:
@@ -52,6 +59,13 @@ class MeanSquaredError(Loss):
         out = np.subtract(y_pred, y_true, out=out)
         out *= 2.0 / y_true.size
         return out
+
+    def value_and_gradient(self, y_pred, y_true, out, scale=1.0):
+        np.subtract(y_pred, y_true, out=out)
+        flat = out.reshape(-1)
+        value = float(np.dot(flat, flat)) / out.size
+        out *= 2.0 * scale / out.size
+        return value
 
 
 class BinaryCrossEntropy(Loss):

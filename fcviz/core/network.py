@@ -174,12 +174,13 @@ class Network:
         """(z, a) of every layer for samples X (n, n_in); arrays are feature-major (units, n)."""
         a = self._input(X)
         trace = []
-        for layer in self.layers:
-            z = layer.matrix[:, : layer.fan_in] @ a
-            if layer.use_bias:
-                z += layer.matrix[:, layer.fan_in: layer.fan_in + 1]
-            a = layer.activation(z)
-            trace.append((z, a))
+        with np.errstate(over="ignore", under="ignore"):  # saturated sigmoid/exp are fine
+            for layer in self.layers:
+                z = layer.matrix[:, : layer.fan_in] @ a
+                if layer.use_bias:
+                    z += layer.matrix[:, layer.fan_in: layer.fan_in + 1]
+                a = layer.activation(z)
+                trace.append((z, a))
         return trace
 
     def predict(self, X) -> np.ndarray:

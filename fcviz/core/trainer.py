@@ -4,6 +4,8 @@ The hot loop works on preallocated feature-major buffers: the data carries a
 row of ones (so the bias is one more column of each layer's matrix), every
 product writes into its buffer with `out=`, and the optimizer updates one flat
 parameter vector. For SGD the learning rate is folded into the output delta.
+Tiny networks are bound by per-call overhead, so the loop makes as few NumPy
+calls as it can and creates no arrays.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ import numpy as np
 from fcviz.core.losses import Loss, get_loss
 from fcviz.core.network import Network
 from fcviz.core.optimizers import Optimizer, get_optimizer
+
+
+def _quiet() -> np.errstate:
+    """Overflow and NaN are detected explicitly (divergence): NumPy need not warn."""
+    return np.errstate(over="ignore", invalid="ignore", under="ignore")
 
 
 class GrowingArray:
@@ -62,14 +69,41 @@ class History:
         return cls(GrowingArray(arrays.get("loss", ())), GrowingArray(arrays.get("val_loss", ())))
 
 
-@dataclass
-class _Buffers:
-    """Work arrays for one batch size: z, activations (with ones row), deltas."""
+class LayerPlan:
+    """One layer's preallocated work arrays, and the views the hot loop needs, made once."""
 
-    z: list[np.ndarray]
-    a: list[np.ndarray]
-    delta: list[np.ndarray]
-    y: np.ndarray
+    def __init__(self, layer, grad_block: np.ndarray, size: int, below: "LayerPlan | None"):
+        dtype = layer.matrix.dtype
+        self.layer = layer
+        self.activation = layer.activation
+        self.matrix = layer.matrix
+        self.weights_t = layer.matrix[:, : layer.fan_in].T       # (fan_in, units), for δ below
+        self.fan = layer.matrix.shape[1]                          # fan_in, +1 with a bias
+        self.z = np.empty((layer.units, size), dtype)
+        self.a_ones = np.ones((layer.units + 1, size), dtype)     # activations and a row of ones
+        self.a = self.a_ones[: layer.units]
+        self.delta = np.empty((layer.units, size), dtype)         # ∂L/∂z (times the scale)
+        self.scratch = np.empty((layer.units, size), dtype)
+        self.grad_block = grad_block                              # this layer's part of Trainer.grad
+        self.below = below
+        if below is not None:
+            self.input = below.a_ones[: self.fan]
+            self.input_t = self.input.T
+
+
+class Plan:
+    """Work arrays for batches of one size."""
+
+    def __init__(self, net: Network, grad: np.ndarray, size: int):
+        self.layers: list[LayerPlan] = []
+        offset, below = 0, None
+        for layer in net.layers:
+            block = grad[offset: offset + layer.n_params].reshape(layer.matrix.shape)
+            offset += layer.n_params
+            below = LayerPlan(layer, block, size, below)
+            self.layers.append(below)
+        self.reversed = self.layers[::-1]
+        self.output = self.layers[-1]
 
 
 class Trainer:
@@ -86,9 +120,8 @@ class Trainer:
         self.net = net
         self.loss: Loss = get_loss(loss)
         self.optimizer: Optimizer = get_optimizer(optimizer, lr, **optimizer_options)
-        if batch_size is not None and int(batch_size) < 1:
-            raise ValueError(f"the batch size must be at least 1, not {batch_size}")
-        self.batch_size = None if batch_size is None else int(batch_size)
+        self._data: np.ndarray | None = None
+        self.batch_size = batch_size
         self.shuffle = bool(shuffle)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
@@ -97,16 +130,28 @@ class Trainer:
         self.batch_index = 0         # next batch within the current epoch
         self.diverged = False
         self.stop_reason = ""
+        self.divergence_message = ""
         self.grad = np.zeros_like(net.params)
-        self.frozen = np.zeros(net.params.size, bool)
+        self._frozen = np.zeros(net.params.size, bool)
+        self._has_frozen = False
         self._order: np.ndarray | None = None
         self._epoch_loss_sum = 0.0
         self._epoch_start_params = net.params.copy()
-        self._data: np.ndarray | None = None
-        self._targets: np.ndarray | None = None
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
-        self._buffers: dict[int, _Buffers] = {}
-        self._check_pairing()
+        self._plans: dict[int, Plan] = {}
+        self._output_rule = self._choose_output_rule()
+
+    @classmethod
+    def from_config(cls, net: Network, config: dict) -> "Trainer":
+        """A fresh trainer (epoch 0) with the settings of `config()`."""
+        options = dict(config["optimizer"])
+        name, lr = options.pop("name"), options.pop("learning_rate")
+        return cls(net, config["loss"], name, lr, config.get("batch_size"), config.get("shuffle", True),
+                   config.get("seed", 0), **options)
+
+    def config(self) -> dict:
+        return {"loss": self.loss.name, "optimizer": self.optimizer.config(),
+                "batch_size": self.batch_size, "shuffle": self.shuffle, "seed": self.seed}
 
     # --- settings -------------------------------------------------------------
 
@@ -119,29 +164,42 @@ class Trainer:
         self.optimizer.learning_rate = value
 
     @property
+    def batch_size(self) -> int | None:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int | None) -> None:
+        """Takes effect from the start of an epoch: the current one restarts."""
+        if value is not None and int(value) < 1:
+            raise ValueError(f"the batch size must be at least 1, not {value}")
+        self._batch_size = None if value is None else int(value)
+        self.batch_index = 0
+        self._update_bounds()
+
+    @property
     def output_rule(self) -> str:
-        """How the output delta is formed: 'fused', 'perceptron' or 'chain'."""
-        name = self.net.layers[-1].activation.name
-        if name == "heaviside":
-            return "perceptron"
-        return "fused" if name == self.loss.fuses_with else "chain"
+        """How the output delta is formed: 'fused' (ŷ − y), 'perceptron' or 'chain' (rule)."""
+        return self._output_rule
 
-    def _check_pairing(self) -> None:
+    def _choose_output_rule(self) -> str:
         out = self.net.layers[-1].activation.name
-        if out == "softmax" and self.loss.name != "cce" and self.net.layer_sizes[-1] == 1:
+        if out == "softmax" and self.net.layer_sizes[-1] == 1:
             raise ValueError("softmax over a single output is always 1; use sigmoid for one output")
+        if out == "heaviside":
+            return "perceptron"
+        return "fused" if out == self.loss.fuses_with else "chain"
 
-    def config(self) -> dict:
-        return {"loss": self.loss.name, "optimizer": self.optimizer.config(),
-                "batch_size": self.batch_size, "shuffle": self.shuffle, "seed": self.seed}
+    @property
+    def frozen(self) -> np.ndarray:
+        """Read-only mask of parameters excluded from updates (change it with `set_frozen`)."""
+        view = self._frozen.view()
+        view.flags.writeable = False
+        return view
 
-    @classmethod
-    def from_config(cls, net: Network, config: dict) -> "Trainer":
-        """A fresh trainer (epoch 0) with the settings of `config()`."""
-        options = dict(config["optimizer"])
-        name, lr = options.pop("name"), options.pop("learning_rate")
-        return cls(net, config["loss"], name, lr, config.get("batch_size"), config.get("shuffle", True),
-                   config.get("seed", 0), **options)
+    def set_frozen(self, which, frozen: bool = True) -> None:
+        """Freeze (or unfreeze) parameters given by index, index array, slice or boolean mask."""
+        self._frozen[which] = frozen
+        self._has_frozen = bool(self._frozen.any())
 
     # --- data -----------------------------------------------------------------
 
@@ -162,11 +220,13 @@ class Trainer:
         self._source = np.vstack([X.T, np.ones((1, len(X)), net.dtype)])  # (n_in + 1, n)
         self._source_targets = np.ascontiguousarray(y.T)
         self._data, self._targets = self._source, self._source_targets
+        self._order = None
         if X_val is not None and len(X_val):
             self._validation = (np.asarray(X_val, net.dtype), np.asarray(y_val, net.dtype).reshape(len(X_val), -1))
         else:
             self._validation = None
-        self._buffers.clear()
+        self._plans.clear()
+        self._update_bounds()
         self.batch_index = 0
         self._epoch_loss_sum = 0.0
 
@@ -174,95 +234,77 @@ class Trainer:
     def n_samples(self) -> int:
         return 0 if self._data is None else self._data.shape[1]
 
-    def _batch_bounds(self) -> list[tuple[int, int]]:
+    def _update_bounds(self) -> None:
         n = self.n_samples
-        size = n if self.batch_size is None else min(self.batch_size, n)
-        return [(start, min(start + size, n)) for start in range(0, n, size)]
+        size = n if self._batch_size is None else min(self._batch_size, n)
+        self._bounds = [(start, min(start + size, n)) for start in range(0, n, size)] if n else []
 
-    def _buffers_for(self, size: int) -> _Buffers:
-        buffers = self._buffers.get(size)
-        if buffers is None:
-            dtype = self.net.dtype
-            z = [np.empty((layer.units, size), dtype) for layer in self.net.layers]
-            a = [np.ones((layer.units + 1, size), dtype) for layer in self.net.layers]
-            delta = [np.empty((layer.units, size), dtype) for layer in self.net.layers]
-            buffers = self._buffers[size] = _Buffers(z, a, delta, np.empty((self.net.layer_sizes[-1], size), dtype))
-        return buffers
+    def plan_for(self, size: int) -> Plan:
+        """The work arrays for batches of `size` samples (made on first use)."""
+        plan = self._plans.get(size)
+        if plan is None:
+            plan = self._plans[size] = Plan(self.net, self.grad, size)
+        return plan
 
     # --- one batch ------------------------------------------------------------
 
     def compute_gradients(self, inputs: np.ndarray, targets: np.ndarray, scale: float = 1.0,
-                          buffers: _Buffers | None = None) -> float:
+                          plan: Plan | None = None) -> float:
         """Forward and backward over one batch; fills `self.grad` with scale·∂L/∂params.
 
         `inputs` is feature-major with a ones row, (n_in + 1, b); `targets` (n_out, b).
-        Returns the batch loss.
+        Returns the batch loss. The plan keeps every z, a and δ for inspection.
         """
-        net, loss = self.net, self.loss
-        size = inputs.shape[1]
-        buf = buffers or self._buffers_for(size)
-        layers = net.layers
-        previous = inputs
-        for layer, z, a in zip(layers, buf.z, buf.a):
-            np.dot(layer.matrix, previous[: layer.matrix.shape[1]], out=z)
-            layer.activation(z, out=a[: layer.units])
-            previous = a
-        out_layer = layers[-1]
-        z_out, y_hat, delta = buf.z[-1], buf.a[-1][: out_layer.units], buf.delta[-1]
-        rule = self.output_rule
-        if rule == "fused":
-            value = loss.from_logits(z_out, targets)
-            loss.fused_delta(y_hat, targets, out=delta)
-            if scale != 1.0:
-                delta *= scale
-        elif rule == "perceptron":
-            value = loss(y_hat, targets)
-            np.subtract(y_hat, targets, out=delta)
-            delta *= scale / size
-        else:
-            value = loss(y_hat, targets)
-            loss.gradient(y_hat, targets, out=delta)
-            if scale != 1.0:
-                delta *= scale
-            out_layer.activation.backward(z_out, y_hat, delta)
-        for index in range(len(layers) - 1, -1, -1):
-            layer = layers[index]
-            below = inputs if index == 0 else buf.a[index - 1]
-            fan = layer.matrix.shape[1]
-            grad_block = self.grad[self._offsets[index]: self._offsets[index + 1]].reshape(layer.matrix.shape)
-            np.dot(buf.delta[index], below[:fan].T, out=grad_block)
-            if index:
-                lower = buf.delta[index - 1]
-                np.dot(layer.matrix[:, : layer.fan_in].T, buf.delta[index], out=lower)
-                layers[index - 1].activation.backward(buf.z[index - 1], below[: layer.fan_in], lower)
+        plan = plan or self.plan_for(inputs.shape[1])
+        first = plan.layers[0]
+        x = inputs if first.fan == inputs.shape[0] else inputs[: first.fan]
+        for lp in plan.layers:
+            np.dot(lp.matrix, x if lp.below is None else lp.input, out=lp.z)
+            lp.activation(lp.z, out=lp.a)
+        out, loss, rule = plan.output, self.loss, self._output_rule
+        if rule == "chain":
+            value = loss.value_and_gradient(out.a, targets, out.delta, scale)
+            out.activation.backward(out.z, out.a, out.delta, out.scratch)
+        elif rule == "fused":
+            value = loss.from_logits(out.z, targets)
+            loss.fused_delta(out.a, targets, out.delta, scale)
+        else:  # perceptron: δ = (ŷ − y)/b, so that w ← w + lr·mean((y − ŷ)·x)
+            value = loss(out.a, targets)
+            np.subtract(out.a, targets, out=out.delta)
+            out.delta *= scale / targets.shape[1]
+        for lp in plan.reversed:
+            below = lp.below
+            if below is None:
+                np.dot(lp.delta, x.T, out=lp.grad_block)
+            else:
+                np.dot(lp.delta, lp.input_t, out=lp.grad_block)
+                np.dot(lp.weights_t, lp.delta, out=below.delta)
+                below.activation.backward(below.z, below.a, below.delta, below.scratch)
         return value
-
-    @property
-    def _offsets(self) -> list[int]:
-        offsets = getattr(self, "_offset_cache", None)
-        if offsets is None:
-            offsets = [0]
-            for layer in self.net.layers:
-                offsets.append(offsets[-1] + layer.n_params)
-            self._offset_cache = offsets
-        return offsets
 
     def step(self) -> float:
         """Train on the next batch; returns its loss. Finishing a batch may finish the epoch."""
+        with _quiet():
+            return self._step()
+
+    def _step(self) -> float:
         if self._data is None:
             raise RuntimeError("call set_data (or fit) before training")
-        bounds = self._batch_bounds()
         if self.batch_index == 0:
             self._start_epoch()
+        bounds = self._bounds
         start, stop = bounds[self.batch_index]
-        inputs = self._data[:, start:stop]
-        targets = self._targets[:, start:stop]
-        value = self.compute_gradients(inputs, targets, self.optimizer.gradient_scale)
+        if len(bounds) == 1:
+            inputs, targets = self._data, self._targets
+        else:
+            inputs, targets = self._data[:, start:stop], self._targets[:, start:stop]
+        value = self.compute_gradients(inputs, targets, self.optimizer.gradient_scale,
+                                       self.plan_for(stop - start))
         if not math.isfinite(value):
             self._diverge(f"the loss became {value} at epoch {self.epoch + 1}")
             return value
-        if self._any_frozen:
-            self.grad[self.frozen] = 0.0
+        if self._has_frozen:
+            self.grad[self._frozen] = 0.0
         self.optimizer.apply(self.net.params, self.grad)
         self._epoch_loss_sum += value * (stop - start)
         self.batch_index += 1
@@ -271,13 +313,12 @@ class Trainer:
         return value
 
     def _start_epoch(self) -> None:
-        self._epoch_start_params[...] = self.net.params
+        np.copyto(self._epoch_start_params, self.net.params)
         self._epoch_loss_sum = 0.0
-        if self.shuffle and self.batch_size is not None and self.batch_size < self.n_samples:
-            order = self.rng.permutation(self.n_samples)
-            self._order = order
-            self._data = self._source[:, order]
-            self._targets = self._source_targets[:, order]
+        if self.shuffle and len(self._bounds) > 1:
+            self._order = self.rng.permutation(self.n_samples)
+            self._data = self._source[:, self._order]
+            self._targets = self._source_targets[:, self._order]
 
     def _finish_epoch(self) -> None:
         self.batch_index = 0
@@ -285,34 +326,28 @@ class Trainer:
         self.history.loss.append(self._epoch_loss_sum / self.n_samples)
         if self._validation is not None:
             self.history.val_loss.append(self.evaluate_loss(*self._validation))
-        if not np.isfinite(self.net.params).all():
+        if not math.isfinite(np.add.reduce(self.net.params)):  # inf or NaN anywhere shows in the sum
             self._diverge(f"a weight became infinite or NaN at epoch {self.epoch}")
 
     def _diverge(self, what: str) -> None:
-        self.net.params[...] = self._epoch_start_params
+        np.copyto(self.net.params, self._epoch_start_params)
         self.batch_index = 0
         self.diverged = True
         self.stop_reason = "diverged"
         self.divergence_message = (f"Training diverged: {what}. The last finite weights were kept; "
                                    f"lower the learning rate (now {self.learning_rate:g}) and try again.")
 
-    @property
-    def _any_frozen(self) -> bool:
-        return bool(self.frozen.any()) if self.frozen.size < 4096 else self.frozen.any()
-
     # --- epochs ---------------------------------------------------------------
 
     def run_epoch(self) -> float:
         """Finish the current epoch (all of it if none is under way); returns its loss."""
-        n_batches = len(self._batch_bounds())
-        while True:
-            self.step()
-            if self.diverged:
-                return math.nan
-            if self.batch_index == 0:
-                return self.history.loss[-1]
-            if self.batch_index >= n_batches:
-                break
+        with _quiet():
+            while True:
+                self._step()
+                if self.diverged:
+                    return math.nan
+                if self.batch_index == 0:
+                    return self.history.loss[-1]
 
     def fit(self, X=None, y=None, epochs: int = 1, callback: Callable[["Trainer"], bool] | None = None,
             target_loss: float | None = None, X_val=None, y_val=None) -> History:
@@ -344,8 +379,8 @@ class Trainer:
     def evaluate_loss(self, X, y) -> float:
         """The loss of the current weights on (X, y) (samples × features)."""
         z, a = self.net.forward(X)[-1]
-        targets = np.asarray(y, dtype=self.net.dtype).reshape(len(a.T), -1).T
-        if self.output_rule == "fused":
+        targets = np.asarray(y, dtype=self.net.dtype).reshape(a.shape[1], -1).T
+        if self._output_rule == "fused":
             return self.loss.from_logits(z, targets)
         return self.loss(a, targets)
 
@@ -358,16 +393,18 @@ class Trainer:
             "epoch_loss_sum": self._epoch_loss_sum, "rng": self.rng.bit_generator.state,
             "order": None if self._order is None else self._order.copy(),
             "optimizer": self.optimizer.get_state(), "history": self.history.as_dict(),
-            "frozen": self.frozen.copy(), "epoch_start_params": self._epoch_start_params.copy(),
+            "frozen": self._frozen.copy(), "epoch_start_params": self._epoch_start_params.copy(),
         }
 
     def set_state(self, state: dict) -> None:
+        """Restore `get_state()` output; call after `set_data` with the same samples."""
         self.epoch = int(state["epoch"])
         self.rng.bit_generator.state = state["rng"]
         self.optimizer.set_state(state["optimizer"])
         self.history = History.from_dict(state["history"])
-        self.frozen[...] = state.get("frozen", False)
-        self._epoch_start_params[...] = state.get("epoch_start_params", self.net.params)
+        self.set_frozen(slice(None), False)
+        self.set_frozen(np.asarray(state.get("frozen", self._frozen), bool))
+        np.copyto(self._epoch_start_params, state.get("epoch_start_params", self.net.params))
         order = state.get("order")
         self._order = None if order is None else np.asarray(order)
         if self._data is not None and self._order is not None and self._order.size == self.n_samples:

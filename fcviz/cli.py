@@ -1,0 +1,302 @@
+"""fcviz's command line: the window, headless training, screenshots, summaries.
+
+Errors in what the person typed or in their files end as one line on stderr
+and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+EXIT_BAD_INPUT = 2
+SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is shown as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line instead of usage + message
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _int_list(text: str) -> list[int]:
+    if text.strip().lower() in ("none", ""):
+        return []
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected layer sizes like 2 or 16,8 or none, got {text!r}") from None
+    if min(values) < 1:
+        raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text!r}")
+    return values
+
+
+def _batch_size(text: str) -> int | None:
+    if text.strip().lower() == "full":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'full', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"the batch size must be at least 1, got {value}")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1400x900, got {text!r}") from None
+    return width, height
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fcviz", description="A desktop lab for watching fully-connected networks learn.")
+    from fcviz import __version__
+    parser.add_argument("--version", action="version", version=f"fcviz {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    train = sub.add_parser("train", help="train headlessly on a CSV/Excel file or a .fcviz session")
+    train.add_argument("path", help="CSV/TSV/Excel/ODS table or .fcviz session")
+    data = train.add_argument_group("data")
+    data.add_argument("--features", type=_names, help="input columns, comma-separated (default: all but the target)")
+    data.add_argument("--target", type=_names, help="target column(s) (default: the last column)")
+    data.add_argument("--sheet", help="sheet holding the inputs (Excel/ODS)")
+    data.add_argument("--target-sheet", help="separate sheet holding the targets")
+    model = train.add_argument_group("network")
+    model.add_argument("--hidden", type=_int_list, help="hidden layer sizes, e.g. 2 or 16,8 or none (default 2)")
+    model.add_argument("--activation", help="hidden activation or an expression in x (default sigmoid)")
+    model.add_argument("--output-activation", help="output activation (default: suits the loss and targets)")
+    model.add_argument("--init", help="glorot_uniform, he_normal, normal, uniform, zeros, ones")
+    model.add_argument("--dtype", choices=("float64", "float32"), help="number type (default float64)")
+    fit = train.add_argument_group("training")
+    fit.add_argument("--loss", choices=("mse", "bce", "cce"), help="default: cce for classes, bce for 0/1, else mse")
+    fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default sgd")
+    fit.add_argument("--lr", type=float, help="learning rate (default 0.5)")
+    fit.add_argument("--epochs", type=int, help="epochs to train (default 5000)")
+    fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS, help="samples per step, or 'full' (default 32)")
+    fit.add_argument("--seed", type=int, help="seed for initial weights and shuffling (default 0)")
+    fit.add_argument("--no-shuffle", action="store_true", help="keep the sample order in every epoch")
+    out = train.add_argument_group("files")
+    out.add_argument("--weights-in", help="start from the weights in this JSON file")
+    out.add_argument("--weights-out", help="write the trained weights as JSON")
+    out.add_argument("--history-out", help="write epoch,loss[,val_loss] as CSV")
+    out.add_argument("--save", help="save the whole session (.fcviz)")
+    out.add_argument("--quiet", action="store_true", help="print only the final line")
+
+    shot = sub.add_parser("screenshot", help="render the window offscreen to a PNG")
+    shot.add_argument("path", nargs="?", help=".fcviz session or CSV/Excel table")
+    shot.add_argument("--preset", help="a ready experiment (see 'fcviz presets')")
+    shot.add_argument("--epochs", type=int, default=0, help="epochs to train before the picture")
+    shot.add_argument("--out", required=True, help="PNG file to write")
+    shot.add_argument("--size", type=_size, default=(1400, 900), help="window size, e.g. 1400x900")
+
+    summary = sub.add_parser("summary", help="print a Keras-style summary of a network")
+    summary.add_argument("--inputs", type=int, required=True)
+    summary.add_argument("--hidden", type=_int_list, default=[])
+    summary.add_argument("--outputs", type=int, required=True)
+    summary.add_argument("--activation", default="relu")
+    summary.add_argument("--output-activation", default="linear")
+
+    sub.add_parser("presets", help="list the ready experiments")
+
+    export = sub.add_parser("export", help="export a session's or weights file's network")
+    export.add_argument("path", help=".fcviz session or weights JSON")
+    export.add_argument("--to", choices=("numpy", "torch", "keras", "json"), required=True)
+    export.add_argument("-o", "--output", required=True, help="file to write")
+    return parser
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fcviz", description="Open the fcviz window. Subcommands: " + ", ".join(SUBCOMMANDS))
+    parser.add_argument("path", nargs="?", help=".fcviz session or CSV/Excel table to open")
+    parser.add_argument("--preset", help="a ready experiment (see 'fcviz presets')")
+    return parser
+
+
+# --- commands ----------------------------------------------------------------
+
+def _load_experiment(args):
+    """An Experiment from a session or from a table plus the architecture flags."""
+    from fcviz.core.experiment import build_experiment
+
+    path = Path(args.path)
+    if path.suffix.lower() == ".fcviz":
+        from fcviz.io.session import load_session
+
+        architecture = [f for f in ("hidden", "activation", "output_activation", "init", "loss", "dtype",
+                                    "features", "target", "sheet", "target_sheet") if getattr(args, f)]
+        if architecture:
+            flag = "--" + architecture[0].replace("_", "-")
+            raise UsageError(f"{path.name} is a saved session: its network and data are fixed, so {flag} "
+                             f"cannot be used (train from the table instead)")
+        experiment = load_session(path)
+        trainer = experiment.trainer
+        if args.lr is not None:
+            trainer.learning_rate = args.lr
+        if hasattr(args, "batch_size") or args.no_shuffle:
+            trainer.batch_size = getattr(args, "batch_size", trainer.batch_size)
+            trainer.shuffle = trainer.shuffle and not args.no_shuffle
+            experiment.apply_data()
+        return experiment
+
+    from fcviz.io.tables import load_dataset
+
+    dataset = load_dataset(path, features=args.features, target=args.target, sheet=args.sheet,
+                           target_sheet=args.target_sheet, one_hot=args.loss == "cce")
+    hidden = [2] if args.hidden is None else args.hidden
+    return build_experiment(
+        dataset, hidden=hidden, activation=args.activation or "sigmoid",
+        output_activation=args.output_activation, loss=args.loss, optimizer=args.optimizer or "sgd",
+        lr=0.5 if args.lr is None else args.lr,
+        batch_size=getattr(args, "batch_size", 32),
+        shuffle=not args.no_shuffle, init=args.init or "glorot_uniform",
+        seed=0 if args.seed is None else args.seed, dtype=args.dtype or "float64")
+
+
+def _format_metrics(metrics: dict) -> str:
+    return " ".join(f"{name} {value:.4f}" for name, value in metrics.items() if name != "loss")
+
+
+def cmd_train(args) -> int:
+    experiment = _load_experiment(args)
+    if args.weights_in:
+        from fcviz.io.weights import apply_weights
+
+        apply_weights(experiment.net, args.weights_in)
+        experiment.initial_params = experiment.net.params.copy()
+    epochs = 5000 if args.epochs is None else args.epochs
+    if epochs < 0:
+        raise UsageError(f"--epochs must be 0 or more, got {epochs}")
+    trainer = experiment.trainer
+    target = trainer.epoch + epochs
+    started = time.perf_counter()
+    next_report = started + 0.5
+
+    def progress(tr) -> bool:
+        nonlocal next_report
+        now = time.perf_counter()
+        if not args.quiet and now >= next_report:
+            print(f"epoch {tr.epoch}/{target} loss {tr.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
+            next_report = now + 0.5
+        return False
+
+    trainer.fit(epochs=epochs, callback=progress)
+    elapsed = time.perf_counter() - started
+    experiment.epochs = max(experiment.epochs, trainer.epoch)
+    metrics = experiment.metrics()
+    loss = trainer.history.loss[-1] if len(trainer.history.loss) else metrics["loss"]
+    if trainer.diverged:
+        print(f"fcviz: {trainer.divergence_message}", file=sys.stderr)
+    if args.weights_out:
+        from fcviz.io.weights import save_weights
+
+        save_weights(args.weights_out, experiment.net)
+    if args.history_out:
+        _write_history(args.history_out, trainer.history.as_dict())
+    if args.save:
+        from fcviz.io.session import save_session
+
+        save_session(args.save, experiment)
+    if not args.quiet and elapsed > 0 and epochs:
+        print(f"trained {epochs} epochs in {elapsed:.2f} s ({epochs / elapsed:,.0f} epochs/s)", file=sys.stderr)
+    print(f"epoch {trainer.epoch} loss {loss:.6g} {_format_metrics(metrics)}".rstrip())
+    return 1 if trainer.diverged else 0
+
+
+def _write_history(path, history: dict[str, np.ndarray]) -> None:
+    columns = list(history)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["epoch", *columns])
+        for epoch, row in enumerate(zip(*(history[c] for c in columns)), 1):
+            writer.writerow([epoch, *(repr(float(v)) for v in row)])
+
+
+def cmd_summary(args) -> int:
+    from fcviz.core import Network
+
+    sizes = [args.inputs, *args.hidden, args.outputs]
+    activations = [args.activation] * len(args.hidden) + [args.output_activation]
+    print(Network(sizes, activations).summary())
+    return 0
+
+
+def cmd_presets(args) -> int:
+    from fcviz.core.presets import PRESETS
+
+    width = max(len(name) for name in PRESETS)
+    for preset in PRESETS.values():
+        print(f"{preset.name:<{width}}  {preset.title} — {preset.description}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from fcviz.io.weights import export, load_weights
+
+    if Path(args.path).suffix.lower() == ".fcviz":
+        from fcviz.io.session import load_session
+
+        net = load_session(args.path).net
+    else:
+        net = load_weights(args.path)
+    export(net, args.to, args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_screenshot(args) -> int:
+    from fcviz.gui.app import screenshot
+
+    screenshot(args.out, path=args.path, preset=args.preset, epochs=args.epochs, size=args.size)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from fcviz.gui.app import run_gui
+
+    return run_gui(path=args.path, preset=args.preset)
+
+
+COMMANDS = {"train": cmd_train, "summary": cmd_summary, "presets": cmd_presets,
+            "export": cmd_export, "screenshot": cmd_screenshot}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS or argv[:1] in (["-h"], ["--help"], ["--version"]):
+            args = build_parser().parse_args(argv)
+            if args.command is None:
+                build_parser().print_help()
+                return 0
+            return COMMANDS[args.command](args)
+        return cmd_gui(build_gui_parser().parse_args(argv))
+    except UsageError as exc:
+        print(f"fcviz: error: {exc}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # DatasetError, SessionError, WeightsError are ValueErrors
+        print(f"fcviz: error: {_describe(exc)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("fcviz: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_BAD_INPUT
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{Path(exc.filename).name}: {exc.strerror or exc}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
