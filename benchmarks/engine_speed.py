@@ -1,32 +1,89 @@
-"""Training speed on the clothes lab: fcviz's Trainer.fit against the seed-style hand loop.
+"""Training speed of fcviz's engine against references, on the networks people train in fcviz.
 
-Both run in this process, one after the other, several times; the best of
-each is compared, so the ratio is what matters, not the absolute figures.
+Every (workload, implementation) pair runs in a fresh subprocess, so its peak
+RSS is its own; all pairs run in this one invocation, so the ratios compare
+like with like on this machine. References that are not installed (PyTorch,
+scikit-learn) are skipped and said so. Usage: python benchmarks/engine_speed.py [W1 W2 ...]
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
-from fcviz.core.presets import CLOTHES_FITS, CLOTHES_SIZES, build_preset
 
-EPOCHS = 5000
-REPEATS = 5
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    title: str
+    sizes: tuple[int, ...]
+    hidden_activation: str
+    output_activation: str
+    loss: str
+    samples: int
+    batch_size: int | None
+    epochs: int
+    dtype: str = "float64"
+    lr: float = 0.1
 
 
-def seed_style_loop(epochs: int) -> float:
-    """The lab as the seed code writes it: one NumPy expression per weight."""
-    X, Y = np.array(CLOTHES_SIZES), np.array(CLOTHES_FITS, float)
+WORKLOADS = {w.name: w for w in (
+    Workload("W1", "clothes lab 12 pts, 1-2-1 sigmoid, MSE, full batch", (1, 2, 1), "sigmoid", "sigmoid",
+             "mse", 12, None, 5000, lr=0.5),
+    Workload("W2", "1000 pts 2-D, 2-8-8-1 tanh, MSE, batch 10", (2, 8, 8, 1), "tanh", "linear",
+             "mse", 1000, 10, 20, lr=0.01),
+    Workload("W3", "5000x400 -> 25 sigmoid -> 10 sigmoid, BCE, full batch, float32", (400, 25, 10),
+             "sigmoid", "sigmoid", "bce", 5000, None, 30, "float32"),
+    Workload("W4", "1797x64 -> 32 relu -> 10 softmax, CCE, batch 32", (64, 32, 10), "relu", "softmax",
+             "cce", 1797, 32, 10, lr=0.01),
+    Workload("W5", "60000x784 -> 300 relu -> 100 relu -> 10 softmax, batch 32, float32",
+             (784, 300, 100, 10), "relu", "softmax", "cce", 60000, 32, 1, "float32", lr=0.01),
+)}
+
+
+def make_data(w: Workload):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(w.samples, w.sizes[0])).astype(w.dtype)
+    if w.name == "W1":
+        from fcviz.core.presets import CLOTHES_FITS, CLOTHES_SIZES
+        return np.array(CLOTHES_SIZES)[:, None], np.array(CLOTHES_FITS, float)[:, None]
+    if w.loss == "mse":
+        y = np.sin(X.sum(axis=1, keepdims=True)).astype(w.dtype)
+    else:
+        y = np.eye(w.sizes[-1], dtype=w.dtype)[rng.integers(0, w.sizes[-1], w.samples)]
+    return X, y
+
+
+# --- implementations: each trains w.epochs epochs and returns the seconds it took ---
+
+def run_fcviz(w: Workload) -> float:
+    from fcviz.core import Network, Trainer
+    X, y = make_data(w)
+    net = Network(w.sizes, [w.hidden_activation] * (len(w.sizes) - 2) + [w.output_activation],
+                  dtype=w.dtype, seed=0)
+    trainer = Trainer(net, w.loss, "sgd", lr=w.lr, batch_size=w.batch_size, shuffle=w.batch_size is not None)
+    trainer.set_data(X, y)
+    start = time.perf_counter()
+    trainer.fit(epochs=w.epochs)
+    return time.perf_counter() - start
+
+
+def run_handloop(w: Workload) -> float:
+    """The seed lab's loop: one NumPy expression per weight (W1 only)."""
+    X, Y = (a.ravel() for a in make_data(w))
     w11_1, b1_1, w12_1, b2_1, w11_2, w21_2, b1_2 = 0.1, 0.6, 0.9, -1.5, 0.1, 0.9, 0.2
-    lr, n = 0.5, len(X)
-    loss = 0.0
-    for _ in range(epochs):
+    lr, n = w.lr, len(X)
+    start = time.perf_counter()
+    for _ in range(w.epochs):
         a1_1 = 1 / (1 + np.exp(-(w11_1 * X + b1_1)))
         a2_1 = 1 / (1 + np.exp(-(w12_1 * X + b2_1)))
         a1_2 = 1 / (1 + np.exp(-(w11_2 * a1_1 + w21_2 * a2_1 + b1_2)))
-        loss = np.sum((Y - a1_2) ** 2) / n
         d_out = -2 * (Y - a1_2) / n * a1_2 * (1 - a1_2)
         d1 = d_out * w11_2 * a1_1 * (1 - a1_1)
         d2 = d_out * w21_2 * a2_1 * (1 - a2_1)
@@ -37,32 +94,113 @@ def seed_style_loop(epochs: int) -> float:
         b1_1 -= lr * np.sum(d1)
         w12_1 -= lr * np.sum(d2 * X)
         b2_1 -= lr * np.sum(d2)
-    return loss
+    return time.perf_counter() - start
 
 
-def fcviz_fit(epochs: int) -> float:
-    experiment = build_preset("clothes")
-    experiment.trainer.fit(epochs=epochs)
-    return experiment.trainer.history.loss[-1]
+def run_torch(w: Workload) -> float:
+    import torch
+    torch.manual_seed(0)
+    X, y = (torch.from_numpy(np.ascontiguousarray(a)) for a in make_data(w))
+    dtype = getattr(torch, w.dtype)
+    X, y = X.to(dtype), y.to(dtype)
+    act = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}
+    layers = []
+    for k, (n_in, n_out) in enumerate(zip(w.sizes, w.sizes[1:])):
+        layers.append(torch.nn.Linear(n_in, n_out, dtype=dtype))
+        if k < len(w.sizes) - 2:
+            layers.append(act[w.hidden_activation]())
+    model = torch.nn.Sequential(*layers)
+    if w.loss == "mse":
+        out = torch.nn.Sigmoid() if w.output_activation == "sigmoid" else torch.nn.Identity()
+        base = torch.nn.MSELoss()
+        loss_fn = lambda logits, target: base(out(logits), target)  # noqa: E731
+    elif w.loss == "bce":
+        loss_fn = torch.nn.BCEWithLogitsLoss()
+    else:
+        base = torch.nn.CrossEntropyLoss()
+        loss_fn = lambda logits, target: base(logits, target.argmax(1))  # noqa: E731
+    opt = torch.optim.SGD(model.parameters(), lr=w.lr)
+    size = w.batch_size or len(X)
+    start = time.perf_counter()
+    for _ in range(w.epochs):
+        order = torch.randperm(len(X)) if w.batch_size else torch.arange(len(X))
+        for s in range(0, len(X), size):
+            index = order[s: s + size]
+            opt.zero_grad()
+            loss = loss_fn(model(X[index]), y[index])
+            loss.backward()
+            opt.step()
+    return time.perf_counter() - start
 
 
-def best_rate(run) -> tuple[float, float]:
-    best = 0.0
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        loss = run(EPOCHS)
-        best = max(best, EPOCHS / (time.perf_counter() - start))
-    return best, loss
+def run_sklearn(w: Workload) -> float:
+    import warnings
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    X, y = make_data(w)
+    hidden = w.sizes[1:-1]
+    activation = {"sigmoid": "logistic"}.get(w.hidden_activation, w.hidden_activation)
+    options = dict(hidden_layer_sizes=hidden, activation=activation, solver="sgd", momentum=0.0,
+                   learning_rate_init=w.lr, batch_size=w.batch_size or len(X), max_iter=w.epochs,
+                   alpha=0.0, tol=0.0, n_iter_no_change=10 ** 9, shuffle=w.batch_size is not None,
+                   random_state=0)
+    model = MLPRegressor(**options) if w.loss == "mse" else MLPClassifier(**options)
+    target = y.ravel() if w.loss == "mse" else y
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, target)
+    return time.perf_counter() - start
 
 
-def main() -> None:
-    reference, reference_loss = best_rate(seed_style_loop)
-    ours, our_loss = best_rate(fcviz_fit)
-    print(f"{'W1 clothes lab, 1-2-1 sigmoid, full batch':<44} {'epochs/s':>10} {'final loss':>12}")
-    print(f"{'  seed-style hand loop (reference)':<44} {reference:>10,.0f} {reference_loss:>12.6f}")
-    print(f"{'  fcviz Trainer.fit':<44} {ours:>10,.0f} {our_loss:>12.6f}")
-    print(f"  ratio fcviz / hand loop: {ours / reference:.2f}x")
+IMPLEMENTATIONS = {"fcviz": run_fcviz, "hand loop": run_handloop, "PyTorch": run_torch,
+                   "scikit-learn": run_sklearn}
+REFERENCE_MODULES = {"PyTorch": "torch", "scikit-learn": "sklearn"}
+
+
+def measure(workload: str, implementation: str) -> dict | None:
+    """Run one pair in a subprocess; epochs/s (best of 3 inside it) and that process's peak RSS."""
+    code = (f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r}); import engine_speed as b; "
+            f"w = b.WORKLOADS[{workload!r}]; f = b.IMPLEMENTATIONS[{implementation!r}]; "
+            f"print(min(f(w) for _ in range(3)))")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        return {"error": err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"}
+    seconds = float(out.strip().splitlines()[-1])
+    return {"eps": WORKLOADS[workload].epochs / seconds, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def available(implementation: str) -> bool:
+    """Without importing it: a child's peak RSS starts from its parent's (Linux keeps it over fork)."""
+    module = REFERENCE_MODULES.get(implementation)
+    return module is None or importlib.util.find_spec(module) is not None
+
+
+def main(names: list[str]) -> None:
+    names = names or list(WORKLOADS)
+    missing = [impl for impl in REFERENCE_MODULES if not available(impl)]
+    for impl in missing:
+        print(f"({impl} is not installed: its column is skipped; pip install torch==2.13.0 scikit-learn)")
+    print(f"{'workload':<6} {'implementation':<14} {'epochs/s':>11} {'peak RSS MB':>12} {'fcviz ÷ it':>11}")
+    for name in names:
+        w = WORKLOADS[name]
+        print(f"{name}: {w.title}")
+        results = {}
+        for impl in IMPLEMENTATIONS:
+            if impl in missing or (impl == "hand loop" and name != "W1"):
+                continue
+            results[impl] = measure(name, impl)
+        ours = results["fcviz"].get("eps")
+        for impl, result in results.items():
+            if "error" in result:
+                print(f"{'':<6} {impl:<14} failed: {result['error']}")
+                continue
+            ratio = "" if impl == "fcviz" or not ours else f"{ours / result['eps']:.2f}x"
+            print(f"{'':<6} {impl:<14} {result['eps']:>11,.1f} {result['rss_mb']:>12,.0f} {ratio:>11}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -217,9 +217,13 @@ class Trainer:
                              f"{net.layer_sizes[0]}-input, {net.layer_sizes[-1]}-output network")
         if len(X) == 0:
             raise ValueError("there are no samples to train on")
-        self._source = np.vstack([X.T, np.ones((1, len(X)), net.dtype)])  # (n_in + 1, n)
-        self._source_targets = np.ascontiguousarray(y.T)
-        self._data, self._targets = self._source, self._source_targets
+        # Samples are stored one per row (a batch is a contiguous block) with a ones column;
+        # the loop sees them transposed, feature-major, without copying.
+        self._rows = np.ones((len(X), X.shape[1] + 1), net.dtype)
+        self._rows[:, :-1] = X
+        self._target_rows = np.ascontiguousarray(y)
+        self._shuffled_rows: tuple[np.ndarray, np.ndarray] | None = None
+        self._data, self._targets = self._rows.T, self._target_rows.T
         self._order = None
         if X_val is not None and len(X_val):
             self._validation = (np.asarray(X_val, net.dtype), np.asarray(y_val, net.dtype).reshape(len(X_val), -1))
@@ -317,8 +321,16 @@ class Trainer:
         self._epoch_loss_sum = 0.0
         if self.shuffle and len(self._bounds) > 1:
             self._order = self.rng.permutation(self.n_samples)
-            self._data = self._source[:, self._order]
-            self._targets = self._source_targets[:, self._order]
+            self._apply_order()
+
+    def _apply_order(self) -> None:
+        """Gather the samples in `_order` into reused buffers (no new arrays per epoch)."""
+        if self._shuffled_rows is None:
+            self._shuffled_rows = (np.empty_like(self._rows), np.empty_like(self._target_rows))
+        rows, targets = self._shuffled_rows
+        np.take(self._rows, self._order, axis=0, out=rows)
+        np.take(self._target_rows, self._order, axis=0, out=targets)
+        self._data, self._targets = rows.T, targets.T
 
     def _finish_epoch(self) -> None:
         self.batch_index = 0
@@ -408,7 +420,6 @@ class Trainer:
         order = state.get("order")
         self._order = None if order is None else np.asarray(order)
         if self._data is not None and self._order is not None and self._order.size == self.n_samples:
-            self._data = self._source[:, self._order]
-            self._targets = self._source_targets[:, self._order]
+            self._apply_order()
         self.batch_index = int(state["batch_index"])
         self._epoch_loss_sum = float(state["epoch_loss_sum"])
