@@ -62,8 +62,7 @@ class MeanSquaredError(Loss):
 
     def value_and_gradient(self, y_pred, y_true, out, scale=1.0):
         np.subtract(y_pred, y_true, out=out)
-        flat = out.reshape(-1)
-        value = float(np.dot(flat, flat)) / out.size
+        value = float(np.vdot(out, out)) / out.size
         out *= 2.0 * scale / out.size
         return value
 

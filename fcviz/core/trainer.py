@@ -354,12 +354,15 @@ class Trainer:
     def run_epoch(self) -> float:
         """Finish the current epoch (all of it if none is under way); returns its loss."""
         with _quiet():
-            while True:
-                self._step()
-                if self.diverged:
-                    return math.nan
-                if self.batch_index == 0:
-                    return self.history.loss[-1]
+            return self._run_epoch()
+
+    def _run_epoch(self) -> float:
+        while True:
+            self._step()
+            if self.diverged:
+                return math.nan
+            if self.batch_index == 0:
+                return self.history.loss[-1]
 
     def fit(self, X=None, y=None, epochs: int = 1, callback: Callable[["Trainer"], bool] | None = None,
             target_loss: float | None = None, X_val=None, y_val=None) -> History:
@@ -370,20 +373,19 @@ class Trainer:
         """
         if X is not None:
             self.set_data(X, y, X_val, y_val)
-        self.stop_reason = ""
+        self.stop_reason = "epochs"
         self.diverged = False
-        for _ in range(int(epochs)):
-            loss = self.run_epoch()
-            if self.diverged:
-                break
-            if target_loss is not None and loss <= target_loss:
-                self.stop_reason = "target_loss"
-                break
-            if callback is not None and callback(self):
-                self.stop_reason = "callback"
-                break
-        else:
-            self.stop_reason = "epochs"
+        with _quiet():
+            for _ in range(int(epochs)):
+                loss = self._run_epoch()
+                if self.diverged:
+                    break
+                if target_loss is not None and loss <= target_loss:
+                    self.stop_reason = "target_loss"
+                    break
+                if callback is not None and callback(self):
+                    self.stop_reason = "callback"
+                    break
         return self.history
 
     # --- evaluation -----------------------------------------------------------
