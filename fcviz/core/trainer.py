@@ -238,6 +238,11 @@ class Trainer:
     def n_samples(self) -> int:
         return 0 if self._data is None else self._data.shape[1]
 
+    @property
+    def n_batches(self) -> int:
+        """Batches in one epoch."""
+        return len(self._bounds)
+
     def _update_bounds(self) -> None:
         n = self.n_samples
         size = n if self._batch_size is None else min(self._batch_size, n)

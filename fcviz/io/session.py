@@ -1,0 +1,348 @@
+"""Session files (.fcviz): an experiment saved so that training goes on exactly where it stopped.
+
+A session is a zip of `session.json` (names, settings, scalar trainer state with the
+RNG state) and `arrays.npz` (data, weights, optimizer slots, history, shuffle order).
+Loading checks every field and array against the network and data it describes, so a
+damaged, hostile or newer file raises `SessionError` naming the file and the problem;
+nothing is ever unpickled. Saving is atomic: a failed save leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import tokenize
+import uuid
+import zipfile
+import zlib
+from typing import BinaryIO, Callable
+
+import numpy as np
+
+from fcviz import __version__
+from fcviz.core.dataset import Dataset
+from fcviz.core.experiment import Experiment
+from fcviz.core.network import Network
+from fcviz.core.trainer import Trainer
+
+FORMAT = "fcviz-session"
+VERSION = 1
+SESSION_JSON = "session.json"
+ARRAYS_NPZ = "arrays.npz"
+MAX_MEMBER_BYTES = 2 * 1024 ** 3  # refuse members claiming more (zip bombs, forged headers)
+ARRAY_KINDS = "biuf"              # bool, integers, floats: all a session holds
+
+# What a damaged file can make zipfile, json, NumPy or the core raise while loading.
+# RuntimeError covers zipfile's "encrypted member" and NotImplementedError (unknown compression);
+# SyntaxError and TokenError come from NumPy parsing a garbled .npy header.
+_DAMAGE = (ValueError, TypeError, KeyError, IndexError, RuntimeError, EOFError, ArithmeticError,
+           SyntaxError, tokenize.TokenError, zipfile.BadZipFile, zlib.error)
+
+
+class SessionError(ValueError):
+    """A session file that cannot be saved, read or trusted; the message names the file."""
+
+
+# --- saving -------------------------------------------------------------------
+
+def save_session(path, experiment: Experiment) -> None:
+    """Write `experiment` to `path` (.fcviz) atomically; SessionError if it cannot be saved."""
+    document, arrays = _pack(experiment)
+    try:
+        text = json.dumps(document, default=_json_default, indent=1)
+    except (TypeError, ValueError) as exc:
+        raise SessionError(f"{os.fspath(path)} cannot be saved: {exc}") from exc
+
+    def write(stream: BinaryIO) -> None:
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(SESSION_JSON, text)
+            archive.writestr(ARRAYS_NPZ, buffer.getvalue())
+
+    try:
+        write_atomically(path, write)
+    except OSError as exc:
+        raise SessionError(f"{os.fspath(path)} cannot be saved: {exc.strerror or exc}") from exc
+
+
+def write_atomically(path, write: Callable[[BinaryIO], None]) -> None:
+    """Run `write(stream)` on a temp file beside `path`, fsync it, then move it over `path`.
+
+    On any failure the temp file is removed and an existing `path` is untouched.
+    """
+    directory, name = os.path.split(os.path.abspath(os.fspath(path)))
+    temp = os.path.join(directory, f".{name}.{uuid.uuid4().hex[:12]}.tmp")
+    # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, as open() would
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
+    """(session.json document, arrays.npz arrays) describing `experiment`."""
+    trainer, net, data = experiment.trainer, experiment.net, experiment.dataset
+    state = trainer.get_state()
+    document = {
+        "format": FORMAT, "version": VERSION, "saved_by": f"fcviz {__version__}",
+        "experiment": {
+            "name": experiment.name, "title": experiment.title, "epochs": experiment.epochs,
+            "display_every": experiment.display_every, "test_fraction": experiment.test_fraction,
+            "split_seed": experiment.split_seed, "ui_state": experiment.ui_state,
+        },
+        "dataset": {
+            "name": data.name, "feature_names": list(data.feature_names),
+            "target_names": list(data.target_names), "classes": list(data.classes), "meta": data.meta,
+        },
+        "network": net.config(),
+        "trainer": trainer.config(),
+        "state": {"epoch": state["epoch"], "batch_index": state["batch_index"],
+                  "epoch_loss_sum": state["epoch_loss_sum"], "rng": state["rng"]},
+    }
+    arrays = {
+        "data.X": data.X, "data.y": data.y,
+        "net.params": net.params, "net.initial_params": experiment.initial_params,
+        "trainer.frozen": state["frozen"], "trainer.epoch_start_params": state["epoch_start_params"],
+    }
+    if state["order"] is not None:
+        arrays["trainer.order"] = state["order"]
+    arrays.update({f"optimizer.{key}": value for key, value in state["optimizer"].items()})
+    arrays.update({f"history.{key}": value for key, value in state["history"].items()})
+    return document, arrays
+
+
+def _json_default(value):
+    """JSON for the NumPy values and paths a GUI state or dataset meta may hold."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"{type(value).__name__} values cannot be stored in a session ({value!r})")
+
+
+# --- loading ------------------------------------------------------------------
+
+def load_session(path) -> Experiment:
+    """The experiment saved in `path`, ready to train on; SessionError for any problem."""
+    name = os.fspath(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except OSError as exc:
+        raise SessionError(f"{name} cannot be read: {exc.strerror or exc}") from exc
+    except _DAMAGE as exc:
+        raise SessionError(f"{name} is not an fcviz session (not a zip archive, or truncated)") from exc
+    try:
+        with archive:
+            document = _read_document(archive, name)
+            arrays = _read_arrays(archive)
+        return _unpack(document, arrays)
+    except SessionError:
+        raise
+    except OSError as exc:
+        raise SessionError(f"{name} cannot be read: {exc.strerror or exc}") from exc
+    except _DAMAGE as exc:
+        raise SessionError(f"{name} is damaged: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"{exc.args[0]!r} is missing"
+    return str(exc) or type(exc).__name__
+
+
+def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
+    try:
+        info = archive.getinfo(member)
+    except KeyError:
+        raise ValueError(f"the archive has no {member}") from None
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ValueError(f"{member} claims {info.file_size:,} bytes uncompressed "
+                         f"(more than {MAX_MEMBER_BYTES:,})")
+    return archive.read(info)
+
+
+def _read_document(archive: zipfile.ZipFile, name: str) -> dict:
+    """session.json, after checking it is an fcviz session this version can read."""
+    if SESSION_JSON not in archive.namelist():
+        raise SessionError(f"{name} is not an fcviz session (it has no {SESSION_JSON})")
+    try:
+        document = json.loads(_read_member(archive, SESSION_JSON).decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{SESSION_JSON} is not valid JSON ({exc})") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else None
+        raise SessionError(f"{name} is not an fcviz session (format {found!r}, expected {FORMAT!r})")
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise SessionError(f"{name} was saved by a newer fcviz (format version {version}); "
+                           f"this version reads up to {VERSION}")
+    if version != VERSION:
+        raise ValueError(f"unknown format version {version!r}")
+    return document
+
+
+def _read_arrays(archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
+    """The arrays of arrays.npz, each .npy header checked before anything is allocated."""
+    buffer = io.BytesIO(_read_member(archive, ARRAYS_NPZ))
+    with zipfile.ZipFile(buffer) as npz:
+        for info in npz.infolist():
+            _check_npy_header(npz, info)
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def _check_npy_header(npz: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a member whose header is not a plain numeric array that fits in its own bytes."""
+    where = f"{ARRAYS_NPZ} member {info.filename}"
+    if not info.filename.endswith(".npy") or info.file_size > MAX_MEMBER_BYTES:
+        raise ValueError(f"{where} is not a NumPy array of a sensible size")
+    with npz.open(info) as stream:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ValueError(f"{where} has unsupported .npy version {version}")
+    if dtype.kind not in ARRAY_KINDS:
+        raise ValueError(f"{where} holds {dtype} values, not numbers")
+    if any(size < 0 for size in shape) or math.prod(shape) * dtype.itemsize > info.file_size:
+        raise ValueError(f"{where} claims shape {shape}, more than the {info.file_size:,} bytes it holds")
+
+
+# --- rebuilding the experiment -------------------------------------------------
+
+def _field(mapping: dict, key: str, where: str):
+    if key not in mapping:
+        raise ValueError(f"{where} has no {key!r}")
+    return mapping[key]
+
+
+_KIND_NAMES = {str: "text", dict: "an object", list: "a list", int: "an integer", float: "a number"}
+
+
+def _typed(mapping: dict, key: str, where: str, kind: type):
+    """mapping[key], checked to be a `kind` (str, dict, list, int or float; a bool is neither number)."""
+    value = _field(mapping, key, where)
+    allowed = (int, float) if kind is float else kind
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise ValueError(f"{where} {key!r} must be {_KIND_NAMES[kind]}, not {value!r}")
+    if kind is float and not math.isfinite(value):
+        raise ValueError(f"{where} {key!r} must be finite, not {value!r}")
+    return value
+
+
+def _count(mapping: dict, key: str, where: str, minimum: int = 0) -> int:
+    value = _typed(mapping, key, where, int)
+    if value < minimum:
+        raise ValueError(f"{where} {key!r} must be at least {minimum}, not {value}")
+    return value
+
+
+def _texts(mapping: dict, key: str, where: str) -> tuple[str, ...]:
+    values = _typed(mapping, key, where, list)
+    if not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{where} {key!r} must be a list of text")
+    return tuple(values)
+
+
+def _array(arrays: dict, key: str, shape: tuple, kinds: str = "f") -> np.ndarray:
+    """arrays[key] with the given shape (None = any length) and dtype kind; floats must be finite."""
+    if key not in arrays:
+        raise ValueError(f"{ARRAYS_NPZ} has no array {key!r}")
+    array = arrays[key]
+    if (array.dtype.kind not in kinds or array.ndim != len(shape)
+            or any(want is not None and want != got for want, got in zip(shape, array.shape))):
+        expected = tuple("n" if size is None else size for size in shape)
+        raise ValueError(f"{key} is {array.dtype} of shape {array.shape}, expected shape {expected}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(f"{key} holds NaN or infinite values")
+    return array
+
+
+def _parameter_count(config: dict) -> int:
+    """Number of parameters the network config describes (checked before building it)."""
+    sizes = _typed(config, "layer_sizes", "network", list)
+    use_bias = _field(config, "use_bias", "network")
+    if (len(sizes) < 2 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
+        raise ValueError(f"network 'layer_sizes' must be at least two positive integers, not {sizes!r}")
+    biases = [use_bias] * (len(sizes) - 1) if isinstance(use_bias, bool) else use_bias
+    if not isinstance(biases, list) or len(biases) != len(sizes) - 1 or not all(isinstance(b, bool) for b in biases):
+        raise ValueError(f"network 'use_bias' must be one true/false per layer, not {use_bias!r}")
+    return sum((n_in + bias) * n_out for n_in, n_out, bias in zip(sizes, sizes[1:], biases))
+
+
+def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
+    """Rebuild the experiment, checking each value and array against what it belongs to."""
+    net_config = _typed(document, "network", "session", dict)
+    n_params = _parameter_count(net_config)
+    params = _array(arrays, "net.params", (n_params,))
+    net = Network.from_config(net_config)
+    net.params[...] = params
+    trainer = Trainer.from_config(net, _typed(document, "trainer", "session", dict))
+
+    about = _typed(document, "dataset", "session", dict)
+    feature_names = _texts(about, "feature_names", "dataset")
+    target_names = _texts(about, "target_names", "dataset")
+    X = _array(arrays, "data.X", (None, len(feature_names)))
+    y = _array(arrays, "data.y", (len(X), len(target_names)))
+    dataset = Dataset(X, y, feature_names, target_names, _texts(about, "classes", "dataset"),
+                      _typed(about, "name", "dataset", str), _typed(about, "meta", "dataset", dict))
+
+    settings = _typed(document, "experiment", "session", dict)
+    test_fraction = _typed(settings, "test_fraction", "experiment", float)
+    if not 0.0 <= test_fraction <= 1.0:
+        raise ValueError(f"experiment 'test_fraction' must be between 0 and 1, not {test_fraction}")
+    experiment = Experiment(
+        dataset, trainer, epochs=_count(settings, "epochs", "experiment"),
+        display_every=_count(settings, "display_every", "experiment", minimum=1),
+        test_fraction=test_fraction, split_seed=_count(settings, "split_seed", "experiment"),
+        name=_typed(settings, "name", "experiment", str), title=_typed(settings, "title", "experiment", str),
+        initial_params=_array(arrays, "net.initial_params", (n_params,)),
+        ui_state=_typed(settings, "ui_state", "experiment", dict))
+    _restore_trainer(trainer, _typed(document, "state", "session", dict), arrays)
+    return experiment
+
+
+def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Apply the saved trainer state (after the experiment has handed the trainer its data)."""
+    n_params, n_samples, n_batches = trainer.net.params.size, trainer.n_samples, trainer.n_batches
+    batch_index = _count(scalars, "batch_index", "state")
+    if batch_index >= n_batches:
+        raise ValueError(f"state 'batch_index' is {batch_index}, but an epoch has {n_batches} batches")
+    order = None
+    if "trainer.order" in arrays:
+        order = _array(arrays, "trainer.order", (n_samples,), "iu")
+        if not np.array_equal(np.sort(order), np.arange(n_samples)):
+            raise ValueError(f"trainer.order is not an ordering of the {n_samples} training samples")
+    # optimizer slots: 0-d counters (Adam's iterations) or one float per parameter
+    optimizer = {key.removeprefix("optimizer."):
+                 _array(arrays, key, (), "iuf") if arrays[key].ndim == 0 else _array(arrays, key, (n_params,))
+                 for key in arrays if key.startswith("optimizer.")}
+    history = {key.removeprefix("history."): _array(arrays, key, (None,))
+               for key in arrays if key.startswith("history.")}
+    if "loss" not in history:
+        raise ValueError(f"{ARRAYS_NPZ} has no array 'history.loss'")
+    trainer.set_state({
+        "epoch": _count(scalars, "epoch", "state"), "batch_index": batch_index,
+        "epoch_loss_sum": _typed(scalars, "epoch_loss_sum", "state", float),
+        "rng": _typed(scalars, "rng", "state", dict), "order": order, "optimizer": optimizer,
+        "history": history, "frozen": _array(arrays, "trainer.frozen", (n_params,), "b"),
+        "epoch_start_params": _array(arrays, "trainer.epoch_start_params", (n_params,)),
+    })
+    if set(trainer.optimizer.get_state()) != set(optimizer):
+        raise ValueError(f"optimizer slots {sorted(optimizer)} do not fit the {trainer.optimizer.name} optimizer")

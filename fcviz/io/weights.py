@@ -1,0 +1,448 @@
+"""Weights JSON (see DESIGN.md) and exports of a network as NumPy, PyTorch or Keras code.
+
+Floats are written as `repr` text (JSON's float format too), so every file and every
+export holds exactly the network's numbers. A custom activation is translated from its
+validated expression tree into the target library's calls; nothing is ever eval'd.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from fcviz import __version__
+from fcviz.core.activations import LEAKY_SLOPE, CustomActivation, get_activation
+from fcviz.core.network import Network
+from fcviz.io.session import write_atomically
+
+FORMAT = "fcviz-weights"
+VERSION = 1
+
+
+class WeightsError(ValueError):
+    """Weights that cannot be read or do not fit; the message names the file and the problem."""
+
+
+# --- weights JSON ---------------------------------------------------------------
+
+def weights_to_dict(net: Network) -> dict:
+    """The Weights JSON document of `net` (a layer without bias has no "bias" entry)."""
+    layers = []
+    for layer in net.layers:
+        entry = {"units": layer.units, "activation": layer.activation.to_config(),
+                 "use_bias": layer.use_bias, "kernel": layer.kernel.tolist()}
+        if layer.use_bias:
+            entry["bias"] = layer.bias.tolist()
+        layers.append(entry)
+    return {"format": FORMAT, "version": VERSION, "input_dim": net.layer_sizes[0], "layers": layers}
+
+
+def network_from_dict(document, source: str = "weight data") -> Network:
+    """A Network built from a Weights JSON document; WeightsError naming `source` if it is invalid."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else None
+        raise WeightsError(f"{source} is not an fcviz weights file (format {found!r}, expected {FORMAT!r})")
+    version = document.get("version")
+    if _is_int(version) and version > VERSION:
+        raise WeightsError(f"{source} was saved by a newer fcviz (format version {version}); "
+                           f"this version reads up to {VERSION}")
+    try:
+        if version != VERSION:
+            raise ValueError(f"unknown format version {version!r}")
+        return _build(document)
+    except ValueError as exc:
+        raise WeightsError(f"{source} is invalid: {exc}") from exc
+
+
+def save_weights(path, net: Network) -> None:
+    """Write the Weights JSON of `net` to `path` (atomically)."""
+    _write_text(path, _weights_text(net))
+
+
+def _weights_text(net: Network) -> str:
+    return _pretty_json(weights_to_dict(net)) + "\n"
+
+
+def load_weights(path) -> Network:
+    """The network stored in the Weights JSON file `path`."""
+    source = os.fspath(path)
+    try:
+        with open(path, "rb") as stream:
+            text = stream.read().decode("utf-8")
+    except OSError as exc:
+        raise WeightsError(f"{source} cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise WeightsError(f"{source} is not UTF-8 text (byte {exc.start})") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise WeightsError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                           f"column {exc.colno}") from exc
+    return network_from_dict(document, source)
+
+
+def apply_weights(net: Network, path) -> None:
+    """Load the weights file `path` into `net`; its layer shapes must match the network's."""
+    source = os.fspath(path)
+    loaded = load_weights(path)
+    if len(loaded.layers) != len(net.layers):
+        raise WeightsError(f"{source} does not fit the network: it has {len(loaded.layers)} layers, "
+                           f"the network has {len(net.layers)}")
+    for number, (mine, theirs) in enumerate(zip(net.layers, loaded.layers), 1):
+        expected, found = (mine.fan_in, mine.units), (theirs.fan_in, theirs.units)
+        if expected != found:
+            raise WeightsError(f"{source} does not fit the network: layer {number} kernel: "
+                               f"expected shape {expected}, found {found}")
+        if mine.use_bias != theirs.use_bias:
+            has = ("has a bias", "has no bias")
+            raise WeightsError(f"{source} does not fit the network: layer {number}: the network "
+                               f"{has[not mine.use_bias]}, the file {has[not theirs.use_bias]}")
+    net.set_weights(loaded.get_weights())
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _build(document: dict) -> Network:
+    """Check every layer entry, then build the network (ValueError naming the layer otherwise)."""
+    fan_in = _entry(document, "input_dim", "the file")
+    if not _is_int(fan_in) or fan_in < 1:
+        raise ValueError(f"input_dim must be a positive integer, not {fan_in!r}")
+    layers = _entry(document, "layers", "the file")
+    if not isinstance(layers, list) or not layers:
+        raise ValueError("layers must be a non-empty list")
+    sizes, activations, biases, weights = [fan_in], [], [], []
+    for number, layer in enumerate(layers, 1):
+        where = f"layer {number}"
+        if not isinstance(layer, dict):
+            raise ValueError(f"{where} must be an object, not {layer!r}")
+        units, use_bias = _entry(layer, "units", where), _entry(layer, "use_bias", where)
+        if not _is_int(units) or units < 1:
+            raise ValueError(f"{where} units must be a positive integer, not {units!r}")
+        if not isinstance(use_bias, bool):
+            raise ValueError(f"{where} use_bias must be true or false, not {use_bias!r}")
+        try:
+            activations.append(get_activation(_entry(layer, "activation", where)))
+        except ValueError as exc:
+            raise ValueError(f"{where} activation: {exc}") from None
+        weights.append(_matrix(_entry(layer, "kernel", where), sizes[-1], units, f"{where} kernel"))
+        if use_bias:
+            weights.append(_row(_entry(layer, "bias", where), units, f"{where} bias"))
+        elif "bias" in layer:
+            raise ValueError(f"{where} has use_bias false but gives a bias")
+        sizes.append(units)
+        biases.append(use_bias)
+    net = Network(sizes, activations, use_bias=biases)
+    net.set_weights(weights)
+    return net
+
+
+def _entry(mapping: dict, key: str, where: str):
+    if key not in mapping:
+        raise ValueError(f"{where} has no {key!r}")
+    return mapping[key]
+
+
+def _matrix(value, rows: int, columns: int, where: str) -> np.ndarray:
+    if not isinstance(value, list) or len(value) != rows:
+        found = len(value) if isinstance(value, list) else repr(value)
+        raise ValueError(f"{where} must have {rows} rows (one per input), found {found}")
+    return np.array([_row(row, columns, f"{where} row {r}") for r, row in enumerate(value, 1)])
+
+
+def _row(value, size: int, where: str) -> np.ndarray:
+    if not isinstance(value, list) or len(value) != size:
+        found = len(value) if isinstance(value, list) else repr(value)
+        raise ValueError(f"{where} must have {size} values (one per unit), found {found}")
+    for position, number in enumerate(value, 1):
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ValueError(f"{where} value {position} is not a number: {number!r}")
+        if not math.isfinite(number):
+            raise ValueError(f"{where} value {position} is {number} (weights must be finite)")
+    return np.array(value, dtype=np.float64)
+
+
+def _pretty_json(value, depth: int = 0) -> str:
+    """JSON with objects and lists of lists spread over lines, and rows of numbers kept on one line."""
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(key)}: {_pretty_json(item, depth + 1)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value and isinstance(value[0], (list, dict)):
+        items = [inner + _pretty_json(item, depth + 1) for item in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value, allow_nan=False)
+
+
+def _write_text(path, text: str) -> None:
+    try:
+        write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+    except OSError as exc:
+        raise WeightsError(f"{os.fspath(path)} cannot be saved: {exc.strerror or exc}") from exc
+
+
+# --- custom activations as code ---------------------------------------------------
+
+@dataclass(frozen=True)
+class _Library:
+    """How an export target spells the functions of a custom activation."""
+
+    prefix: str                # module of exp, log, ..., full_like: "np.", "torch.", "keras.ops."
+    sigmoid: str
+    constant_argument: str = "{}"  # wraps a function argument that does not depend on x
+
+    def name(self, function: str) -> str:
+        return self.sigmoid if function == "sigmoid" else self.prefix + function
+
+
+_NUMPY = _Library("np.", "sigmoid")
+_TORCH = _Library("torch.", "torch.sigmoid", "torch.as_tensor({}, dtype=x.dtype)")  # torch.exp(2.0) fails
+_KERAS = _Library("keras.ops.", "keras.ops.sigmoid")
+
+
+class _Translate(ast.NodeTransformer):
+    """Rewrite a validated expression tree for one library; numbers become floats, as fcviz computes."""
+
+    def __init__(self, library: _Library):
+        self.library = library
+
+    def visit_Constant(self, node):
+        return ast.Constant(float(node.value))
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        node.func = _code_tree(self.library.name(node.func.id))
+        node.args = [arg if _uses_x(arg) else _code_tree(self.library.constant_argument.format(ast.unparse(arg)))
+                     for arg in node.args]
+        return node
+
+
+def _code_tree(code: str) -> ast.expr:
+    return ast.parse(code, mode="eval").body
+
+
+def _uses_x(tree: ast.AST) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == "x" for node in ast.walk(tree))
+
+
+def _expression_code(activation: CustomActivation, library: _Library) -> str:
+    """The custom activation as an expression in `x` for `library` (same shape as x, always)."""
+    tree = activation.expression.tree
+    code = ast.unparse(_Translate(library).visit(copy.deepcopy(tree)))
+    return code if _uses_x(tree) else f"{library.prefix}full_like(x, {code})"
+
+
+def _custom(net: Network) -> list[CustomActivation]:
+    """The distinct custom activations of `net`, in layer order."""
+    found: dict[str, CustomActivation] = {}
+    for layer in net.layers:
+        if isinstance(layer.activation, CustomActivation):
+            found.setdefault(layer.activation.name, layer.activation)
+    return list(found.values())
+
+
+def _uses_function(activations: list[CustomActivation], function: str) -> bool:
+    return any(isinstance(node, ast.Call) and node.func.id == function
+               for act in activations for node in ast.walk(act.expression.tree))
+
+
+# --- exports --------------------------------------------------------------------
+
+def _array_text(array: np.ndarray, indent: str) -> str:
+    """A list literal of a 1-D or 2-D array, a row per line, floats as exact repr text."""
+    if array.ndim == 1:
+        return json.dumps(array.tolist(), allow_nan=False)
+    rows = f",\n{indent} ".join(json.dumps(row, allow_nan=False) for row in array.tolist())
+    return f"[{rows}]"
+
+
+def _architecture(net: Network) -> str:
+    return "-".join(str(size) for size in net.layer_sizes)
+
+
+_NUMPY_BUILTINS = {
+    "linear": "return x",
+    "sigmoid": "return 0.5 * (1.0 + np.tanh(0.5 * x))",
+    "tanh": "return np.tanh(x)",
+    "relu": "return np.maximum(x, 0.0)",
+    "leaky_relu": f"return np.maximum(x, {LEAKY_SLOPE!r} * x)",
+    "elu": "return np.where(x > 0, x, np.expm1(np.minimum(x, 0.0)))",
+    "softplus": "return np.logaddexp(0.0, x)",
+    "heaviside": "return (x >= 0).astype(x.dtype)",
+    "softmax": "e = np.exp(x - x.max(axis=1, keepdims=True))  # samples are rows\n"
+               "    return e / e.sum(axis=1, keepdims=True)",
+}
+
+
+def export_numpy(net: Network, example=None) -> str:
+    """A standalone NumPy script with `predict(X)`; run as a program it prints predict(example).
+
+    `example` is one input sample (zeros by default).
+    """
+    custom = _custom(net)
+    names = {act.name: f"custom_{number}" for number, act in enumerate(custom, 1)}
+    builtins = [name for name in _NUMPY_BUILTINS
+                if any(layer.activation.name == name for layer in net.layers)
+                or (name == "sigmoid" and _uses_function(custom, "sigmoid"))]
+    functions = [f"def {name}(x):\n    {_NUMPY_BUILTINS[name]}\n" for name in builtins]
+    functions += [f'def {names[act.name]}(x):\n    """{act.name}"""\n    return {_expression_code(act, _NUMPY)}\n'
+                  for act in custom]
+    layers = []
+    for layer in net.layers:
+        bias = f"np.array({_array_text(layer.bias, '')})" if layer.use_bias else "None"
+        layers.append(f"    (np.array({_array_text(layer.kernel, '              ')}),\n"
+                      f"     {bias},\n     {names.get(layer.activation.name, layer.activation.name)}),\n")
+    n_in, n_out = net.layer_sizes[0], net.layer_sizes[-1]
+    example = np.zeros(n_in) if example is None else np.asarray(example, dtype=np.float64).reshape(n_in)
+    return f'''"""A {_architecture(net)} network exported from fcviz {__version__}; it needs only NumPy.
+
+    from this_module import predict
+    predict(X)  # X of shape (n, {n_in}) -> outputs of shape (n, {n_out})
+"""
+
+import numpy as np
+
+N_INPUTS = {n_in}
+
+
+{"""
+
+""".join(functions)}
+
+# (kernel, bias, activation) per layer; kernel is (inputs, units) as in Keras, bias None if absent.
+LAYERS = [
+{"".join(layers)}]
+
+
+def predict(X):
+    """Outputs, shape (n, {n_out}), for inputs X of shape (n, {n_in}) (or one sample of shape ({n_in},))."""
+    a = np.asarray(X, dtype=float)
+    if a.ndim == 1:  # one sample, or one value per sample for a one-input network
+        a = a.reshape(-1, N_INPUTS)
+    for kernel, bias, activation in LAYERS:
+        z = a @ kernel
+        if bias is not None:
+            z = z + bias
+        a = activation(z)
+    return a
+
+
+if __name__ == "__main__":
+    example = np.array([{_array_text(example, '')}])
+    print(predict(example).tolist())
+'''
+
+
+_TORCH_MODULES = {
+    "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()",
+    "leaky_relu": f"nn.LeakyReLU({LEAKY_SLOPE!r})", "elu": "nn.ELU()", "softplus": "nn.Softplus()",
+    "softmax": "nn.Softmax(dim=1)", "heaviside": 'Expression("heaviside", lambda x: (x >= 0).to(x.dtype))',
+}
+
+_TORCH_EXPRESSION_MODULE = '''
+
+class Expression(nn.Module):
+    """An activation given as a formula in x."""
+
+    def __init__(self, formula, function):
+        super().__init__()
+        self.formula = formula
+        self.function = function
+
+    def forward(self, x):
+        return self.function(x)
+
+    def extra_repr(self):
+        return self.formula
+'''
+
+
+def export_torch(net: Network) -> str:
+    """A PyTorch script building `model`, an nn.Sequential holding the network's weights."""
+    modules, state = [], []
+    for layer in net.layers:
+        index = len(modules)
+        modules.append(f"nn.Linear({layer.fan_in}, {layer.units}, bias={layer.use_bias}, dtype=DTYPE)")
+        opening = f'    "{index}.weight": torch.tensor('
+        state.append(f"{opening}{_array_text(layer.kernel.T, ' ' * len(opening))}, dtype=DTYPE),\n")
+        if layer.use_bias:
+            state.append(f'    "{index}.bias": torch.tensor({_array_text(layer.bias, "")}, dtype=DTYPE),\n')
+        act = layer.activation
+        if isinstance(act, CustomActivation):
+            modules.append(f"Expression({json.dumps(act.name)}, lambda x: {_expression_code(act, _TORCH)})")
+        elif act.name != "linear":
+            modules.append(_TORCH_MODULES[act.name])
+    needs_expression = any(module.startswith("Expression(") for module in modules)
+    listing = "".join(f"    {module},\n" for module in modules)
+    return f'''"""A {_architecture(net)} network exported from fcviz {__version__} as a PyTorch nn.Sequential.
+
+    from this_module import model
+    model(torch.tensor(X, dtype=DTYPE))
+"""
+
+import torch
+from torch import nn
+
+DTYPE = torch.{net.dtype.name}
+{_TORCH_EXPRESSION_MODULE if needs_expression else ""}
+
+model = nn.Sequential(
+{listing})
+# nn.Linear keeps its weight as (units, inputs): the transpose of the Keras-layout kernel.
+model.load_state_dict({{
+{"".join(state)}}})
+model.eval()
+'''
+
+
+_KERAS_ACTIVATIONS = {
+    "leaky_relu": f"lambda x: keras.ops.leaky_relu(x, negative_slope={LEAKY_SLOPE!r})",
+    "heaviside": "lambda x: keras.ops.cast(keras.ops.greater_equal(x, 0.0), x.dtype)",
+}
+
+
+def export_keras(net: Network) -> str:
+    """A Keras script building `model`, a Sequential of Dense layers holding the network's weights."""
+    dtype = net.dtype.name
+    layers = [f'    keras.Input(({net.layer_sizes[0]},), dtype="{dtype}"),\n']
+    for layer in net.layers:
+        act = layer.activation
+        if isinstance(act, CustomActivation):
+            activation = f"lambda x: {_expression_code(act, _KERAS)}"
+        else:
+            activation = _KERAS_ACTIVATIONS.get(act.name, json.dumps(act.name))
+        layers.append(f"    keras.layers.Dense({layer.units}, activation={activation}, "
+                      f'use_bias={layer.use_bias}, dtype="{dtype}"),\n')
+    weights = "".join(f"    np.array({_array_text(w, '             ')}),\n" for w in net.get_weights())
+    return f'''"""A {_architecture(net)} network exported from fcviz {__version__} as a Keras Sequential model.
+
+    from this_module import model
+    model.predict(X)
+"""
+
+import keras
+import numpy as np
+
+model = keras.Sequential([
+{"".join(layers)}])
+# Keras order: kernel (inputs, units), then bias, for each layer that has one.
+model.set_weights([
+{weights}])
+'''
+
+
+def export(net: Network, fmt: str, path) -> None:
+    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights."""
+    writers = {"numpy": export_numpy, "torch": export_torch, "keras": export_keras,
+               "json": _weights_text}
+    key = str(fmt).strip().lower()
+    if key not in writers:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(writers)}")
+    _write_text(path, writers[key](net))
