@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from finite_differences import numerical_gradient
 
 from fcviz.core import Network, Trainer, get_optimizer
 from fcviz.core.backprop import (
@@ -58,19 +59,6 @@ def parameters(net):
         for j in range(1, dense.units + 1):
             for i in range(dense.fan_in + 1):
                 yield layer, i, j, weight_name(i, j, layer) if i else f"b{j}_{layer}"
-
-
-def numerical_gradient(net, loss, X, y, h=1e-5):
-    trainer, grad = Trainer(net, loss), np.empty_like(net.params)
-    for k in range(net.params.size):
-        original = net.params[k]
-        net.params[k] = original + h
-        up = trainer.evaluate_loss(X, y)
-        net.params[k] = original - h
-        down = trainer.evaluate_loss(X, y)
-        net.params[k] = original
-        grad[k] = (up - down) / (2 * h)
-    return grad
 
 
 # --- the clothes lab, character for character -------------------------------------------
