@@ -36,10 +36,12 @@ class Snapshot:
     epochs_per_second: float = 0.0
     message: str = ""
     data_version: int = 0
+    commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
 
     @classmethod
     def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
-                message: str = "", data_version: int = 0, with_metrics: bool = True) -> "Snapshot":
+                message: str = "", data_version: int = 0, with_metrics: bool = True,
+                commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
@@ -49,6 +51,7 @@ class Snapshot:
             val_loss_history=_frozen(trainer.history.val_loss.array()),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
+            commands_applied=commands_applied,
         )
 
     @property

@@ -1,0 +1,109 @@
+"""Start the window (`run_gui`) or take a picture of it offscreen (`screenshot`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from fcviz.core.experiment import Experiment
+from fcviz.io.samples import open_preset
+
+SWITCH_INTERVAL_SECONDS = 0.0005  # shared/QT_NOTES.md: the 5 ms default starves redraws
+SIGNAL_POLL_MS = 200
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
+SETTLE_ROUNDS = 5
+
+
+def application() -> QApplication:
+    """The QApplication (created once), with fcviz's names, switch interval and translations."""
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        QCoreApplication.setOrganizationName("fcviz")
+        QCoreApplication.setApplicationName("fcviz")
+        _install_translators(app)
+    return app
+
+
+def _install_translators(app: QApplication) -> None:
+    locale = QLocale.system()
+    for directory, prefix in ((TRANSLATIONS_DIR, "fcviz"),
+                              (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase")):
+        translator = QTranslator(app)
+        if translator.load(locale, prefix, "_", str(directory)):
+            app.installTranslator(translator)
+
+
+def load_experiment(path: str | Path | None = None, preset: str | None = None) -> Experiment:
+    """The experiment to open: a session, a data file (default columns), a preset, or the clothes lab.
+
+    Raises ValueError (SessionError, DatasetError) with the loader's message.
+    """
+    if path is None:
+        return open_preset(preset or "clothes")
+    path = Path(path)
+    if path.suffix.lower() == ".fcviz":
+        from fcviz.io.session import load_session
+        return load_session(path)
+    from fcviz.io.tables import load_dataset
+    from fcviz.gui.experiment_setup import Blueprint, Setup
+    dataset = load_dataset(path)
+    base = open_preset(preset or "clothes")
+    return (Blueprint.of(Setup.of(base)).for_dataset(dataset)
+            .build(dataset, base.epochs, base.display_every, name=dataset.name or path.stem, title=path.name))
+
+
+def run_gui(path: str | None = None, preset: str | None = None) -> int:
+    """Open the window on the clothes lab, a preset, a session or a data file; returns the exit code."""
+    from fcviz.gui.main_window import MainWindow
+    from fcviz.gui.widgets import show_error
+    app = application()
+    error = None
+    try:
+        experiment = load_experiment(path, preset)
+    except (ValueError, OSError) as problem:
+        experiment, error = open_preset("clothes"), str(problem)
+    session = path if path is not None and Path(path).suffix.lower() == ".fcviz" and error is None else None
+    window = MainWindow(experiment, settings=QSettings(), session_path=session)
+    window.show()
+    if error is not None:
+        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), error)
+    # Ctrl+C in the terminal: Python runs signal handlers only when it gets control, hence the timer.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(SIGNAL_POLL_MS)
+    try:
+        return app.exec()
+    finally:
+        ticker.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def screenshot(out: str | Path, path: str | None = None, preset: str | None = None, epochs: int = 0,
+               size: tuple[int, int] = (1400, 900)) -> None:
+    """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fcviz.gui.main_window import MainWindow
+    app = application()
+    experiment = load_experiment(path, preset)
+    if epochs > 0:
+        experiment.trainer.fit(epochs=int(epochs))
+    window = MainWindow(experiment, settings=None)
+    try:
+        window.resize(*size)
+        window.show()
+        for _ in range(SETTLE_ROUNDS):  # let the docks take their sizes
+            app.processEvents()
+        window.controller.redraw_now()
+        app.processEvents()
+        if not window.grab().save(str(out)):
+            raise OSError(f"could not write the screenshot to {out}")
+    finally:
+        window.close()

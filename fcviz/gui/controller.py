@@ -1,0 +1,249 @@
+"""Controller: the experiment as the GUI knows it, the training thread, the latest snapshot, undo.
+
+Panels read `setup` and draw the snapshots of `snapshot_changed`; they change
+anything only through the controller's methods, which send worker commands
+(through the undo stack for edits a person may want to take back).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from concurrent.futures import Future
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QUndoStack
+
+from fcviz.core.experiment import Experiment
+from fcviz.core.snapshot import Snapshot
+from fcviz.gui.experiment_setup import Blueprint, Setup
+from fcviz.gui.undo_commands import (ReplaceExperimentCommand, SetLearningRateCommand,
+                                     SetParameterCommand, SetParametersCommand)
+from fcviz.gui.worker import (DEFAULT_MAX_RATE_HZ, DIVERGED, RUNNING, CallInWorker, Pause, Play,
+                              ReplaceExperiment, Reset, SetDisplayEvery, SetEpochs, SetMaxRate,
+                              StepBatch, StepEpoch, TrainingWorker, initial_state)
+
+WORKER_REPLY_TIMEOUT_SECONDS = 30.0
+UNTHROTTLED_REDRAW_MS = 8
+# While training, the GUI thread may use at most this share of a core. Python threads share
+# one GIL, so every millisecond spent drawing is a millisecond not spent training.
+TRAINING_GUI_SHARE = 0.08
+
+
+class Controller(QObject):
+    """Owns the worker thread and hands the newest snapshot to the panels at most `max_redraw_hz` times a second."""
+
+    snapshot_received = Signal(object)  # every snapshot of the current experiment, as it arrives
+    snapshot_changed = Signal(object)   # on the redraw timer, only when a newer snapshot arrived
+    setup_changed = Signal(object)      # another experiment was installed (data or architecture)
+    diverged = Signal(str)
+    command_failed = Signal(str)
+
+    def __init__(self, experiment: Experiment, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.setup = Setup.of(experiment)
+        self.max_redraw_hz = DEFAULT_MAX_RATE_HZ
+        self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
+        self.drawn: Snapshot | None = None
+        self._experiment: Experiment | None = experiment  # owned by the GUI until start()
+        self._version = 0
+        self.commands_sent = 0
+        self._gui_idle = threading.Event()
+        self._gui_idle.set()
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._last_draw = (time.perf_counter(), time.thread_time())
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setInterval(round(1000 / self.max_redraw_hz))
+        self._redraw_timer.timeout.connect(self._on_redraw_tick)
+
+    # --- lifetime -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Hand the experiment to a worker in its own thread and start drawing snapshots."""
+        if self._thread is not None:
+            return
+        self._worker = TrainingWorker(self._experiment, self._gui_idle, self._version)
+        self._experiment = None
+        self._thread = QThread()
+        self._thread.setObjectName("fcviz-training")
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.snapshot.connect(self._on_snapshot)
+        self._worker.command_failed.connect(self._on_command_failed)
+        self._send(SetMaxRate(self.max_redraw_hz))
+        self._thread.start()
+        self._redraw_timer.start()
+
+    def shutdown(self) -> None:
+        """Stop the worker and wait for its thread (safe to call twice)."""
+        if self._thread is None:
+            return
+        self._redraw_timer.stop()
+        self._worker.stop()
+        self._gui_idle.set()
+        # Not through worker.finished: a queued quit() would never run while wait() blocks.
+        self._thread.quit()
+        self._thread.wait()
+        self._experiment = self._worker.experiment  # the GUI owns it again
+        self._thread = None
+        self._worker = None
+
+    def reflects_all_commands(self, snapshot: Snapshot) -> bool:
+        """True if `snapshot` was taken after the worker applied every command sent so far."""
+        return snapshot.commands_applied >= self.commands_sent
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    # --- training -------------------------------------------------------------------
+
+    def play(self) -> None:
+        self._send(Play())
+
+    def pause(self) -> None:
+        self._send(Pause())
+
+    def step_batch(self) -> None:
+        self._send(StepBatch())
+
+    def step_epoch(self) -> None:
+        self._send(StepEpoch())
+
+    def reset(self) -> None:
+        self._send(Reset())
+
+    def set_epochs(self, epochs: int) -> None:
+        self._send(SetEpochs(int(epochs)))
+
+    def set_display_every(self, every: int) -> None:
+        self._send(SetDisplayEvery(int(every)))
+
+    def set_max_redraw_rate(self, hz: float) -> None:
+        """Snapshots and redraws at most `hz` times a second; 0 sends every display epoch."""
+        self.max_redraw_hz = float(hz)
+        self._redraw_timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
+        self._send(SetMaxRate(self.max_redraw_hz))
+
+    # --- undoable edits ----------------------------------------------------------------
+
+    def parameter_value(self, name: str) -> float:
+        return float(self.latest.params[self.setup.parameter_index(name)])
+
+    def edit_parameter(self, name: str, value: float) -> None:
+        old = self.parameter_value(name)
+        if value != old:
+            self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value)))
+
+    def set_parameters(self, params: np.ndarray, description: str) -> None:
+        self.undo_stack.push(SetParametersCommand(self._send, self.latest.params, params, description))
+
+    def set_learning_rate(self, value: float) -> None:
+        if value <= 0:
+            raise ValueError(self.tr("The learning rate must be a positive number."))
+        old = self.latest.learning_rate
+        if value != old:
+            self.undo_stack.push(SetLearningRateCommand(self._send, old, float(value)))
+
+    def apply_blueprint(self, blueprint: Blueprint) -> None:
+        """Rebuild the network from `blueprint` (undoable); raises ValueError for an impossible choice."""
+        setup = self.setup
+        experiment = blueprint.build(setup.dataset, self.latest.target_epochs, setup.display_every,
+                                     setup.name, setup.title, previous=setup)
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment,
+                                                      self.tr("Change architecture")))
+
+    def blueprint(self) -> Blueprint:
+        return Blueprint.of(self.setup, learning_rate=self.latest.learning_rate)
+
+    # --- whole experiments ----------------------------------------------------------------
+
+    def open_experiment(self, experiment: Experiment) -> None:
+        """Train another experiment from now on (a preset, a dataset or a session); clears undo."""
+        self._swap_experiment(experiment)
+        self.undo_stack.clear()
+
+    def call_in_worker(self, function: Callable[[Experiment], Any]) -> Any:
+        """Run `function(experiment)` where the experiment lives and return its result (or raise)."""
+        if self._worker is None:
+            return function(self._experiment)
+        command = CallInWorker(function)
+        self._send(command)
+        return self._wait(command.result)
+
+    def _swap_experiment(self, experiment: Experiment) -> Experiment:
+        """Hand `experiment` over; returns the one it replaces, which the GUI then owns."""
+        self._version += 1
+        setup = Setup.of(experiment)
+        latest = Snapshot.capture(experiment, initial_state(experiment), data_version=self._version)
+        if self._worker is None:
+            previous, self._experiment = self._experiment, experiment
+        else:
+            command = ReplaceExperiment(experiment, self._version)
+            self._send(command)
+            previous = self._wait(command.previous)
+        self.setup, self.latest, self.drawn = setup, latest, None
+        self.setup_changed.emit(setup)
+        return previous
+
+    def _wait(self, future: Future) -> Any:
+        self._gui_idle.set()  # the worker must not wait for a GUI that is waiting for it
+        return future.result(timeout=WORKER_REPLY_TIMEOUT_SECONDS)
+
+    def _send(self, command) -> None:
+        if self._worker is None:
+            raise RuntimeError("the training thread has not been started")
+        self.commands_sent += 1
+        self._worker.send(command)
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    def redraw_now(self) -> None:
+        """Hand the newest snapshot to the panels without waiting for the timer."""
+        self._on_redraw_tick()
+
+    @Slot(object)
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.data_version != self._version:
+            return  # sent before another experiment was installed
+        self.latest = snapshot
+        self.snapshot_received.emit(snapshot)
+        if snapshot.state == DIVERGED and snapshot.message:
+            self.diverged.emit(snapshot.message)
+
+    @Slot()
+    def _on_redraw_tick(self) -> None:
+        snapshot = self.latest
+        if snapshot is self.drawn or (snapshot.state == RUNNING and self._over_gui_budget()):
+            return
+        self._last_draw = (time.perf_counter(), time.thread_time())
+        self.drawn = snapshot
+        with self.gui_busy():
+            self.snapshot_changed.emit(snapshot)
+        if self._worker is not None:
+            self._worker.mark_drawn()
+
+    def _over_gui_budget(self) -> bool:
+        """True while the GUI thread has used more than its share of CPU since the last redraw."""
+        wall, cpu = self._last_draw
+        elapsed = time.perf_counter() - wall
+        return elapsed > 0 and (time.thread_time() - cpu) / elapsed > TRAINING_GUI_SHARE
+
+    @Slot(str)
+    def _on_command_failed(self, message: str) -> None:
+        self.command_failed.emit(message)
+
+    @contextmanager
+    def gui_busy(self):
+        """Hold training back while the GUI thread draws, so drawing never waits for the GIL
+        (shared/QT_NOTES.md: a redraw fighting the training loop takes 5-30 times longer)."""
+        self._gui_idle.clear()
+        try:
+            yield
+        finally:
+            self._gui_idle.set()

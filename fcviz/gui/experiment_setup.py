@@ -1,0 +1,138 @@
+"""What the GUI knows about an experiment (Setup) and what the architecture editor edits (Blueprint).
+
+The worker owns the live Experiment while training; the GUI keeps a frozen
+Setup taken when an experiment is handed over, and reads everything that
+changes during training from snapshots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
+
+from fcviz.core.dataset import Dataset
+from fcviz.core.experiment import Experiment
+from fcviz.core.network import Network
+from fcviz.core.trainer import Trainer
+
+OUTPUT_FOR_CLASSES = ("softmax", "cce")
+OUTPUT_FOR_REGRESSION = ("linear", "mse")
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The parts of an experiment that only change when a new experiment is installed."""
+
+    dataset: Dataset
+    network_config: dict
+    trainer_config: dict
+    parameter_names: tuple[str, ...]
+    parameter_layers: np.ndarray  # layer number (1-based) of every parameter
+    initial_params: np.ndarray
+    train_rows: np.ndarray
+    test_rows: np.ndarray
+    epochs: int
+    display_every: int
+    test_fraction: float
+    split_seed: int
+    name: str
+    title: str
+
+    @classmethod
+    def of(cls, experiment: Experiment) -> "Setup":
+        net = experiment.net
+        train, test = experiment.split_indices()
+        layers = np.concatenate([np.full(layer.n_params, number)
+                                 for number, layer in enumerate(net.layers, 1)])
+        return cls(
+            dataset=experiment.dataset, network_config=net.config(),
+            trainer_config=experiment.trainer.config(),
+            parameter_names=tuple(net.parameter_names()), parameter_layers=layers,
+            initial_params=np.array(experiment.initial_params, copy=True),
+            train_rows=train, test_rows=test, epochs=experiment.epochs,
+            display_every=experiment.display_every, test_fraction=experiment.test_fraction,
+            split_seed=experiment.split_seed, name=experiment.name, title=experiment.title)
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        return list(self.network_config["layer_sizes"])
+
+    @property
+    def loss_name(self) -> str:
+        return self.trainer_config["loss"]
+
+    @cached_property
+    def _index_of_name(self) -> dict[str, int]:
+        return {name: index for index, name in enumerate(self.parameter_names)}
+
+    def parameter_index(self, name: str) -> int:
+        """Position of a named parameter in the snapshots' `params` (ValueError if unknown)."""
+        try:
+            return self._index_of_name[name]
+        except KeyError:
+            raise ValueError(f"this network has no parameter named {name!r}") from None
+
+    def train_data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.dataset.X[self.train_rows], self.dataset.y[self.train_rows]
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """An architecture and training recipe: everything the architecture editor lets a person choose."""
+
+    hidden_sizes: tuple[int, ...]
+    hidden_activations: tuple[str, ...]
+    output_activation: str
+    loss: str
+    optimizer: str
+    learning_rate: float
+    batch_size: int | None
+    shuffle: bool
+    init: str
+    seed: int
+    test_fraction: float
+
+    @classmethod
+    def of(cls, setup: Setup, learning_rate: float | None = None) -> "Blueprint":
+        net, trainer = setup.network_config, setup.trainer_config
+        activations = tuple(net["activations"])
+        return cls(
+            hidden_sizes=tuple(net["layer_sizes"][1:-1]), hidden_activations=activations[:-1],
+            output_activation=activations[-1], loss=trainer["loss"],
+            optimizer=trainer["optimizer"]["name"],
+            learning_rate=trainer["optimizer"]["learning_rate"] if learning_rate is None else learning_rate,
+            batch_size=trainer["batch_size"], shuffle=trainer["shuffle"], init=net["init"],
+            seed=int(net["seed"]), test_fraction=setup.test_fraction)
+
+    def for_dataset(self, dataset: Dataset) -> "Blueprint":
+        """The same hidden layers and optimizer, with an output layer and loss that suit `dataset`."""
+        if dataset.n_outputs > 1 and dataset.classes:
+            output, loss = OUTPUT_FOR_CLASSES
+        elif dataset.is_classification:
+            output = "sigmoid"
+            loss = self.loss if self.loss in ("mse", "bce") else "bce"
+        else:
+            output, loss = OUTPUT_FOR_REGRESSION
+        return replace(self, output_activation=output, loss=loss)
+
+    def build(self, dataset: Dataset, epochs: int, display_every: int, name: str = "", title: str = "",
+              previous: Setup | None = None) -> Experiment:
+        """A fresh experiment at epoch 0; raises ValueError (core's message) for an impossible choice.
+
+        The previous initial weights are kept when the weight shapes and the
+        init scheme and seed are unchanged, so changing only the loss or the
+        optimizer does not throw away hand-set starting weights.
+        """
+        sizes = [dataset.n_features, *self.hidden_sizes, dataset.n_outputs]
+        net = Network(sizes, [*self.hidden_activations, self.output_activation], init=self.init, seed=self.seed)
+        if (previous is not None and previous.layer_sizes == sizes
+                and previous.network_config["init"] == self.init and previous.network_config["seed"] == self.seed):
+            net.params[...] = previous.initial_params
+        trainer = Trainer(net, loss=self.loss, optimizer=self.optimizer, lr=self.learning_rate,
+                          batch_size=self.batch_size, shuffle=self.shuffle, seed=self.seed)
+        return Experiment(dataset, trainer, epochs=epochs, display_every=display_every,
+                          test_fraction=self.test_fraction,
+                          split_seed=previous.split_seed if previous is not None else 0,
+                          name=name, title=title)

@@ -1,0 +1,584 @@
+"""MainWindow: the docks, the training toolbar, the menus, the status bar and saved window settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QSpinBox, QStyle, QToolBar, QWidget)
+
+from fcviz import __version__
+from fcviz.core.experiment import Experiment
+from fcviz.core.presets import PRESETS
+from fcviz.core.snapshot import Snapshot
+from fcviz.gui.controller import Controller
+from fcviz.gui.panels.architecture import ArchitecturePanel
+from fcviz.gui.panels.backprop import BackpropPanel
+from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
+from fcviz.gui.panels.network_diagram import NetworkDiagramPanel
+from fcviz.gui.panels.parameters import ParametersPanel
+from fcviz.gui.panels.scatter import ScatterPanel
+from fcviz.gui.panels.training import TrainingPanel
+from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
+from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
+from fcviz.io.samples import open_preset
+
+SESSION_SUFFIX = ".fcviz"
+DATASET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+MAX_RECENT_FILES = 8
+MAX_EPOCHS = 100_000_000
+LAYOUT_VERSION = 1
+DEFAULT_SIZE = (1400, 900)
+STATUS_TIMEOUT_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    """The lab: every panel in a dock, training driven from the toolbar.
+
+    `settings` keeps the window geometry, dock layout and recent files; with
+    None nothing is read or written (screenshots, some tests).
+    """
+
+    def __init__(self, experiment: Experiment, settings: QSettings | None = None,
+                 session_path: str | Path | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("fcvizMainWindow")
+        self.settings = settings
+        self.session_path = Path(session_path) if session_path else None
+        self.controller = Controller(experiment, self)
+        self._divergence_box: QMessageBox | None = None
+        self._last_state = self.controller.latest.state
+        self._layout_pending = True
+
+        self._create_panels()
+        self._create_actions()
+        self._create_toolbar()
+        self._create_menus()
+        self.arrange_default_layout()
+        self.resize(*DEFAULT_SIZE)
+        self._restore_settings()
+
+        self.controller.snapshot_changed.connect(self._on_snapshot_changed)
+        self.controller.snapshot_received.connect(self._on_snapshot_received)
+        self.controller.setup_changed.connect(self._on_setup_changed)
+        self.controller.diverged.connect(self._on_diverged)
+        self.controller.command_failed.connect(self._on_command_failed)
+        self._on_setup_changed()
+        self._on_snapshot_changed(self.controller.latest)
+        self.controller.start()
+
+    # --- panels and docks ----------------------------------------------------------------------
+
+    def _create_panels(self) -> None:
+        controller = self.controller
+        self.scatter = ScatterPanel(controller)
+        self.parameters = ParametersPanel(controller)
+        self.architecture = ArchitecturePanel(controller)
+        self.network_diagram = NetworkDiagramPanel(controller)
+        self.backprop = BackpropPanel(controller)
+        self.display_frequency = DisplayFrequencyPanel(controller)
+        self.training = TrainingPanel(controller)
+        self.docks: dict[str, QDockWidget] = {}
+        for key, title, panel in (
+                ("scatter", self.tr("Scatter input"), self.scatter),
+                ("parameters", self.tr("Parameter initialization"), self.parameters),
+                ("architecture", self.tr("Architecture"), self.architecture),
+                ("network_diagram", self.tr("Network diagram"), self.network_diagram),
+                ("backprop", self.tr("Backprop"), self.backprop),
+                ("display_frequency", self.tr("Display frequency"), self.display_frequency),
+                ("training", self.tr("Training"), self.training)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(panel)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            self.docks[key] = dock
+        self.setDockNestingEnabled(True)
+
+    @Slot()
+    def arrange_default_layout(self) -> None:
+        """Parameters on the left, scatter above training in the middle, the network on the right."""
+        docks = self.docks
+        for dock in docks.values():
+            self.removeDockWidget(dock)
+            dock.setFloating(False)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, docks["parameters"])
+        self.splitDockWidget(docks["parameters"], docks["scatter"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(docks["scatter"], docks["network_diagram"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(docks["scatter"], docks["training"], Qt.Orientation.Vertical)
+        self.splitDockWidget(docks["parameters"], docks["display_frequency"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(docks["parameters"], docks["architecture"])
+        self.tabifyDockWidget(docks["network_diagram"], docks["backprop"])
+        for dock in docks.values():
+            dock.show()
+        docks["parameters"].raise_()
+        docks["network_diagram"].raise_()
+        self._layout_pending = True
+        if self.isVisible():
+            self._size_default_docks()
+
+    def _size_default_docks(self) -> None:
+        docks = self.docks
+        width, height = self.width(), self.height()
+        self.resizeDocks([docks["parameters"], docks["scatter"], docks["network_diagram"]],
+                         [round(0.24 * width), round(0.52 * width), round(0.24 * width)], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["scatter"], docks["training"]], [round(0.56 * height), round(0.44 * height)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([docks["parameters"], docks["display_frequency"]],
+                         [round(0.7 * height), round(0.3 * height)], Qt.Orientation.Vertical)
+        self._layout_pending = False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:  # the whole window's pending painting
+            with self.controller.gui_busy():
+                return super().event(event)
+        return super().event(event)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._layout_pending:
+            self._size_default_docks()
+
+    # --- actions, toolbar, menus ------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, icon=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        return action
+
+    def _create_actions(self) -> None:
+        pixmap = QStyle.StandardPixmap
+        self.play_action = self._action(self.tr("Play"), self._on_play_triggered, Qt.Key.Key_Space,
+                                        pixmap.SP_MediaPlay, checkable=True)
+        self.play_action.toggled.connect(self._on_play_toggled)
+        self.step_action = self._action(self.tr("Step"), self.controller.step_batch, "Ctrl+.",
+                                        pixmap.SP_MediaSeekForward)
+        self.step_action.setToolTip(self.tr("Train on one batch"))
+        self.step_epoch_action = self._action(self.tr("Step epoch"), self.controller.step_epoch, "Ctrl+E",
+                                              pixmap.SP_MediaSkipForward)
+        self.step_epoch_action.setToolTip(self.tr("Finish the current epoch"))
+        self.reset_action = self._action(self.tr("Reset"), self.controller.reset, "Ctrl+R",
+                                         pixmap.SP_MediaSkipBackward)
+        self.reset_action.setToolTip(self.tr("Back to the initial weights and epoch 0"))
+
+        self.open_dataset_action = self._action(self.tr("Open dataset…"), self._on_open_dataset,
+                                                QKeySequence.StandardKey.Open)
+        self.open_session_action = self._action(self.tr("Open session…"), self._on_open_session, "Ctrl+Shift+O")
+        self.save_action = self._action(self.tr("Save session"), self._on_save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(self.tr("Save session as…"), self._on_save_as, "Ctrl+Shift+S")
+        self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.export_weights_action = self._action(self.tr("Weights (JSON)…"), self._on_export_weights)
+        self.export_loss_action = self._action(self.tr("Loss curve (PNG)…"), self._on_export_loss_plot)
+        self.export_scatter_action = self._action(self.tr("Scatter plot (PNG)…"), self._on_export_scatter_plot)
+        self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
+
+        self.undo_action = self.controller.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.controller.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.reset_layout_action = self._action(self.tr("Reset layout"), self.arrange_default_layout)
+        self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"), self._on_show_shortcuts,
+                                             QKeySequence.StandardKey.HelpContents)
+        self.about_action = self._action(self.tr("About fcviz"), self._on_about)
+
+    def _create_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Training"))
+        toolbar.setObjectName("trainingToolBar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        self.epochs_box = QSpinBox()
+        self.epochs_box.setRange(1, MAX_EPOCHS)
+        self.epochs_box.setGroupSeparatorShown(True)
+        self.epochs_box.setKeyboardTracking(False)
+        self.epochs_box.setToolTip(self.tr("Train until this epoch"))
+        self.epochs_box.valueChanged.connect(self.controller.set_epochs)
+        self.learning_rate_box = LearningRateSpinBox()
+        self.learning_rate_box.valueChanged.connect(self._on_learning_rate_edited)
+        toolbar.addWidget(QLabel(self.tr(" Epochs ")))
+        toolbar.addWidget(self.epochs_box)
+        toolbar.addWidget(QLabel(self.tr("  Learning rate ")))
+        toolbar.addWidget(self.learning_rate_box)
+        toolbar.addSeparator()
+        self.epoch_label = QLabel()
+        self.loss_label = QLabel()
+        self.speed_label = QLabel()
+        for label in (self.epoch_label, self.loss_label, self.speed_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            toolbar.addWidget(label)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _create_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu(self.tr("&File"))
+        presets_menu = file_menu.addMenu(self.tr("New from preset"))
+        for preset in PRESETS.values():
+            action = presets_menu.addAction(preset.title)
+            action.setToolTip(preset.description)
+            action.setData(preset.name)
+            action.triggered.connect(self._on_preset_chosen)
+        file_menu.addAction(self.open_dataset_action)
+        file_menu.addAction(self.open_session_action)
+        self.recent_menu = file_menu.addMenu(self.tr("Recent files"))
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        export_menu = file_menu.addMenu(self.tr("Export"))
+        for action in (self.export_weights_action, self.export_loss_action, self.export_scatter_action,
+                       self.export_window_action):
+            export_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menus.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+        training_menu = menus.addMenu(self.tr("&Training"))
+        for action in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
+            training_menu.addAction(action)
+
+        view_menu = menus.addMenu(self.tr("&View"))
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.toolbar.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
+
+        help_menu = menus.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+        self._update_recent_menu()
+
+    # --- snapshots ---------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+        running = snapshot.state == RUNNING
+        # A snapshot taken before the latest Play/Pause reached the worker must not undo the click.
+        if self.controller.reflects_all_commands(snapshot) and self.play_action.isChecked() != running:
+            self.play_action.setChecked(running)
+        show_value(self.epochs_box, snapshot.target_epochs)
+        show_value(self.learning_rate_box, snapshot.learning_rate)
+        self.epoch_label.setText(self.tr("Epoch {epoch} / {total}").format(
+            epoch=f"{snapshot.epoch:,}", total=f"{snapshot.target_epochs:,}"))
+        self.loss_label.setText(self.tr("Loss {loss}").format(loss=format_loss(snapshot.loss)))
+        self.speed_label.setText(self.tr("{rate} epochs/s").format(rate=f"{snapshot.epochs_per_second:,.0f}"))
+        # Paint now, inside the controller's busy section (training waits), rather than later from
+        # the event loop while training holds the GIL: the plots' queued updates, then the window.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
+
+    @Slot(object)
+    def _on_snapshot_received(self, snapshot: Snapshot) -> None:
+        if snapshot.state == self._last_state:
+            return
+        self._last_state = snapshot.state
+        if snapshot.state == FINISHED:
+            self.statusBar().showMessage(self.tr("Training finished at epoch {epoch}, loss {loss}.").format(
+                epoch=f"{snapshot.epoch:,}", loss=format_loss(snapshot.loss)))
+        elif snapshot.state == RUNNING:
+            self.statusBar().showMessage(self.tr("Training…"), STATUS_TIMEOUT_MS)
+        elif snapshot.state != DIVERGED:
+            self.statusBar().clearMessage()
+
+    @Slot()
+    def _on_setup_changed(self) -> None:
+        setup = self.controller.setup
+        name = setup.title or setup.name or setup.dataset.name
+        file_part = f" [{self.session_path.name}]" if self.session_path else ""
+        self.setWindowTitle(f"fcviz — {name}{file_part}")
+        self._last_state = self.controller.latest.state
+
+    @Slot(str)
+    def _on_diverged(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        if self._divergence_box is None:
+            self._divergence_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Training diverged"), "",
+                                               QMessageBox.StandardButton.Ok, self)
+            self._divergence_box.setObjectName("divergenceMessage")
+            self._divergence_box.setWindowModality(Qt.WindowModality.NonModal)
+        self._divergence_box.setText(message)
+        self._divergence_box.show()
+
+    @Slot(str)
+    def _on_command_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+        show_error(self, self.tr("fcviz"), message)
+
+    # --- training controls ----------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_play_triggered(self, checked: bool) -> None:
+        if checked:
+            self.controller.play()
+        else:
+            self.controller.pause()
+
+    @Slot(bool)
+    def _on_play_toggled(self, checked: bool) -> None:
+        self.play_action.setText(self.tr("Pause") if checked else self.tr("Play"))
+        icon = QStyle.StandardPixmap.SP_MediaPause if checked else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_action.setIcon(self.style().standardIcon(icon))
+
+    @Slot(float)
+    def _on_learning_rate_edited(self, value: float) -> None:
+        self.controller.set_learning_rate(value)
+
+    # --- files ------------------------------------------------------------------------------------------
+
+    def open_path(self, path: str | Path) -> None:
+        """Open a session, or a data file through the dataset dialog (recent files, command line)."""
+        path = Path(path)
+        if path.suffix.lower() == SESSION_SUFFIX:
+            self.open_session(path)
+        else:
+            self.open_dataset_dialog(path)
+
+    def open_preset(self, name: str) -> None:
+        try:
+            experiment = open_preset(name)
+        except (ValueError, OSError) as error:
+            self._report(self.tr("Cannot open the preset"), str(error))
+            return
+        self.session_path = None
+        self.controller.open_experiment(experiment)
+        self.statusBar().showMessage(self.tr("Opened the {title} lab.").format(title=PRESETS[name].title),
+                                     STATUS_TIMEOUT_MS)
+
+    def open_session(self, path: str | Path) -> bool:
+        from fcviz.io.session import SessionError, load_session
+        path = Path(path)
+        try:
+            experiment = load_session(path)
+        except (SessionError, OSError) as error:
+            self._report(self.tr("Cannot open the session"), str(error))
+            return False
+        self.session_path = path
+        self.controller.open_experiment(experiment)
+        self._add_recent_file(path)
+        self.statusBar().showMessage(self.tr("Opened {path} at epoch {epoch}.").format(
+            path=path.name, epoch=f"{experiment.trainer.epoch:,}"), STATUS_TIMEOUT_MS)
+        return True
+
+    def open_dataset_dialog(self, path: str | Path) -> None:
+        from fcviz.gui.dataset_dialog import DatasetDialog
+        dialog = DatasetDialog(path, self)
+        if dialog.exec() == DatasetDialog.DialogCode.Accepted:
+            self.open_dataset(dialog.dataset, path)
+
+    def open_dataset(self, dataset, path: str | Path) -> None:
+        """Learn `dataset` with the current hidden layers and optimizer (output and loss fit the data)."""
+        path = Path(path)
+        setup = self.controller.setup
+        try:
+            experiment = self.controller.blueprint().for_dataset(dataset).build(
+                dataset, setup.epochs, setup.display_every, name=dataset.name or path.stem, title=path.name)
+        except ValueError as error:
+            self._report(self.tr("Cannot build a network for this dataset"), str(error))
+            return
+        self.session_path = None
+        self.controller.open_experiment(experiment)
+        self._add_recent_file(path)
+        self.statusBar().showMessage(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.")
+                                     .format(path=path.name, rows=dataset.n_samples, inputs=dataset.n_features,
+                                             outputs=dataset.n_outputs), STATUS_TIMEOUT_MS)
+
+    def save_session_to(self, path: str | Path) -> bool:
+        from fcviz.io.session import SessionError, save_session
+        path = Path(path)
+        if path.suffix.lower() != SESSION_SUFFIX:
+            path = path.with_suffix(SESSION_SUFFIX)
+        try:
+            self.controller.call_in_worker(lambda experiment: save_session(path, experiment))
+        except (SessionError, OSError) as error:
+            self._report(self.tr("Cannot save the session"), str(error))
+            return False
+        self.session_path = path
+        self._on_setup_changed()
+        self._add_recent_file(path)
+        self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
+        return True
+
+    def export_weights(self, path: str | Path) -> bool:
+        from fcviz.io.weights import save_weights_json
+        net = self.controller.latest.network()
+        try:
+            save_weights_json(path, net)
+        except (ValueError, OSError) as error:
+            self._report(self.tr("Cannot export the weights"), str(error))
+            return False
+        self.statusBar().showMessage(self.tr("Saved the weights to {path}.").format(path=path), STATUS_TIMEOUT_MS)
+        return True
+
+    def export_plot(self, plot_widget, path: str | Path) -> bool:
+        from pyqtgraph.exporters import ImageExporter
+        try:
+            ImageExporter(plot_widget.getPlotItem()).export(str(path))
+        except (OSError, ValueError) as error:
+            self._report(self.tr("Cannot export the plot"), str(error))
+            return False
+        self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
+        return True
+
+    def export_window(self, path: str | Path) -> bool:
+        if not self.grab().save(str(path)):
+            self._report(self.tr("Cannot save the screenshot"), self.tr("Could not write {path}.").format(path=path))
+            return False
+        self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
+        return True
+
+    def _report(self, title: str, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+        show_error(self, title, message)
+
+    def _ask_save_path(self, title: str, file_filter: str) -> str:
+        start = str(self.session_path.parent) if self.session_path else ""
+        path, _ = QFileDialog.getSaveFileName(self, title, start, file_filter)
+        return path
+
+    @Slot()
+    def _on_preset_chosen(self) -> None:
+        self.open_preset(self.sender().data())
+
+    @Slot()
+    def _on_open_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open dataset"), "",
+            self.tr("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)"))
+        if path:
+            self.open_dataset_dialog(path)
+
+    @Slot()
+    def _on_open_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open session"), "",
+                                              self.tr("fcviz sessions (*.fcviz);;All files (*)"))
+        if path:
+            self.open_session(path)
+
+    @Slot()
+    def _on_save(self) -> None:
+        if self.session_path is None:
+            self._on_save_as()
+        else:
+            self.save_session_to(self.session_path)
+
+    @Slot()
+    def _on_save_as(self) -> None:
+        path = self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
+        if path:
+            self.save_session_to(path)
+
+    @Slot()
+    def _on_export_weights(self) -> None:
+        path = self._ask_save_path(self.tr("Export weights"), self.tr("Weights JSON (*.json)"))
+        if path:
+            self.export_weights(path)
+
+    @Slot()
+    def _on_export_loss_plot(self) -> None:
+        path = self._ask_save_path(self.tr("Export loss curve"), self.tr("PNG images (*.png)"))
+        if path:
+            self.export_plot(self.training.loss_plot, path)
+
+    @Slot()
+    def _on_export_scatter_plot(self) -> None:
+        path = self._ask_save_path(self.tr("Export scatter plot"), self.tr("PNG images (*.png)"))
+        if path:
+            self.export_plot(self.scatter.plot_widget, path)
+
+    @Slot()
+    def _on_export_window(self) -> None:
+        path = self._ask_save_path(self.tr("Save window screenshot"), self.tr("PNG images (*.png)"))
+        if path:
+            self.export_window(path)
+
+    # --- recent files ------------------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        if self.settings is None:
+            return list(getattr(self, "_recent_in_memory", []))
+        return [str(path) for path in (self.settings.value("recentFiles") or [])]
+
+    def _add_recent_file(self, path: Path) -> None:
+        path = str(Path(path).resolve())
+        files = [path] + [other for other in self.recent_files() if other != path]
+        files = files[:MAX_RECENT_FILES]
+        if self.settings is None:
+            self._recent_in_memory = files
+        else:
+            self.settings.setValue("recentFiles", files)
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setData(path)
+            action.triggered.connect(self._on_recent_chosen)
+        self.recent_menu.setEnabled(bool(files))
+
+    @Slot()
+    def _on_recent_chosen(self) -> None:
+        self.open_path(self.sender().data())
+
+    # --- help ------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td></tr>"
+                       for action in self.findChildren(QAction) if not action.shortcut().isEmpty())
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
+                          f"<table cellspacing='6'>{rows}</table>", QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    @Slot()
+    def _on_about(self) -> None:
+        text = self.tr("<h3>fcviz {version}</h3><p>A lab for watching fully-connected neural networks learn: "
+                       "edit the weights, the architecture and the data, and see every step of gradient "
+                       "descent.</p>").format(version=__version__)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About fcviz"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # --- settings and closing ----------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None and self.restoreState(state, LAYOUT_VERSION):
+            self._layout_pending = False
+
+    def _save_settings(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        self.controller.shutdown()
+        super().closeEvent(event)
+
+
+def format_loss(loss: float) -> str:
+    return f"{loss:.6g}"

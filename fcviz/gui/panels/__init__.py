@@ -1,0 +1,1 @@
+"""One panel per file; each draws snapshots handed out by the controller."""

@@ -1,0 +1,52 @@
+"""Panel: the base of every dock's content."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QWidget
+
+from fcviz.core.snapshot import Snapshot
+from fcviz.gui.controller import Controller
+from fcviz.gui.experiment_setup import Setup
+
+
+class Panel(QWidget):
+    """Follows the controller's setup and snapshots; a hidden panel (closed dock, other tab)
+    skips drawing and catches up with the newest snapshot when it is shown again."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self._pending: Snapshot | None = None
+        controller.setup_changed.connect(self._on_setup_changed)
+        controller.snapshot_changed.connect(self._on_snapshot_changed)
+
+    def catch_up(self) -> None:
+        """Show the controller's current setup and snapshot (call at the end of a panel's __init__)."""
+        self.set_setup(self.controller.setup)
+        self._on_snapshot_changed(self.controller.latest)
+
+    def set_setup(self, setup: Setup) -> None:
+        """Another experiment was installed: rebuild what depends on the data or the architecture."""
+
+    def draw(self, snapshot: Snapshot) -> None:
+        """Show `snapshot`: update existing items (never recreate them here)."""
+
+    @Slot(object)
+    def _on_setup_changed(self, setup: Setup) -> None:
+        self._pending = None
+        self.set_setup(setup)
+
+    @Slot(object)
+    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+        if self.isVisible():
+            self._pending = None
+            self.draw(snapshot)
+        else:
+            self._pending = snapshot
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._pending is not None:
+            snapshot, self._pending = self._pending, None
+            self.draw(snapshot)

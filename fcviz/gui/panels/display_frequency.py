@@ -1,0 +1,75 @@
+"""Display frequency panel: redraw at epoch 1 and every N epochs, at most so many times a second."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Slot
+from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QToolButton
+
+from fcviz.gui.experiment_setup import Setup
+from fcviz.gui.panels.base import Panel
+from fcviz.gui.worker import DEFAULT_MAX_RATE_HZ
+
+PRESET_EVERY = (1, 10, 100, 1000)
+MAX_EVERY = 1_000_000
+MAX_RATE_HZ = 120
+
+
+class DisplayFrequencyPanel(Panel):
+    """Choose how often training shows its progress: every N epochs (presets or custom) and a rate cap."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        self.every = QSpinBox()
+        self.every.setRange(1, MAX_EVERY)
+        self.every.setKeyboardTracking(False)
+        self.every.setPrefix(self.tr("every "))
+        self.every.setSuffix(self.tr(" epochs"))
+        self.every.valueChanged.connect(self._on_every_changed)
+        self.presets = QButtonGroup(self)
+        buttons = QHBoxLayout()
+        for every in PRESET_EVERY:
+            button = QToolButton()
+            button.setText(f"{every:,}")
+            button.setCheckable(True)
+            self.presets.addButton(button, every)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.presets.idClicked.connect(self.every.setValue)
+
+        self.max_rate = QSpinBox()
+        self.max_rate.setRange(1, MAX_RATE_HZ)
+        self.max_rate.setSuffix(self.tr(" Hz"))
+        self.max_rate.setValue(round(DEFAULT_MAX_RATE_HZ))
+        self.max_rate.setKeyboardTracking(False)
+        self.max_rate.setToolTip(self.tr("The most redraws a second while training; "
+                                         "fewer leave more time for training"))
+        self.max_rate.valueChanged.connect(self._on_max_rate_changed)
+
+        explanation = QLabel(self.tr("The plots show epoch 1 and then every N epochs."))
+        explanation.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(explanation)
+        form.addRow(self.tr("Presets"), buttons)
+        form.addRow(self.tr("Redraw"), self.every)
+        form.addRow(self.tr("At most"), self.max_rate)
+        self.catch_up()
+
+    def set_setup(self, setup: Setup) -> None:
+        with QSignalBlocker(self.every):
+            self.every.setValue(setup.display_every)
+        self._check_preset(setup.display_every)
+
+    def _check_preset(self, every: int) -> None:
+        self.presets.setExclusive(False)  # so that a custom N can leave every preset unchecked
+        for button in self.presets.buttons():
+            button.setChecked(self.presets.id(button) == every)
+        self.presets.setExclusive(True)
+
+    @Slot(int)
+    def _on_every_changed(self, every: int) -> None:
+        self._check_preset(every)
+        self.controller.set_display_every(every)
+
+    @Slot(int)
+    def _on_max_rate_changed(self, hz: int) -> None:
+        self.controller.set_max_redraw_rate(hz)

@@ -1,0 +1,129 @@
+"""Parameter initialization panel: every weight and bias in seed notation, editable, plus the learning rate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
+                               QStyledItemDelegate, QTableView, QVBoxLayout)
+
+from fcviz.core.snapshot import Snapshot
+from fcviz.gui.experiment_setup import Setup
+from fcviz.gui.panels.base import Panel
+from fcviz.gui.parameter_model import LAYER, NAME, VALUE, ParameterTableModel
+from fcviz.gui.widgets import LearningRateSpinBox, show_value
+
+VALUE_LIMIT = 1e6
+
+
+class ParameterFilter(QSortFilterProxyModel):
+    """Keeps the rows of one layer (0 = all) whose name contains the filter text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._layer = 0
+        self._text = ""
+        # Values change on every redraw; re-filtering 10k rows each time would cost more than drawing.
+        self.setDynamicSortFilter(False)
+
+    def set_layer(self, layer: int) -> None:
+        self.beginFilterChange()
+        self._layer = layer
+        self.endFilterChange()
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().lower()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row, parent):
+        model = self.sourceModel()
+        if self._layer and model.layer(row) != self._layer:
+            return False
+        return self._text in model.name(row).lower()
+
+
+class ValueDelegate(QStyledItemDelegate):
+    """Edits a value with a double spin box (no per-row widgets: one editor while editing)."""
+
+    def createEditor(self, parent, option, index):
+        editor = QDoubleSpinBox(parent)
+        editor.setDecimals(6)
+        editor.setRange(-VALUE_LIMIT, VALUE_LIMIT)
+        editor.setSingleStep(0.1)
+        editor.setFrame(False)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return editor
+
+    def setEditorData(self, editor, index):
+        editor.setValue(index.data(Qt.ItemDataRole.EditRole))
+
+    def setModelData(self, editor, model, index):
+        editor.interpretText()
+        model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
+
+
+class ParametersPanel(Panel):
+    """Type a starting value for any weight or bias, before or during training."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        self.learning_rate = LearningRateSpinBox()
+        self.learning_rate.setToolTip(self.tr("How far each step moves the weights against the gradient"))
+        self.learning_rate.valueChanged.connect(self._on_learning_rate_changed)
+
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText(self.tr("Filter by name, e.g. w1 or _2"))
+        self.filter_text.setClearButtonEnabled(True)
+        self.layer_filter = QComboBox()
+
+        self.model = ParameterTableModel((LAYER, NAME, VALUE), editable=True, parent=self)
+        self.model.value_edited.connect(self._on_value_edited)
+        self.proxy = ParameterFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_text.textChanged.connect(self.proxy.set_text)
+        self.layer_filter.currentIndexChanged.connect(self.proxy.set_layer)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setItemDelegateForColumn(self.model.column_of(VALUE), ValueDelegate(self.table))
+        self.table.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
+                                   | QTableView.EditTrigger.AnyKeyPressed)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Learning rate"), self.learning_rate)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_text, 1)
+        filters.addWidget(self.layer_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(form)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        self.catch_up()
+
+    def set_setup(self, setup: Setup) -> None:
+        self.model.set_setup(setup)
+        self.layer_filter.blockSignals(True)
+        self.layer_filter.clear()
+        self.layer_filter.addItem(self.tr("All layers"))
+        for layer in range(1, len(setup.layer_sizes)):
+            self.layer_filter.addItem(self.tr("Layer {text}").format(text=self.model.layer_text(layer)))
+        self.layer_filter.blockSignals(False)
+        self.proxy.set_layer(0)
+
+    def draw(self, snapshot: Snapshot) -> None:
+        self.model.set_numbers(VALUE, snapshot.params)
+        show_value(self.learning_rate, snapshot.learning_rate)
+
+    @Slot(str, float)
+    def _on_value_edited(self, name: str, value: float) -> None:
+        self.controller.edit_parameter(name, value)
+
+    @Slot(float)
+    def _on_learning_rate_changed(self, value: float) -> None:
+        self.controller.set_learning_rate(value)

@@ -1,0 +1,138 @@
+"""ParameterTableModel: one row per weight or bias, in seed notation, for any number of parameters.
+
+Values live in NumPy arrays and are formatted only for the rows a view asks
+about, so a 400-25-10 network (10k rows) redraws as fast as a 1-2-1 one.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from fcviz.gui.experiment_setup import Setup
+
+LAYER, NAME, VALUE, CHANGE, GRADIENT = "layer", "name", "value", "change", "gradient"
+NUMERIC_COLUMNS = (VALUE, CHANGE, GRADIENT)
+DISPLAY, EDIT, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+ROLES_SHOWN = frozenset((DISPLAY, EDIT, TOOLTIP, ALIGNMENT))
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class ParameterTableModel(QAbstractTableModel):
+    """Rows are parameters; `columns` picks which of layer, name, value, change, gradient to show.
+
+    With `editable=True` the value column can be edited; an edit is reported
+    through `value_edited(name, value)` and never changes the network itself.
+    """
+
+    value_edited = Signal(str, float)
+
+    def __init__(self, columns: Sequence[str], editable: bool = False, parent=None):
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self._editable = editable
+        self._names: tuple[str, ...] = ()
+        self._layers = np.zeros(0, int)
+        self._n_layers = 0
+        self._numbers = {key: np.zeros(0) for key in NUMERIC_COLUMNS}
+
+    def _header(self, key: str) -> str:
+        return {LAYER: self.tr("Layer"), NAME: self.tr("Parameter"), VALUE: self.tr("Value"),
+                CHANGE: self.tr("Change since start"), GRADIENT: self.tr("∂L/∂w")}[key]
+
+    # --- filling --------------------------------------------------------------------
+
+    def set_setup(self, setup: Setup) -> None:
+        """New parameter names (a new network): the rows are rebuilt."""
+        self.beginResetModel()
+        self._names = setup.parameter_names
+        self._layers = setup.parameter_layers
+        self._n_layers = len(setup.layer_sizes) - 1
+        self._numbers = {key: np.zeros(len(self._names)) for key in NUMERIC_COLUMNS}
+        self.endResetModel()
+
+    def set_numbers(self, key: str, values: np.ndarray) -> None:
+        """New values for one numeric column; views repaint the rows they show."""
+        values = np.asarray(values, dtype=float)
+        if values.shape != self._numbers[key].shape:
+            raise ValueError(f"{key}: expected {self._numbers[key].size} values, got {values.size}")
+        if np.array_equal(values, self._numbers[key]):
+            return
+        self._numbers[key] = values.copy()
+        if key in self._columns and len(values):
+            column = self._columns.index(key)
+            self.dataChanged.emit(self.index(0, column), self.index(len(values) - 1, column),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+
+    def numbers(self, key: str) -> np.ndarray:
+        return self._numbers[key].copy()
+
+    def name(self, row: int) -> str:
+        return self._names[row]
+
+    def layer(self, row: int) -> int:
+        return int(self._layers[row])
+
+    def column_of(self, key: str) -> int:
+        return self._columns.index(key)
+
+    def row_of(self, name: str) -> int:
+        return self._names.index(name)
+
+    def layer_text(self, layer: int) -> str:
+        if layer == self._n_layers:
+            return self.tr("{number} (output)").format(number=layer)
+        return self.tr("{number} (hidden)").format(number=layer)
+
+    # --- QAbstractTableModel ----------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._names)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._header(self._columns[section])
+        return None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if self._editable and self._columns[index.column()] == VALUE:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index, role=DISPLAY):
+        # Called for every visible cell and role on each repaint: cheapest checks first.
+        if role not in ROLES_SHOWN or not index.isValid():
+            return None
+        key, row = self._columns[index.column()], index.row()
+        if key not in NUMERIC_COLUMNS:
+            if role != DISPLAY:
+                return None
+            return self._names[row] if key == NAME else self.layer_text(int(self._layers[row]))
+        if role == DISPLAY:
+            return f"{self._numbers[key][row]:.6g}"
+        if role == ALIGNMENT:
+            return RIGHT_ALIGNED
+        value = float(self._numbers[key][row])
+        return value if role == EDIT else repr(value)
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role=Qt.ItemDataRole.EditRole):
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return False
+        if not np.isfinite(value):
+            return False
+        row = index.row()
+        self._numbers[VALUE][row] = value
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        self.value_edited.emit(self._names[row], value)
+        return True

@@ -1,0 +1,36 @@
+"""Shared look of the pyqtgraph plots: white background, dark axes, one colour per class."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+REGRESSION_COLOR = "#1f77b4"
+FIT_COLOR = "#222222"
+AXIS_COLOR = "#444444"
+
+
+def class_color(index: int, alpha: int = 255) -> QColor:
+    color = QColor(CLASS_COLORS[index % len(CLASS_COLORS)])
+    color.setAlpha(alpha)
+    return color
+
+
+def make_plot_widget(x_label: str = "", y_label: str = "") -> pg.PlotWidget:
+    """A PlotWidget styled like the rest of the window, with labelled axes."""
+    widget = pg.PlotWidget(background="w")
+    plot = widget.getPlotItem()
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setPen(pg.mkPen(AXIS_COLOR))
+        axis.setTextPen(pg.mkPen(AXIS_COLOR))
+    set_axis_labels(widget, x_label, y_label)
+    return widget
+
+
+def set_axis_labels(widget: pg.PlotWidget, x_label: str, y_label: str) -> None:
+    plot = widget.getPlotItem()
+    plot.setLabel("bottom", x_label, color=AXIS_COLOR)
+    plot.setLabel("left", y_label, color=AXIS_COLOR)

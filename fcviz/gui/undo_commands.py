@@ -1,0 +1,86 @@
+"""Undoable edits: each one sends worker commands; undo sends the opposite ones."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from fcviz.core.experiment import Experiment
+from fcviz.gui.worker import SetLearningRate, SetParameter, SetParameters
+
+LEARNING_RATE_ID = 1
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("UndoCommands", text)
+
+
+class SetParameterCommand(QUndoCommand):
+    """One weight or bias typed in by the person."""
+
+    def __init__(self, send: Callable, name: str, old: float, new: float):
+        super().__init__(_tr("Set {name} to {value:g}").format(name=name, value=new))
+        self._send, self._name, self._old, self._new = send, name, old, new
+
+    def redo(self):
+        self._send(SetParameter(self._name, self._new))
+
+    def undo(self):
+        self._send(SetParameter(self._name, self._old))
+
+
+class SetParametersCommand(QUndoCommand):
+    """All weights and biases at once (imported from a file)."""
+
+    def __init__(self, send: Callable, old: np.ndarray, new: np.ndarray, text: str):
+        super().__init__(text)
+        self._send, self._old, self._new = send, np.array(old), np.array(new)
+
+    def redo(self):
+        self._send(SetParameters(self._new.copy()))
+
+    def undo(self):
+        self._send(SetParameters(self._old.copy()))
+
+
+class SetLearningRateCommand(QUndoCommand):
+    """A new learning rate; consecutive changes merge into one undo step."""
+
+    def __init__(self, send: Callable, old: float, new: float):
+        super().__init__()
+        self._send, self._old, self._new = send, old, new
+        self._update_text()
+
+    def _update_text(self):
+        self.setText(_tr("Set learning rate to {value:g}").format(value=self._new))
+
+    def id(self):
+        return LEARNING_RATE_ID
+
+    def mergeWith(self, other):
+        self._new = other._new
+        self._update_text()
+        return True
+
+    def redo(self):
+        self._send(SetLearningRate(self._new))
+
+    def undo(self):
+        self._send(SetLearningRate(self._old))
+
+
+class ReplaceExperimentCommand(QUndoCommand):
+    """Install another experiment (a new architecture); undo puts the previous one back as it was."""
+
+    def __init__(self, swap: Callable[[Experiment], Experiment], experiment: Experiment, text: str):
+        super().__init__(text)
+        self._swap, self._other = swap, experiment
+
+    def redo(self):
+        self._other = self._swap(self._other)
+
+    def undo(self):
+        self._other = self._swap(self._other)

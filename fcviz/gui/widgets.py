@@ -1,0 +1,69 @@
+"""Small input widgets shared by several panels."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QWidget
+
+LADDER = (1.0, 2.0, 5.0)  # arrow steps go 0.1, 0.2, 0.5, 1, 2, 5, ...
+
+
+def show_value(spin_box: QAbstractSpinBox, value) -> None:
+    """Show a value that came from training without reporting it as an edit,
+    unless the person is in the middle of typing one."""
+    typing = spin_box.hasFocus() and spin_box.cleanText() != spin_box.textFromValue(spin_box.value())
+    if typing or spin_box.value() == value:
+        return
+    with QSignalBlocker(spin_box):
+        spin_box.setValue(value)
+
+
+class LearningRateSpinBox(QDoubleSpinBox):
+    """A positive number shown compactly (0.5, 1e-05); the arrows step along 1-2-5."""
+
+    MINIMUM, MAXIMUM = 1e-9, 1e6
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setDecimals(12)
+        self.setRange(self.MINIMUM, self.MAXIMUM)
+        self.setKeyboardTracking(False)
+        self.setAccelerated(False)
+        self.setValue(0.1)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:g}"
+
+    def valueFromText(self, text: str) -> float:
+        return float(text)
+
+    def validate(self, text: str, position: int):
+        try:
+            value = float(text)
+        except ValueError:
+            partial = text == "" or text.endswith(("e", "E", "e-", "E-", ".", "-"))
+            return (QValidator.State.Intermediate if partial else QValidator.State.Invalid), text, position
+        if self.MINIMUM <= value <= self.MAXIMUM:
+            return QValidator.State.Acceptable, text, position
+        return QValidator.State.Intermediate, text, position
+
+    def stepBy(self, steps: int) -> None:
+        value = self.value()
+        exponent = math.floor(math.log10(value))
+        mantissa = value / 10 ** exponent
+        rung = max(k for k, start in enumerate(LADDER) if start <= mantissa * (1 + 1e-9))
+        on_ladder = math.isclose(mantissa, LADDER[rung], rel_tol=1e-9)
+        position = 3 * exponent + rung + (1 if steps < 0 and not on_ladder else 0) + steps
+        self.setValue(LADDER[position % 3] * 10.0 ** (position // 3))
+
+
+def show_error(parent: QWidget, title: str, message: str) -> QMessageBox:
+    """A warning with the exact message, shown without blocking (the window keeps working)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorMessage")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,370 @@
+"""TrainingWorker: trains the experiment in its own QThread, driven by a queue of commands.
+
+The worker owns the Experiment while it runs. The GUI never touches it: it
+puts command objects on a `queue.SimpleQueue`, which the worker applies
+between batches (at once when paused, since it then blocks on the queue), and
+receives immutable `Snapshot`s through a queued signal.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+
+from fcviz.core.experiment import Experiment
+from fcviz.core.snapshot import Snapshot
+
+IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
+CHUNK_SECONDS = 0.002        # ... in chunks this long, checking the GUI and the queue after each
+GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway
+DEFAULT_MAX_RATE_HZ = 30.0
+
+
+# --- commands (GUI -> worker) -------------------------------------------------
+
+@dataclass(frozen=True)
+class SetParameter:
+    name: str
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class SetParameters:
+    params: np.ndarray
+
+
+@dataclass(frozen=True)
+class SetLearningRate:
+    value: float
+
+
+@dataclass(frozen=True)
+class SetEpochs:
+    epochs: int
+
+
+@dataclass(frozen=True)
+class SetDisplayEvery:
+    every: int
+
+
+@dataclass(frozen=True)
+class SetMaxRate:
+    """At most `hz` snapshots a second while running; 0 turns the throttle off."""
+
+    hz: float
+
+
+@dataclass(frozen=True)
+class Play:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class StepBatch:
+    pass
+
+
+@dataclass(frozen=True)
+class StepEpoch:
+    pass
+
+
+@dataclass(frozen=True)
+class Reset:
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class ReplaceExperiment:
+    """Train `experiment` from now on; the one it replaces is handed back through `previous`."""
+
+    experiment: Experiment
+    version: int
+    previous: Future = field(default_factory=Future)
+
+
+@dataclass(frozen=True, eq=False)
+class CallInWorker:
+    """Run `function(experiment)` in the worker thread (e.g. saving a session); result via `result`."""
+
+    function: Callable[[Experiment], Any]
+    result: Future = field(default_factory=Future)
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+def initial_state(experiment: Experiment) -> str:
+    epoch = experiment.trainer.epoch
+    if epoch == 0:
+        return IDLE
+    return FINISHED if epoch >= experiment.epochs else PAUSED
+
+
+class EpochRate:
+    """Epochs per second while running, smoothed over about half a second."""
+
+    TIME_CONSTANT = 0.5
+
+    def __init__(self):
+        self.value = 0.0
+        self._last = (time.perf_counter(), 0)
+
+    def restart(self, epoch: int) -> None:
+        self.value = 0.0
+        self._last = (time.perf_counter(), epoch)
+
+    def update(self, epoch: int) -> float:
+        now = time.perf_counter()
+        then, last_epoch = self._last
+        elapsed = now - then
+        if elapsed > 0.02:
+            instant = (epoch - last_epoch) / elapsed
+            weight = 1.0 if self.value == 0.0 else 1.0 - math.exp(-elapsed / self.TIME_CONSTANT)
+            self.value += weight * (instant - self.value)
+            self._last = (now, epoch)
+        return self.value
+
+
+class TrainingWorker(QObject):
+    """Trains in time slices, applies commands between batches, emits throttled snapshots.
+
+    `gui_idle` is set by the GUI thread while its event loop has nothing to do;
+    the worker waits on it between batches so that a redraw does not fight the
+    training loop for the GIL (see shared/QT_NOTES.md).
+    """
+
+    snapshot = Signal(object)
+    command_failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, experiment: Experiment, gui_idle: threading.Event, version: int = 0):
+        super().__init__()
+        self._experiment = experiment
+        self._version = version
+        self._gui_idle = gui_idle
+        self._commands: queue.SimpleQueue = queue.SimpleQueue()
+        self._drawn = threading.Event()
+        self._drawn.set()
+        self._state = initial_state(experiment)
+        self._stopping = False
+        self._commands_applied = 0
+        self._min_interval = 1.0 / DEFAULT_MAX_RATE_HZ
+        self._last_emit = 0.0
+        self._rate = EpochRate()
+        self._epoch_seconds = math.inf  # measured on the first epoch
+        self._epoch_started = 0.0
+
+    @property
+    def experiment(self) -> Experiment:
+        """The experiment being trained; read it from another thread only after the loop has ended."""
+        return self._experiment
+
+    # --- called from the GUI thread (thread-safe) -------------------------------
+
+    def send(self, command) -> None:
+        """Queue `command`; snapshots count the commands applied, so the GUI knows which ones they reflect."""
+        self._commands.put(command)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._commands.put(Stop())
+
+    def mark_drawn(self) -> None:
+        """The GUI drew the last snapshot: the next one may be sent."""
+        self._drawn.set()
+
+    # --- the loop (worker thread) ----------------------------------------------
+
+    @Slot()
+    def run(self) -> None:
+        self._emit()
+        while not self._stopping:
+            if self._state == RUNNING:
+                self._apply_pending()
+                if self._state == RUNNING and not self._stopping:
+                    self._train_slice()
+            else:
+                self._apply(self._commands.get())
+        # Hand the object back to the GUI thread so it is deleted there, after the thread ends.
+        self.moveToThread(QCoreApplication.instance().thread())
+        self.finished.emit()
+
+    def _apply_pending(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            self._apply(command)
+
+    def _train_slice(self) -> None:
+        gui_idle, commands = self._gui_idle, self._commands
+        # Give way while the GUI draws, but not for long: if it stays busy, train a slice anyway.
+        gives_way = gui_idle.wait(GUI_BUSY_WAIT_SECONDS)
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while not self._train_chunk():
+            if (gives_way and not gui_idle.is_set()) or not commands.empty() or time.perf_counter() >= deadline:
+                return
+
+    def _train_chunk(self) -> bool:
+        """Train up to the next display epoch, about CHUNK_SECONDS of work; True if training stopped.
+
+        Fast epochs go through `Trainer.fit`, the same loop as headless training;
+        slow ones one batch at a time, so that commands apply between batches.
+        """
+        experiment, trainer = self._experiment, self._experiment.trainer
+        epoch = trainer.epoch
+        start = time.perf_counter()
+        if trainer.batch_index or self._epoch_seconds > CHUNK_SECONDS:
+            if trainer.batch_index == 0:
+                self._epoch_started = start
+            trainer.step()
+            if trainer.epoch != epoch:
+                self._epoch_seconds = time.perf_counter() - self._epoch_started
+        else:
+            every = experiment.display_every
+            next_display = 1 if epoch == 0 else (epoch // every + 1) * every
+            epochs = min(next_display, experiment.epochs) - epoch
+            epochs = max(1, min(epochs, int(CHUNK_SECONDS / self._epoch_seconds)))
+            trainer.fit(epochs=epochs)
+            self._epoch_seconds = (time.perf_counter() - start) / epochs
+        if trainer.diverged:
+            self._enter(DIVERGED, message=trainer.divergence_message)
+            return True
+        if trainer.epoch == epoch:
+            return False
+        if trainer.epoch >= experiment.epochs:
+            self._enter(FINISHED)
+            return True
+        if trainer.epoch == 1 or trainer.epoch % experiment.display_every == 0:
+            self._offer_snapshot()
+        return False
+
+    def _offer_snapshot(self) -> None:
+        """Emit at a display epoch unless the throttle says the GUI has enough (latest wins)."""
+        if self._min_interval > 0 and (not self._drawn.is_set()
+                                       or time.perf_counter() - self._last_emit < self._min_interval):
+            return
+        self._emit()
+
+    def _emit(self, message: str = "") -> None:
+        rate = self._rate.update(self._experiment.trainer.epoch) if self._state == RUNNING else 0.0
+        snapshot = Snapshot.capture(self._experiment, self._state, epochs_per_second=rate,
+                                    message=message, data_version=self._version,
+                                    commands_applied=self._commands_applied)
+        self._drawn.clear()
+        self._last_emit = time.perf_counter()
+        self.snapshot.emit(snapshot)
+
+    def _enter(self, state: str, message: str = "") -> None:
+        if state == RUNNING and self._state != RUNNING:
+            self._rate.restart(self._experiment.trainer.epoch)
+        self._state = state
+        self._emit(message)
+
+    def _state_after_manual_change(self) -> str:
+        trainer = self._experiment.trainer
+        if trainer.diverged:
+            return DIVERGED
+        return FINISHED if trainer.epoch >= self._experiment.epochs else PAUSED
+
+    # --- commands ---------------------------------------------------------------
+
+    def _apply(self, command) -> None:
+        self._commands_applied += 1
+        try:
+            self._dispatch(command)
+        except Exception as error:  # a bad command must never end the training thread
+            self.command_failed.emit(str(error))
+            self._emit()
+
+    def _dispatch(self, command) -> None:
+        experiment, trainer = self._experiment, self._experiment.trainer
+        if isinstance(command, Stop):
+            self._stopping = True
+        elif isinstance(command, Play):
+            self._play()
+        elif isinstance(command, Pause):
+            self._enter(PAUSED if self._state == RUNNING else self._state)
+        elif isinstance(command, (StepBatch, StepEpoch)):
+            trainer.diverged = False
+            if isinstance(command, StepBatch):
+                trainer.step()
+            else:
+                trainer.run_epoch()
+            message = trainer.divergence_message if trainer.diverged else ""
+            self._enter(self._state_after_manual_change(), message)
+        elif isinstance(command, Reset):
+            experiment.reset()
+            self._enter(IDLE)
+        elif isinstance(command, SetParameter):
+            experiment.net.set_parameter(command.name, command.value)
+            self._emit()
+        elif isinstance(command, SetParameters):
+            if command.params.shape != experiment.net.params.shape:
+                raise ValueError(f"expected {experiment.net.params.size} parameters, got {command.params.size}")
+            experiment.net.params[...] = command.params
+            self._emit()
+        elif isinstance(command, SetLearningRate):
+            trainer.learning_rate = command.value
+            self._emit()
+        elif isinstance(command, SetEpochs):
+            self._set_epochs(int(command.epochs))
+        elif isinstance(command, SetDisplayEvery):
+            if command.every < 1:
+                raise ValueError(f"the display frequency must be at least 1 epoch, not {command.every}")
+            experiment.display_every = int(command.every)
+            self._emit()
+        elif isinstance(command, SetMaxRate):
+            self._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
+        elif isinstance(command, ReplaceExperiment):
+            self._experiment, self._version = command.experiment, command.version
+            command.previous.set_result(experiment)
+            self._state = initial_state(command.experiment)
+            self._emit()
+        elif isinstance(command, CallInWorker):
+            try:
+                command.result.set_result(command.function(experiment))
+            except Exception as error:  # the caller reports it (e.g. a session that cannot be written)
+                command.result.set_exception(error)
+        else:
+            raise TypeError(f"unknown worker command {command!r}")
+
+    def _play(self) -> None:
+        experiment, trainer = self._experiment, self._experiment.trainer
+        if trainer.epoch >= experiment.epochs:
+            self._enter(FINISHED)
+            return
+        trainer.diverged = False
+        trainer.stop_reason = ""
+        self._enter(RUNNING)
+
+    def _set_epochs(self, epochs: int) -> None:
+        if epochs < 1:
+            raise ValueError(f"the number of epochs must be at least 1, not {epochs}")
+        self._experiment.epochs = epochs
+        reached = self._experiment.trainer.epoch >= epochs
+        if reached and self._state in (RUNNING, PAUSED):
+            self._enter(FINISHED)
+        elif not reached and self._state == FINISHED:
+            self._enter(PAUSED)
+        else:
+            self._emit()
