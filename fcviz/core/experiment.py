@@ -71,7 +71,7 @@ class Experiment:
         old = self.trainer
         self.net.params[...] = self.initial_params
         self.trainer = Trainer.from_config(self.net, old.config())
-        self.trainer.frozen[...] = old.frozen
+        self.trainer.set_frozen(old.frozen)
         self.apply_data()
 
 

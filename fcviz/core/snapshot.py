@@ -37,6 +37,7 @@ class Snapshot:
     message: str = ""
     data_version: int = 0
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
+    initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
 
     @classmethod
     def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
@@ -51,7 +52,7 @@ class Snapshot:
             val_loss_history=_frozen(trainer.history.val_loss.array()),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
-            commands_applied=commands_applied,
+            commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),
         )
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from concurrent.futures import Future
 from typing import Any, Callable
 
@@ -46,6 +47,7 @@ class Controller(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.setup = Setup.of(experiment)
+        self.display_every = experiment.display_every
         self.max_redraw_hz = DEFAULT_MAX_RATE_HZ
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
         self.drawn: Snapshot | None = None
@@ -122,6 +124,7 @@ class Controller(QObject):
         self._send(SetEpochs(int(epochs)))
 
     def set_display_every(self, every: int) -> None:
+        self.display_every = int(every)
         self._send(SetDisplayEvery(int(every)))
 
     def set_max_redraw_rate(self, hz: float) -> None:
@@ -150,13 +153,25 @@ class Controller(QObject):
         if value != old:
             self.undo_stack.push(SetLearningRateCommand(self._send, old, float(value)))
 
-    def apply_blueprint(self, blueprint: Blueprint) -> None:
-        """Rebuild the network from `blueprint` (undoable); raises ValueError for an impossible choice."""
-        setup = self.setup
+    def apply_blueprint(self, blueprint: Blueprint, fresh_weights: bool = False,
+                        description: str = "") -> None:
+        """Rebuild the network from `blueprint` (undoable); raises ValueError for an impossible choice.
+
+        The starting weights are kept where they still fit, unless `fresh_weights` asks for new ones
+        drawn with the blueprint's init scheme and seed.
+        """
+        setup = replace(self.setup, initial_params=self.latest.initial_params,
+                        display_every=self.display_every)
         experiment = blueprint.build(setup.dataset, self.latest.target_epochs, setup.display_every,
-                                     setup.name, setup.title, previous=setup)
+                                     setup.name, setup.title, previous=setup, keep_weights=not fresh_weights)
         self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment,
-                                                      self.tr("Change architecture")))
+                                                      description or self.tr("Change architecture")))
+
+    def reinitialize(self, init: str, seed: int) -> None:
+        """New starting weights from the init scheme `init` and `seed`; training restarts (undoable)."""
+        self.apply_blueprint(replace(self.blueprint(), init=init, seed=int(seed)), fresh_weights=True,
+                             description=self.tr("Initialize weights ({init}, seed {seed})").format(
+                                 init=init, seed=seed))
 
     def blueprint(self) -> Blueprint:
         return Blueprint.of(self.setup, learning_rate=self.latest.learning_rate)
@@ -188,6 +203,7 @@ class Controller(QObject):
             self._send(command)
             previous = self._wait(command.previous)
         self.setup, self.latest, self.drawn = setup, latest, None
+        self.display_every = experiment.display_every
         self.setup_changed.emit(setup)
         return previous
 

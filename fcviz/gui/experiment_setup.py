@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -77,6 +78,12 @@ class Setup:
     def train_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.dataset.X[self.train_rows], self.dataset.y[self.train_rows]
 
+    def with_data(self, dataset: Dataset, test_fraction: float) -> "Setup":
+        """This setup over edited data (same inputs and outputs), split as the worker will split it."""
+        probe = SimpleNamespace(dataset=dataset, test_fraction=test_fraction, split_seed=self.split_seed)
+        train, test = Experiment.split_indices(probe)  # the experiment's own rule, not a copy of it
+        return replace(self, dataset=dataset, test_fraction=test_fraction, train_rows=train, test_rows=test)
+
 
 @dataclass(frozen=True)
 class Blueprint:
@@ -118,7 +125,7 @@ class Blueprint:
         return replace(self, output_activation=output, loss=loss)
 
     def build(self, dataset: Dataset, epochs: int, display_every: int, name: str = "", title: str = "",
-              previous: Setup | None = None) -> Experiment:
+              previous: Setup | None = None, keep_weights: bool = True) -> Experiment:
         """A fresh experiment at epoch 0; raises ValueError (core's message) for an impossible choice.
 
         The previous initial weights are kept when the weight shapes and the
@@ -127,7 +134,7 @@ class Blueprint:
         """
         sizes = [dataset.n_features, *self.hidden_sizes, dataset.n_outputs]
         net = Network(sizes, [*self.hidden_activations, self.output_activation], init=self.init, seed=self.seed)
-        if (previous is not None and previous.layer_sizes == sizes
+        if (keep_weights and previous is not None and previous.layer_sizes == sizes
                 and previous.network_config["init"] == self.init and previous.network_config["seed"] == self.seed):
             net.params[...] = previous.initial_params
         trainer = Trainer(net, loss=self.loss, optimizer=self.optimizer, lr=self.learning_rate,

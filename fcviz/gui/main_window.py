@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QSpinBox, QStyle, QToolBar, QWidget)
@@ -32,6 +32,7 @@ MAX_EPOCHS = 100_000_000
 LAYOUT_VERSION = 1
 DEFAULT_SIZE = (1400, 900)
 STATUS_TIMEOUT_MS = 6000
+EXPORT_FORMATS = ("json", "numpy", "torch", "keras")
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self.controller.command_failed.connect(self._on_command_failed)
         self._on_setup_changed()
         self._on_snapshot_changed(self.controller.latest)
+        if self.session_path is not None:
+            self.restore_view_state(experiment.ui_state)
         self.controller.start()
 
     # --- panels and docks ----------------------------------------------------------------------
@@ -175,7 +178,10 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(self.tr("Save session"), self._on_save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(self.tr("Save session as…"), self._on_save_as, "Ctrl+Shift+S")
         self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
-        self.export_weights_action = self._action(self.tr("Weights (JSON)…"), self._on_export_weights)
+        self.export_actions = [self._action(text, self._on_export_network) for text in (
+            self.tr("Weights (JSON)…"), self.tr("NumPy code…"), self.tr("PyTorch code…"), self.tr("Keras code…"))]
+        for action, export_format in zip(self.export_actions, EXPORT_FORMATS):
+            action.setData(export_format)
         self.export_loss_action = self._action(self.tr("Loss curve (PNG)…"), self._on_export_loss_plot)
         self.export_scatter_action = self._action(self.tr("Scatter plot (PNG)…"), self._on_export_scatter_plot)
         self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
@@ -234,8 +240,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         export_menu = file_menu.addMenu(self.tr("Export"))
-        for action in (self.export_weights_action, self.export_loss_action, self.export_scatter_action,
-                       self.export_window_action):
+        for action in self.export_actions:
+            export_menu.addAction(action)
+        export_menu.addSeparator()
+        for action in (self.export_loss_action, self.export_scatter_action, self.export_window_action):
             export_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -365,7 +373,9 @@ class MainWindow(QMainWindow):
             self._report(self.tr("Cannot open the session"), str(error))
             return False
         self.session_path = path
+        view = dict(experiment.ui_state)
         self.controller.open_experiment(experiment)
+        self.restore_view_state(view)
         self._add_recent_file(path)
         self.statusBar().showMessage(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"), STATUS_TIMEOUT_MS)
@@ -399,8 +409,14 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if path.suffix.lower() != SESSION_SUFFIX:
             path = path.with_suffix(SESSION_SUFFIX)
+        view = self.view_state()
+
+        def save(experiment: Experiment) -> None:
+            experiment.ui_state.update(view)
+            save_session(path, experiment)
+
         try:
-            self.controller.call_in_worker(lambda experiment: save_session(path, experiment))
+            self.controller.call_in_worker(save)
         except (SessionError, OSError) as error:
             self._report(self.tr("Cannot save the session"), str(error))
             return False
@@ -410,15 +426,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
         return True
 
-    def export_weights(self, path: str | Path) -> bool:
-        from fcviz.io.weights import save_weights_json
-        net = self.controller.latest.network()
+    def export_network(self, path: str | Path, export_format: str) -> bool:
+        """Write the current weights as `export_format` (json, numpy, torch or keras; see fcviz.io.weights)."""
+        from fcviz.io.weights import export
         try:
-            save_weights_json(path, net)
+            export(self.controller.latest.network(), export_format, path)
         except (ValueError, OSError) as error:
-            self._report(self.tr("Cannot export the weights"), str(error))
+            self._report(self.tr("Cannot export the network"), str(error))
             return False
-        self.statusBar().showMessage(self.tr("Saved the weights to {path}.").format(path=path), STATUS_TIMEOUT_MS)
+        self.statusBar().showMessage(self.tr("Saved the network to {path}.").format(path=path), STATUS_TIMEOUT_MS)
         return True
 
     def export_plot(self, plot_widget, path: str | Path) -> bool:
@@ -480,10 +496,13 @@ class MainWindow(QMainWindow):
             self.save_session_to(path)
 
     @Slot()
-    def _on_export_weights(self) -> None:
-        path = self._ask_save_path(self.tr("Export weights"), self.tr("Weights JSON (*.json)"))
+    def _on_export_network(self) -> None:
+        export_format = self.sender().data()
+        file_filter = (self.tr("Weights JSON (*.json)") if export_format == "json"
+                       else self.tr("Python scripts (*.py)"))
+        path = self._ask_save_path(self.tr("Export the network"), file_filter)
         if path:
-            self.export_weights(path)
+            self.export_network(path, export_format)
 
     @Slot()
     def _on_export_loss_plot(self) -> None:
@@ -573,6 +592,25 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
+
+    def view_state(self) -> dict:
+        """What a session keeps of the window: dock layout, redraw cap, loss axis (JSON-friendly)."""
+        return {"window_layout": bytes(self.saveState(LAYOUT_VERSION).toBase64()).decode("ascii"),
+                "max_redraw_hz": self.controller.max_redraw_hz,
+                "log_loss_axis": self.training.log_y.isChecked()}
+
+    def restore_view_state(self, view: dict) -> None:
+        """Put back what `view_state` saved; anything missing or malformed keeps the current look."""
+        layout = view.get("window_layout")
+        if isinstance(layout, str) and self.restoreState(QByteArray.fromBase64(layout.encode("ascii")),
+                                                         LAYOUT_VERSION):
+            self._layout_pending = False
+        hz = view.get("max_redraw_hz")
+        if isinstance(hz, (int, float)) and hz >= 1:
+            self.display_frequency.max_rate.setValue(round(hz))
+        log_axis = view.get("log_loss_axis")
+        if isinstance(log_axis, bool):
+            self.training.log_y.setChecked(log_axis)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
+from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import Snapshot
 
@@ -96,6 +97,14 @@ class ReplaceExperiment:
     experiment: Experiment
     version: int
     previous: Future = field(default_factory=Future)
+
+
+@dataclass(frozen=True, eq=False)
+class SetData:
+    """Train on `dataset` (same inputs and outputs as the network) split with `test_fraction`."""
+
+    dataset: Dataset
+    test_fraction: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -317,12 +326,12 @@ class TrainingWorker(QObject):
             self._enter(IDLE)
         elif isinstance(command, SetParameter):
             experiment.net.set_parameter(command.name, command.value)
-            self._emit()
+            self._after_parameter_edit()
         elif isinstance(command, SetParameters):
             if command.params.shape != experiment.net.params.shape:
                 raise ValueError(f"expected {experiment.net.params.size} parameters, got {command.params.size}")
             experiment.net.params[...] = command.params
-            self._emit()
+            self._after_parameter_edit()
         elif isinstance(command, SetLearningRate):
             trainer.learning_rate = command.value
             self._emit()
@@ -340,6 +349,8 @@ class TrainingWorker(QObject):
             command.previous.set_result(experiment)
             self._state = initial_state(command.experiment)
             self._emit()
+        elif isinstance(command, SetData):
+            self._set_data(command)
         elif isinstance(command, CallInWorker):
             try:
                 command.result.set_result(command.function(experiment))
@@ -347,6 +358,25 @@ class TrainingWorker(QObject):
                 command.result.set_exception(error)
         else:
             raise TypeError(f"unknown worker command {command!r}")
+
+    def _after_parameter_edit(self) -> None:
+        """Values typed before training starts are the starting point that Reset returns to."""
+        experiment = self._experiment
+        if experiment.trainer.epoch == 0 and experiment.trainer.batch_index == 0:
+            experiment.initial_params[...] = experiment.net.params
+        self._emit()
+
+    def _set_data(self, command: SetData) -> None:
+        """New data from the next batch on; training goes on where it was (the epoch restarts)."""
+        experiment = self._experiment
+        previous = experiment.dataset, experiment.test_fraction
+        experiment.dataset, experiment.test_fraction = command.dataset, command.test_fraction
+        try:
+            experiment.apply_data()
+        except ValueError:
+            experiment.dataset, experiment.test_fraction = previous
+            raise
+        self._emit()
 
     def _play(self) -> None:
         experiment, trainer = self._experiment, self._experiment.trainer

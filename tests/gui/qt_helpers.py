@@ -2,5 +2,11 @@
 
 
 def wait_for_state(qtbot, window, state, timeout=10_000):
-    """Wait until the latest snapshot the controller received is in `state`."""
-    qtbot.waitUntil(lambda: window.controller.latest.state == state, timeout=timeout)
+    """Wait until a snapshot taken after every command sent so far shows `state`."""
+    controller = window.controller
+
+    def reached() -> bool:
+        latest = controller.latest
+        return controller.reflects_all_commands(latest) and latest.state == state
+
+    qtbot.waitUntil(reached, timeout=timeout)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
-                               QStyledItemDelegate, QTableView, QVBoxLayout)
+                               QPushButton, QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout)
+
+from fcviz.core.initializers import INITIALIZERS
 
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.parameter_model import LAYER, NAME, VALUE, ParameterTableModel
-from fcviz.gui.widgets import LearningRateSpinBox, show_value
+from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
 
 VALUE_LIMIT = 1e6
 
@@ -71,6 +73,16 @@ class ParametersPanel(Panel):
         self.learning_rate.setToolTip(self.tr("How far each step moves the weights against the gradient"))
         self.learning_rate.valueChanged.connect(self._on_learning_rate_changed)
 
+        self.init_scheme = QComboBox()
+        self.init_scheme.addItems(list(INITIALIZERS))
+        self.init_seed = QSpinBox()
+        self.init_seed.setRange(0, 2 ** 31 - 1)
+        self.init_seed.setPrefix(self.tr("seed "))
+        self.initialize_button = QPushButton(self.tr("Initialize"))
+        self.initialize_button.setToolTip(self.tr("Draw new starting weights with this scheme and seed; "
+                                                  "training starts again from epoch 0 (undoable)"))
+        self.initialize_button.clicked.connect(self._on_initialize_clicked)
+
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText(self.tr("Filter by name, e.g. w1 or _2"))
         self.filter_text.setClearButtonEnabled(True)
@@ -96,6 +108,11 @@ class ParametersPanel(Panel):
 
         form = QFormLayout()
         form.addRow(self.tr("Learning rate"), self.learning_rate)
+        scheme = QHBoxLayout()
+        scheme.addWidget(self.init_scheme, 1)
+        scheme.addWidget(self.init_seed)
+        scheme.addWidget(self.initialize_button)
+        form.addRow(self.tr("Weights from"), scheme)
         filters = QHBoxLayout()
         filters.addWidget(self.filter_text, 1)
         filters.addWidget(self.layer_filter)
@@ -107,6 +124,8 @@ class ParametersPanel(Panel):
         self.catch_up()
 
     def set_setup(self, setup: Setup) -> None:
+        self.init_scheme.setCurrentText(setup.network_config["init"])
+        self.init_seed.setValue(int(setup.network_config["seed"]))
         self.model.set_setup(setup)
         self.layer_filter.blockSignals(True)
         self.layer_filter.clear()
@@ -123,6 +142,13 @@ class ParametersPanel(Panel):
     @Slot(str, float)
     def _on_value_edited(self, name: str, value: float) -> None:
         self.controller.edit_parameter(name, value)
+
+    @Slot()
+    def _on_initialize_clicked(self) -> None:
+        try:
+            self.controller.reinitialize(self.init_scheme.currentText(), self.init_seed.value())
+        except ValueError as error:
+            show_error(self, self.tr("Cannot initialize the weights"), str(error))
 
     @Slot(float)
     def _on_learning_rate_changed(self, value: float) -> None:

@@ -138,7 +138,7 @@ class TrainingPanel(Panel):
         self._x_extent = max(snapshot.target_epochs, len(self._loss))
         self._fit_view()
         self.parameter_model.set_numbers(VALUE, snapshot.params)
-        self.parameter_model.set_numbers(CHANGE, snapshot.params - self._setup.initial_params)
+        self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
         self._show_metrics(snapshot.metrics)
 
     def _fit_view(self) -> None:

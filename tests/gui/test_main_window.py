@@ -1,0 +1,219 @@
+"""The window through its real controls: toolbar, parameter table, display frequency, sessions."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDoubleSpinBox
+from qt_helpers import wait_for_state
+
+from fcviz.core.presets import build_preset
+from fcviz.gui.main_window import MainWindow, format_loss
+from fcviz.gui.worker import DIVERGED, FINISHED, IDLE, PAUSED, RUNNING
+from fcviz.io.samples import open_preset
+from fcviz.io.session import load_session
+
+
+def headless_lab(epochs: int = 0):
+    experiment = build_preset("clothes")
+    if epochs:
+        experiment.trainer.fit(epochs=epochs)
+    return experiment
+
+
+def test_window_opens_on_the_clothes_lab(open_window):
+    window = open_window()
+    snapshot = window.controller.latest
+    assert window.windowTitle().startswith("fcviz")
+    assert snapshot.target_epochs == 5000 and snapshot.learning_rate == 0.5
+    assert window.controller.setup.display_every == 100
+    np.testing.assert_array_equal(snapshot.params, headless_lab().net.params)
+    assert window.epochs_box.value() == 5000
+    assert window.learning_rate_box.value() == 0.5
+
+
+def test_step_trains_one_batch_like_the_core(qtbot, open_window):
+    window = open_window()
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch == 1)
+    expected = headless_lab()
+    expected.trainer.step()
+    np.testing.assert_array_equal(window.controller.latest.params, expected.net.params)
+    assert window.controller.latest.state == PAUSED
+
+
+def test_play_pause_play_then_reset_returns_to_the_start(qtbot, open_window):
+    window = open_window()
+    window.controller.set_epochs(100_000_000)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, RUNNING)
+    assert window.play_action.isChecked() and window.play_action.text() == "Pause"
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, PAUSED)
+    paused_at = window.controller.latest.epoch
+    assert paused_at > 0
+    window.reset_action.trigger()
+    wait_for_state(qtbot, window, IDLE)
+    snapshot = window.controller.latest
+    assert snapshot.epoch == 0 and len(snapshot.loss_history) == 0
+    np.testing.assert_array_equal(snapshot.params, headless_lab().net.params)
+
+
+def test_training_to_the_end_matches_headless_training(qtbot, open_window):
+    window = open_window()
+    window.epochs_box.setValue(700)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED)
+    expected = headless_lab(700)
+    assert window.controller.latest.epoch == 700
+    np.testing.assert_array_equal(window.controller.latest.params, expected.net.params)
+    assert not window.play_action.isChecked()
+
+
+def _edit_table_value(qtbot, panel, name: str, text: str) -> None:
+    """Type `text` into the parameter table's value cell of `name`, as a person would."""
+    source = panel.model.index(panel.model.row_of(name), panel.model.column_of("value"))
+    index = panel.proxy.mapFromSource(source)
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(index)
+    qtbot.keyClick(panel.table, Qt.Key.Key_F2)
+    editor = panel.table.findChild(QDoubleSpinBox)
+    assert editor is not None, "no editor opened on the value cell"
+    editor.lineEdit().selectAll()
+    qtbot.keyClicks(editor.lineEdit(), text)
+    qtbot.keyClick(editor.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_editing_a_weight_while_paused_redraws_the_curve_and_loss_from_the_core(qtbot, open_window):
+    window = open_window()
+    _edit_table_value(qtbot, window.parameters, "w11_1", "2.5")
+    index = window.controller.setup.parameter_index("w11_1")
+    qtbot.waitUntil(lambda: window.controller.latest.params[index] == 2.5)
+    window.controller.redraw_now()
+
+    expected = headless_lab()
+    expected.net.set_parameter("w11_1", 2.5)
+    x, y = window.scatter.curves[0].getData()
+    np.testing.assert_allclose(y, expected.net.predict(x[:, None])[:, 0], rtol=0, atol=1e-12)
+    loss = expected.metrics()["loss"]
+    assert window.loss_label.text() == f"Loss {format_loss(loss)}"
+    assert window.controller.latest.loss == pytest.approx(loss, abs=1e-15)
+
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.params[index] == headless_lab().net.params[index])
+
+
+def test_editing_a_weight_while_running_takes_effect_between_batches(qtbot, open_window):
+    window = open_window()
+    window.controller.set_epochs(100_000_000)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, RUNNING)
+    window.controller.edit_parameter("b1_2", 40.0)  # saturates the output: a jump no step could make
+    index = window.controller.setup.parameter_index("b1_2")
+    qtbot.waitUntil(lambda: window.controller.latest.params[index] > 30.0)
+    assert window.controller.latest.state == RUNNING
+
+
+def test_display_frequency_gives_snapshots_at_epoch_one_and_multiples_of_n(qtbot, open_window):
+    window = open_window()
+    window.display_frequency.every.setValue(7)
+    window.controller.set_max_redraw_rate(0)  # no throttle: every display epoch is sent
+    window.epochs_box.setValue(150)
+    received = []
+    window.controller.snapshot_received.connect(
+        lambda snapshot: received.append((snapshot.epoch, snapshot.state)))
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED)
+    while_running = {epoch for epoch, state in received if state == RUNNING and epoch > 0}
+    assert while_running == {1, *range(7, 150, 7)}
+    assert received[-1] == (150, FINISHED)
+
+
+def test_divergence_pauses_with_a_message_and_keeps_finite_weights(qtbot, open_window):
+    window = open_window(open_preset("linear"))  # unbounded outputs: lr 1000 overflows within epochs
+    window.learning_rate_box.setValue(1000)
+    qtbot.waitUntil(lambda: window.controller.latest.learning_rate == 1000)
+    window.epochs_box.setValue(100_000)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, DIVERGED)
+    box = window._divergence_box
+    assert box is not None and box.isVisible()
+    assert "learning rate" in box.text() and "1000" in box.text()
+    assert np.all(np.isfinite(window.controller.latest.params))
+    assert not window.play_action.isChecked()
+    assert "learning rate" in window.statusBar().currentMessage()
+
+
+def test_save_open_continue_equals_uninterrupted_training(qtbot, open_window, tmp_path):
+    window = open_window()
+    window.epochs_box.setValue(300)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED)
+    window.training.log_y.setChecked(True)
+    path = tmp_path / "lab.fcviz"
+    assert window.save_session_to(path)
+    assert json.loads(json.dumps(load_session(path).ui_state))["log_loss_axis"] is True
+
+    reopened = MainWindow(load_session(path), settings=None, session_path=path)
+    qtbot.addWidget(reopened)
+    try:
+        reopened.show()
+        assert reopened.training.log_y.isChecked()
+        assert reopened.controller.latest.epoch == 300
+        reopened.epochs_box.setValue(800)
+        reopened.play_action.trigger()
+        wait_for_state(qtbot, reopened, FINISHED)
+        np.testing.assert_array_equal(reopened.controller.latest.params, headless_lab(800).net.params)
+    finally:
+        reopened.close()
+
+
+def test_a_corrupt_session_shows_the_message_and_keeps_the_experiment(qtbot, open_window, tmp_path):
+    window = open_window()
+    bad = tmp_path / "broken.fcviz"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    before = window.controller.setup
+    assert not window.open_session(bad)
+    assert window.controller.setup is before
+    assert "broken.fcviz" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("export_format, marker", [("json", '"layers"'), ("numpy", "def predict"),
+                                                   ("torch", "nn.Linear"), ("keras", "Dense")])
+def test_export_writes_the_current_weights(open_window, tmp_path, export_format, marker):
+    window = open_window()
+    path = tmp_path / f"net.{export_format}"
+    assert window.export_network(path, export_format)
+    assert marker in path.read_text()
+
+
+def test_values_typed_before_training_are_where_reset_returns(qtbot, open_window):
+    window = open_window()
+    _edit_table_value(qtbot, window.parameters, "b1_1", "-1.25")
+    index = window.controller.setup.parameter_index("b1_1")
+    qtbot.waitUntil(lambda: window.controller.latest.initial_params[index] == -1.25)
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch == 1)
+    assert window.controller.latest.params[index] != -1.25
+    window.reset_action.trigger()
+    wait_for_state(qtbot, window, IDLE)
+    assert window.controller.latest.params[index] == -1.25
+
+
+def test_initialize_draws_new_weights_from_the_scheme_and_seed_and_undo_brings_back_the_old(qtbot, open_window):
+    from fcviz.core.network import Network
+    window = open_window()
+    before = window.controller.latest.params.copy()
+    panel = window.parameters
+    panel.init_scheme.setCurrentText("he_normal")
+    panel.init_seed.setValue(7)
+    qtbot.mouseClick(panel.initialize_button, Qt.MouseButton.LeftButton)
+    wait_for_state(qtbot, window, IDLE)
+    expected = Network([1, 2, 1], ["sigmoid", "sigmoid"], init="he_normal", seed=7).params
+    np.testing.assert_array_equal(window.controller.latest.params, expected)
+    window.undo_action.trigger()
+    wait_for_state(qtbot, window, IDLE)
+    np.testing.assert_array_equal(window.controller.latest.params, before)
