@@ -15,16 +15,17 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
+from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.experiment_setup import Blueprint, Setup
-from fcviz.gui.undo_commands import (ReplaceExperimentCommand, SetLearningRateCommand,
+from fcviz.gui.undo_commands import (ReplaceExperimentCommand, SetDataCommand, SetLearningRateCommand,
                                      SetParameterCommand, SetParametersCommand)
 from fcviz.gui.worker import (DEFAULT_MAX_RATE_HZ, DIVERGED, RUNNING, CallInWorker, Pause, Play,
-                              ReplaceExperiment, Reset, SetDisplayEvery, SetEpochs, SetMaxRate,
+                              ReplaceExperiment, Reset, SetData, SetDisplayEvery, SetEpochs, SetMaxRate,
                               StepBatch, StepEpoch, TrainingWorker, initial_state)
 
 WORKER_REPLY_TIMEOUT_SECONDS = 30.0
@@ -40,6 +41,7 @@ class Controller(QObject):
     snapshot_received = Signal(object)  # every snapshot of the current experiment, as it arrives
     snapshot_changed = Signal(object)   # on the redraw timer, only when a newer snapshot arrived
     setup_changed = Signal(object)      # another experiment was installed (data or architecture)
+    data_changed = Signal(object)       # the same network now learns edited data (points or split): the Setup
     diverged = Signal(str)
     command_failed = Signal(str)
 
@@ -80,7 +82,10 @@ class Controller(QObject):
         self._send(SetMaxRate(self.max_redraw_hz))
         self._thread.start()
         self._redraw_timer.start()
+        # However the application ends, the thread is joined before Qt tears the objects down.
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
+    @Slot()
     def shutdown(self) -> None:
         """Stop the worker and wait for its thread (safe to call twice)."""
         if self._thread is None:
@@ -172,6 +177,31 @@ class Controller(QObject):
         self.apply_blueprint(replace(self.blueprint(), init=init, seed=int(seed)), fresh_weights=True,
                              description=self.tr("Initialize weights ({init}, seed {seed})").format(
                                  init=init, seed=seed))
+
+    def edit_data(self, dataset: Dataset, description: str, test_fraction: float | None = None) -> None:
+        """Train on edited data from the next batch on (undoable); inputs and outputs must stay the same."""
+        setup = self.setup
+        fraction = setup.test_fraction if test_fraction is None else float(test_fraction)
+        self.undo_stack.push(SetDataCommand(self._set_data, (setup.dataset, setup.test_fraction),
+                                            (dataset, fraction), description))
+
+    def replace_dataset(self, dataset: Dataset, description: str) -> None:
+        """Learn other data (undoable): the network keeps training if it fits the data, else a fresh
+        one with the same hidden layers and an output layer and loss that suit the data is built."""
+        setup, blueprint = self.setup, self.blueprint()
+        fitted = blueprint.for_dataset(dataset)
+        if fitted == blueprint and dataset.n_features == setup.dataset.n_features \
+                and dataset.n_outputs == setup.dataset.n_outputs:
+            self.edit_data(dataset, description)
+            return
+        experiment = fitted.build(dataset, self.latest.target_epochs, self.display_every,
+                                  dataset.name, dataset.name)
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment, description))
+
+    def _set_data(self, dataset: Dataset, test_fraction: float) -> None:
+        self._send(SetData(dataset, test_fraction))
+        self.setup = self.setup.with_data(dataset, test_fraction)
+        self.data_changed.emit(self.setup)
 
     def blueprint(self) -> Blueprint:
         return Blueprint.of(self.setup, learning_rate=self.latest.learning_rate)

@@ -272,10 +272,6 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        running = snapshot.state == RUNNING
-        # A snapshot taken before the latest Play/Pause reached the worker must not undo the click.
-        if self.controller.reflects_all_commands(snapshot) and self.play_action.isChecked() != running:
-            self.play_action.setChecked(running)
         show_value(self.epochs_box, snapshot.target_epochs)
         show_value(self.learning_rate_box, snapshot.learning_rate)
         self.epoch_label.setText(self.tr("Epoch {epoch} / {total}").format(
@@ -289,6 +285,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_received(self, snapshot: Snapshot) -> None:
+        running = snapshot.state == RUNNING
+        # A snapshot taken before the latest Play/Pause reached the worker must not undo the click.
+        if self.controller.reflects_all_commands(snapshot) and self.play_action.isChecked() != running:
+            self.play_action.setChecked(running)
         if snapshot.state == self._last_state:
             return
         self._last_state = snapshot.state

@@ -6,15 +6,16 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox
 from qt_helpers import wait_for_state
 
+from fcviz.core.network import Network
 from fcviz.core.presets import build_preset
 from fcviz.gui.main_window import MainWindow, format_loss
 from fcviz.gui.worker import DIVERGED, FINISHED, IDLE, PAUSED, RUNNING
 from fcviz.io.samples import open_preset
-from fcviz.io.session import load_session
+from fcviz.io.session import SessionError, load_session
 
 
 def headless_lab(epochs: int = 0):
@@ -178,7 +179,33 @@ def test_a_corrupt_session_shows_the_message_and_keeps_the_experiment(qtbot, ope
     before = window.controller.setup
     assert not window.open_session(bad)
     assert window.controller.setup is before
-    assert "broken.fcviz" in window.statusBar().currentMessage()
+    with pytest.raises(SessionError) as raised:
+        load_session(bad)
+    boxes = [box for box in window.findChildren(QMessageBox, "errorMessage") if box.isVisible()]
+    assert [box.text() for box in boxes] == [str(raised.value)]
+    assert "broken.fcviz" in str(raised.value)
+
+
+def test_dock_layout_and_recent_files_persist_in_settings(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "fcviz.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(build_preset("clothes"), settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.docks["backprop"].close()
+    first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, first.docks["display_frequency"])
+    assert first.save_session_to(tmp_path / "lab.fcviz")
+    first.close()
+
+    second = MainWindow(build_preset("clothes"), settings=settings)
+    qtbot.addWidget(second)
+    try:
+        second.show()
+        assert second.dockWidgetArea(second.docks["display_frequency"]) == Qt.DockWidgetArea.BottomDockWidgetArea
+        assert not second.docks["backprop"].isVisible() and second.docks["scatter"].isVisible()
+        assert second.recent_files() == [str((tmp_path / "lab.fcviz").resolve())]
+        assert [action.text() for action in second.recent_menu.actions()] == ["lab.fcviz"]
+    finally:
+        second.close()
 
 
 @pytest.mark.parametrize("export_format, marker", [("json", '"layers"'), ("numpy", "def predict"),
@@ -204,7 +231,6 @@ def test_values_typed_before_training_are_where_reset_returns(qtbot, open_window
 
 
 def test_initialize_draws_new_weights_from_the_scheme_and_seed_and_undo_brings_back_the_old(qtbot, open_window):
-    from fcviz.core.network import Network
     window = open_window()
     before = window.controller.latest.params.copy()
     panel = window.parameters
