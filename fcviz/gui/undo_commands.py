@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
+from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.gui.worker import SetLearningRate, SetParameter, SetParameters
 
@@ -84,3 +85,18 @@ class ReplaceExperimentCommand(QUndoCommand):
 
     def undo(self):
         self._other = self._swap(self._other)
+
+
+class SetDataCommand(QUndoCommand):
+    """Edited data points or split (same inputs and outputs); training goes on with them."""
+
+    def __init__(self, set_data: Callable[[Dataset, float], None], old: tuple[Dataset, float],
+                 new: tuple[Dataset, float], text: str):
+        super().__init__(text)
+        self._set_data, self._old, self._new = set_data, old, new
+
+    def redo(self):
+        self._set_data(*self._new)
+
+    def undo(self):
+        self._set_data(*self._old)
