@@ -1,7 +1,7 @@
 PYTHON ?= python3
 PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean translations fuzz soak
 
 # Installs what a fresh machine lacks: Debian libraries for Qt, then fcviz with its test tools.
 install:
@@ -17,6 +17,23 @@ test: install
 
 bench: install
 	$(PYTHON) benchmarks/run_all.py
+
+# The fuzz targets of tests/fuzz with many more inputs than `make test` gives them; prints the counts.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	FCVIZ_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) -q -p no:cacheprovider tests/fuzz
+
+# The window trains offscreen for 30 minutes (the lab, then the spiral drawn every epoch) and fails
+# if memory or object counts grow or the event loop lags; CI runs 60 s and only reports the lag.
+SOAK_SECONDS ?= 1800
+SOAK_FLAGS ?= --strict-latency
+soak: install
+	QT_QPA_PLATFORM=offscreen $(PYTHON) benchmarks/soak.py --seconds $(SOAK_SECONDS) $(SOAK_FLAGS)
+
+# Collects the GUI strings into resources/translations/*.ts (translate the unfinished ones),
+# then compiles the .qm files that fcviz loads; both are committed, so installing needs no build step.
+translations:
+	$(PYTHON) scripts/update_translations.py
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis

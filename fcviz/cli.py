@@ -16,6 +16,7 @@ import numpy as np
 
 EXIT_BAD_INPUT = 2
 SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
+LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.app.LANGUAGES)
 
 
 class UsageError(Exception):
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--epochs", type=int, default=0, help="epochs to train before the picture")
     shot.add_argument("--out", required=True, help="PNG file to write")
     shot.add_argument("--size", type=_size, default=(1400, 900), help="window size, e.g. 1400x900")
+    shot.add_argument("--lang", choices=LANGUAGE_CODES, help="user-interface language (default: as the window)")
 
     summary = sub.add_parser("summary", help="print a Keras-style summary of a network")
     summary.add_argument("--inputs", type=int, required=True)
@@ -124,6 +126,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fcviz", description="Open the fcviz window. Subcommands: " + ", ".join(SUBCOMMANDS))
     parser.add_argument("path", nargs="?", help=".fcviz session or CSV/Excel table to open")
     parser.add_argument("--preset", help="a ready experiment (see 'fcviz presets')")
+    parser.add_argument("--lang", choices=LANGUAGE_CODES,
+                        help="user-interface language (default: View ▸ Language, else the system's)")
     return parser
 
 
@@ -261,7 +265,8 @@ def cmd_export(args) -> int:
 def cmd_screenshot(args) -> int:
     from fcviz.gui.app import screenshot
 
-    screenshot(args.out, path=args.path, preset=args.preset, epochs=args.epochs, size=args.size)
+    screenshot(args.out, path=args.path, preset=args.preset, epochs=args.epochs, size=args.size,
+               language=args.lang)
     print(f"wrote {args.out}")
     return 0
 
@@ -269,7 +274,7 @@ def cmd_screenshot(args) -> int:
 def cmd_gui(args) -> int:
     from fcviz.gui.app import run_gui
 
-    return run_gui(path=args.path, preset=args.preset)
+    return run_gui(path=args.path, preset=args.preset, language=args.lang)
 
 
 COMMANDS = {"train": cmd_train, "summary": cmd_summary, "presets": cmd_presets,

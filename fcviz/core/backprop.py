@@ -7,6 +7,7 @@ the network, so the numbers it shows are the ones training uses.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from html import escape
@@ -311,6 +312,31 @@ def forward_formula(net: Network, trace: Trace, layer: int, unit: int, sample: i
     return _formula(lines, **numbers)
 
 
+def input_formula(net: Network, trace: Trace, unit: int, sample: int = 0) -> Formula:
+    """The value of input x{unit} for one sample."""
+    _check("unit", unit, 1, net.layer_sizes[0])
+    value = float(_Sample(net, trace, sample).a(0)[unit - 1])
+    return _formula([_cat(_node(net, 0, unit), " = ", fmt(value))], value=value)
+
+
+def weight_formula(net: Network, trace: Trace, layer: int, i: int, j: int, sample: int = 0) -> Formula:
+    """A weight's value and the term it adds to z{j}_{layer} for one sample; i = 0 is the bias."""
+    _check("layer", layer, 1, len(net.layers))
+    _check("i", i, 0, net.layer_sizes[layer - 1])
+    _check("j", j, 1, net.layer_sizes[layer])
+    name = weight_name(i, j, layer) if i else f"b{j}_{layer}"
+    value = net.get_parameter(name)
+    parameter, z = _parameter(name), _symbol("z", j, layer)
+    lines = [_cat(parameter, " = ", fmt(value))]
+    if i:
+        below = float(_Sample(net, trace, sample).a(layer - 1)[i - 1])
+        lines.append(_cat(parameter, "·", _node(net, layer - 1, i), " = ", fmt(value), "·", fmt(below, paren=True),
+                          " = ", fmt(value * below), "   (a term of ", z, ")"))
+    else:
+        lines.append(_cat("(the constant term of ", z, ")"))
+    return _formula(lines, value=value)
+
+
 def _activation_text(activation, point: _Sample, layer: int, unit: int) -> _Rich:
     """f(z) and its value: sigmoid(z2_1) = …; softmax as exp/Σexp; a custom expression at z."""
     z, a = point.z(layer), fmt(point.a(layer)[unit - 1])
@@ -332,15 +358,18 @@ _STEP_RULES = {  # how an optimizer other than SGD turns the gradient g into the
 
 
 def chain_rule(net: Network, trace: Trace, loss_name, layer: int, i: int, j: int, sample: int | None = None,
-               learning_rate: float = 0.01, optimizer: Optimizer | str | None = None) -> Formula:
+               learning_rate: float = 0.01, optimizer: Optimizer | str | None = None,
+               frozen: bool = False, with_update: bool = True) -> Formula:
     """∂L/∂w{i}{j}_{layer} by the chain rule, and the parameter's update; i = 0 means b{j}_{layer}.
 
     Lines: the symbolic product (the single path to the loss spelled out when there
     is one, else δ{j}_{layer} times the input, with a line of the δ recursion); the
     factors' values for `sample` (default 0) and their product; the mean over the
     batch, which is the trace's gradient; the update by `optimizer` (an Optimizer
-    or a name; default SGD at `learning_rate`), computed without changing its state.
-    `loss_name` (a name or a Loss) must be the loss the trace was made with.
+    or a name; default SGD at `learning_rate`), computed without changing its state;
+    a `frozen` parameter is not updated; `with_update=False` leaves the update out (when
+    the optimizer's state is not known). `loss_name` (a name or a Loss) must be the
+    loss the trace was made with.
     """
     _check("layer", layer, 1, len(net.layers))
     _check("i", i, 0, net.layer_sizes[layer - 1])
@@ -358,7 +387,7 @@ def chain_rule(net: Network, trace: Trace, loss_name, layer: int, i: int, j: int
     gradient = float(trace.gradient[index])
     optimizer = get_optimizer("sgd" if optimizer is None else optimizer, learning_rate)
     value = float(net.params[index])
-    update = float(optimizer.update_of(trace.gradient)[index])
+    update = 0.0 if frozen or not with_update else float(optimizer.update_of(trace.gradient)[index])
     symbolic = _cat("∂L/∂", parameter, " = mean( ", _join(" · ", labels), " )")
     if point.rule == "perceptron":
         symbolic += "   (perceptron rule)"
@@ -366,10 +395,14 @@ def chain_rule(net: Network, trace: Trace, loss_name, layer: int, i: int, j: int
     lines = [symbolic, *delta_lines,
              _cat(f"sample {point.s + 1}: ", _join(" · ", (fmt(v, paren=k > 0) for k, v in enumerate(values))),
                   " = ", fmt(product)),
-             _cat(f"mean over {samples}: ∂L/∂", parameter, " = ", fmt(gradient)),
-             _update_line(optimizer, parameter, value, gradient, update)]
+             _cat(f"mean over {samples}: ∂L/∂", parameter, " = ", fmt(gradient))]
+    if frozen:
+        lines.append(_frozen_line(parameter, value))
+    elif with_update:
+        lines.append(_update_line(optimizer, parameter, value, gradient, update))
     return _formula(lines, value=value, gradient=gradient, factors=tuple((l.text, v) for l, v in factors),
-                    product=product, update=update, new_value=value + update, optimizer=optimizer.name)
+                    product=product, update=update if with_update or frozen else None,
+                    new_value=value + update if with_update or frozen else None, optimizer=optimizer.name)
 
 
 def _softmax_without_cce(point: _Sample) -> bool:
@@ -438,6 +471,10 @@ def _update_line(optimizer: Optimizer, parameter: _Rich, value: float, gradient:
                 f"   ({optimizer.name}, lr = {_setting(optimizer.learning_rate)}: {rule})")
 
 
+def _frozen_line(parameter: _Rich, value: float) -> _Rich:
+    return _cat(parameter, " ← ", parameter, " = ", fmt(value), "   (frozen: not updated)")
+
+
 @dataclass(frozen=True)
 class ParameterRow:
     name: str
@@ -446,8 +483,62 @@ class ParameterRow:
     update: float     # the change the optimizer's next step would make
 
 
-def parameter_table(net: Network, trace: Trace, optimizer: Optimizer | str) -> list[ParameterRow]:
-    """Every parameter in `net.parameter_names()` order with its gradient and pending update."""
+def parameter_table(net: Network, trace: Trace, optimizer: Optimizer | str, frozen=None) -> list[ParameterRow]:
+    """Every parameter in `net.parameter_names()` order with its gradient and pending update
+    (none for the parameters `frozen`, a boolean mask, marks)."""
     updates = get_optimizer(optimizer).update_of(trace.gradient)
+    if frozen is not None:
+        updates[np.asarray(frozen, bool)] = 0.0
     return [ParameterRow(name, float(value), float(gradient), float(update))
             for name, value, gradient, update in zip(net.parameter_names(), net.params, trace.gradient, updates)]
+
+
+def neuron_parameters(net: Network, layer: int, unit: int) -> list[str]:
+    """The names of node a{unit}_{layer}'s incoming weights and bias (what freezing it freezes)."""
+    _check("layer", layer, 1, len(net.layers))
+    _check("unit", unit, 1, net.layer_sizes[layer])
+    dense = net.layers[layer - 1]
+    names = [weight_name(i, unit, layer) for i in range(1, dense.fan_in + 1)]
+    return names + [f"b{unit}_{layer}"] if dense.use_bias else names
+
+
+# --- one recorded training step -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One batch step as the trainer took it: the weights and optimizer before, the batch
+    (in the order used), the weights after. `trace_batch(record.network_before(), …)` then
+    shows exactly the numbers of that step."""
+
+    epoch: int                 # the epoch the batch belongs to, 1-based
+    batch: int                 # its index within the epoch, 0-based
+    n_batches: int
+    params_before: np.ndarray
+    params_after: np.ndarray
+    inputs: np.ndarray         # (n, n_in)
+    targets: np.ndarray        # (n, n_out)
+    optimizer: Optimizer       # a copy, in the state it was in before the step
+    frozen: np.ndarray         # mask of the parameters the step left alone
+    loss: float
+    network_config: dict
+
+    @property
+    def update(self) -> np.ndarray:
+        """The change the step made to every parameter."""
+        return self.params_after - self.params_before
+
+    def network_before(self) -> Network:
+        net = Network.from_config(self.network_config)
+        net.params[...] = self.params_before
+        return net
+
+
+def record_step(trainer: Trainer) -> StepRecord:
+    """Train the next batch with `trainer.step()` and record what it used."""
+    before, optimizer = trainer.net.params.copy(), copy.deepcopy(trainer.optimizer)
+    epoch, batch, frozen = trainer.epoch + 1, trainer.batch_index, np.array(trainer.frozen)
+    loss = trainer.step()
+    start, stop = trainer._bounds[batch]  # the epoch's order is kept until the next epoch starts
+    return StepRecord(epoch, batch, trainer.n_batches, before, trainer.net.params.copy(),
+                      trainer._data[:-1, start:stop].T.copy(), trainer._targets[:, start:stop].T.copy(),
+                      optimizer, frozen, float(loss), trainer.net.config())

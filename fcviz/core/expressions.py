@@ -8,6 +8,7 @@ walking the tree with NumPy. Nothing is ever passed to eval/exec.
 from __future__ import annotations
 
 import ast
+import contextlib
 import math
 
 import numpy as np
@@ -227,7 +228,8 @@ def _simplify(node: ast.expr) -> ast.expr:
         return node
     left, right, op = _simplify(node.left), _simplify(node.right), node.op
     if _is_number(left) and _is_number(right) and not isinstance(op, ast.Div):
-        return _num(_OPERATORS[type(op)](left.value, right.value))
+        with contextlib.suppress(OverflowError):  # NumPy cannot fold ints beyond 64 bits: keep them as typed
+            return _num(_OPERATORS[type(op)](left.value, right.value))
     if isinstance(op, ast.Add):
         if _is_number(left, 0):
             return right

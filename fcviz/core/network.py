@@ -64,20 +64,34 @@ class Network:
             if act.name == "softmax":
                 raise ValueError(f"softmax belongs on the output layer, not hidden layer {position + 1}")
         use_biases = [bool(use_bias)] * n_layers if np.ndim(use_bias) == 0 else [bool(b) for b in use_bias]
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
+        self.dtype = check_dtype(dtype)
         self.layer_sizes = sizes
         self.init, self.seed = str(init), seed
         counts = [(n_in + b) * n_out for n_in, n_out, b in zip(sizes, sizes[1:], use_biases)]
         self.params = np.zeros(sum(counts), self.dtype)
         self.layers: list[Dense] = []
-        offset = 0
-        for n_in, n_out, act, b, count in zip(sizes, sizes[1:], activations, use_biases, counts):
-            matrix = self.params[offset: offset + count].reshape(n_out, n_in + b)
-            self.layers.append(Dense(n_in, n_out, act, b, matrix))
-            offset += count
+        for n_in, n_out, act, b in zip(sizes, sizes[1:], activations, use_biases):
+            self.layers.append(Dense(n_in, n_out, act, b, None))
+        self._view_layers()
         self.initialize(init, seed)
+
+    def _view_layers(self) -> None:
+        offset = 0
+        for layer in self.layers:
+            count = (layer.fan_in + layer.use_bias) * layer.units
+            layer.matrix = self.params[offset: offset + count].reshape(layer.units, layer.fan_in + layer.use_bias)
+            offset += count
+
+    def set_dtype(self, dtype) -> None:
+        """Compute in float64 or float32 from now on (the values are rounded once, in place).
+
+        `params` and the layers' matrices become new arrays: take views again after this.
+        """
+        dtype = check_dtype(dtype)
+        if dtype != self.dtype:
+            self.dtype = dtype
+            self.params = self.params.astype(dtype)
+            self._view_layers()
 
     # --- weights --------------------------------------------------------------
 
@@ -235,6 +249,17 @@ class Network:
         twin = Network.from_config(self.config())
         twin.params[...] = self.params
         return twin
+
+
+def check_dtype(dtype) -> np.dtype:
+    """float64 (the default: exact) or float32 (half the memory, faster on large inputs)."""
+    try:
+        value = np.dtype(dtype)
+    except TypeError:
+        value = None
+    if value not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, not {dtype}")
+    return value
 
 
 def weight_name(i: int, j: int, layer: int) -> str:

@@ -25,6 +25,12 @@ CLOTHES_INITIAL = {"w11_1": 0.1, "b1_1": 0.6, "w12_1": 0.9, "b2_1": -1.5,
 KERAS_DENSE_INPUT = [1, 1, 3, 1, 2, 1, 1, 1, 1, 2]
 
 TableLoader = Callable[..., Dataset]
+CONTEXT = "presets"  # translation context of titles and descriptions (the GUI translates them)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks `text` for pyside6-lupdate; the core itself stays free of Qt."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,13 @@ def _perceptron(load_table) -> Experiment:
     trainer = Trainer(net, loss="mse", optimizer="sgd", lr=0.1, batch_size=1, shuffle=True, seed=0)
     return Experiment(data, trainer, epochs=20, display_every=1, name="perceptron",
                       title="Perceptron: setosa or not")
+
+
+def _activations(load_table=None) -> Experiment:
+    experiment = build_experiment(clothes_dataset(), hidden=(4,), activation="tanh", output_activation="sigmoid",
+                                  loss="mse", optimizer="adam", lr=0.05, batch_size=None, seed=0,
+                                  epochs=500, display_every=10)
+    return _named(experiment, "activations", "Activation functions")
 
 
 def _keras_dense(load_table=None) -> Experiment:
@@ -118,31 +131,40 @@ def _named(experiment: Experiment, name: str, title: str) -> Experiment:
 
 
 PRESETS: dict[str, Preset] = {preset.name: preset for preset in (
-    Preset("clothes", "Clothes size → fits",
-           "12 clothes sizes, fits (1) or not (0); a 1-2-1 sigmoid network learns the bump "
-           "with plain gradient descent on the mean squared error.", _clothes),
-    Preset("linear", "Linear regression",
-           "80 noisy points around y = 3x + 1; one linear neuron, momentum, batches of 16: "
-           "w → 3 and b → 1 within 10 epochs.", _linear, True),
-    Preset("perceptron", "Perceptron",
-           "Iris petal length and width, setosa or not; one step-function neuron trained with "
-           "the perceptron rule reaches zero errors.", _perceptron, True),
-    Preset("keras-dense", "Keras Dense semantics",
-           "A 10→5 relu layer with all-ones weights and zero bias: input [1,1,3,1,2,1,1,1,1,2] "
-           "gives 14 in every unit.", _keras_dense),
-    Preset("plane", "Plane regression",
-           "1000 samples of y = 2·x1 + 3·x2 + 4 + noise; one linear neuron with Adam finds 2, 3, 4.",
-           _plane, True),
-    Preset("xor", "XOR", "Two classes in opposite quadrants; a 2-4-1 tanh network bends the boundary.",
-           _two_class("xor.csv", "xor", "XOR", (4,), 0.03, 200), True),
-    Preset("circles", "Circles", "A disc inside a ring; a 2-4-1 tanh network draws a closed boundary.",
+    Preset("clothes", QT_TRANSLATE_NOOP("presets", "Clothes size → fits"),
+           QT_TRANSLATE_NOOP("presets", "12 clothes sizes, fits (1) or not (0); a 1-2-1 sigmoid network learns "
+                             "the bump with plain gradient descent on the mean squared error."), _clothes),
+    Preset("linear", QT_TRANSLATE_NOOP("presets", "Linear regression"),
+           QT_TRANSLATE_NOOP("presets", "80 noisy points around y = 3x + 1; one linear neuron, momentum, "
+                             "batches of 16: w → 3 and b → 1 within 10 epochs."), _linear, True),
+    Preset("perceptron", QT_TRANSLATE_NOOP("presets", "Perceptron"),
+           QT_TRANSLATE_NOOP("presets", "Iris petal length and width, setosa or not; one step-function neuron "
+                             "trained with the perceptron rule reaches zero errors."), _perceptron, True),
+    Preset("activations", QT_TRANSLATE_NOOP("presets", "Activation functions"),
+           QT_TRANSLATE_NOOP("presets", "Sigmoid, tanh, relu, leaky relu, elu, softplus, heaviside and your own "
+                             "expression side by side, with their derivatives; try each one on the clothes "
+                             "lab's hidden layer."), _activations),
+    Preset("keras-dense", QT_TRANSLATE_NOOP("presets", "Keras Dense semantics"),
+           QT_TRANSLATE_NOOP("presets", "A 10→5 relu layer with all-ones weights and zero bias: input "
+                             "[1,1,3,1,2,1,1,1,1,2] gives 14 in every unit."), _keras_dense),
+    Preset("plane", QT_TRANSLATE_NOOP("presets", "Plane regression"),
+           QT_TRANSLATE_NOOP("presets", "1000 samples of y = 2·x1 + 3·x2 + 4 + noise; one linear neuron with "
+                             "Adam finds 2, 3, 4."), _plane, True),
+    Preset("xor", QT_TRANSLATE_NOOP("presets", "XOR"),
+           QT_TRANSLATE_NOOP("presets", "Two classes in opposite quadrants; a 2-4-1 tanh network bends the "
+                             "boundary."), _two_class("xor.csv", "xor", "XOR", (4,), 0.03, 200), True),
+    Preset("circles", QT_TRANSLATE_NOOP("presets", "Circles"),
+           QT_TRANSLATE_NOOP("presets", "A disc inside a ring; a 2-4-1 tanh network draws a closed boundary."),
            _two_class("circles.csv", "circles", "Circles", (4,), 0.03, 200), True),
-    Preset("spiral", "Spiral", "Two interleaved spirals; a 2-8-8-1 tanh network untangles them.",
+    Preset("spiral", QT_TRANSLATE_NOOP("presets", "Spiral"),
+           QT_TRANSLATE_NOOP("presets", "Two interleaved spirals; a 2-8-8-1 tanh network untangles them."),
            _two_class("spiral.csv", "spiral", "Spiral", (8, 8), 0.01, 1000), True),
-    Preset("iris", "Iris", "150 flowers, 4 measurements, 3 species; softmax and cross-entropy.",
+    Preset("iris", QT_TRANSLATE_NOOP("presets", "Iris"),
+           QT_TRANSLATE_NOOP("presets", "150 flowers, 4 measurements, 3 species; softmax and cross-entropy."),
            _iris, True),
-    Preset("digits", "Digits", "1797 handwritten digits of 8×8 pixels; 64-25-10 sigmoid with the "
-           "logistic (binary cross-entropy) cost on one-hot targets.", _digits, True),
+    Preset("digits", QT_TRANSLATE_NOOP("presets", "Digits"),
+           QT_TRANSLATE_NOOP("presets", "1797 handwritten digits of 8×8 pixels; 64-25-10 sigmoid with the "
+                             "logistic (binary cross-entropy) cost on one-hot targets."), _digits, True),
 )}
 
 

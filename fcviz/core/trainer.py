@@ -18,7 +18,8 @@ import numpy as np
 
 from fcviz.core.losses import Loss, get_loss
 from fcviz.core.network import Network
-from fcviz.core.optimizers import Optimizer, get_optimizer
+from fcviz.core.optimizers import SGD, Optimizer, get_optimizer
+from fcviz.core.sgd_loop import FullBatchLoop, MiniBatchLoop
 
 
 def _quiet() -> np.errstate:
@@ -40,6 +41,22 @@ class GrowingArray:
             self._data = np.concatenate([self._data, np.empty(self._data.size)])
         self._data[self._size] = value
         self._size += 1
+
+    def extend(self, values: list, divisor: float = 1) -> None:
+        """Append `values`, each divided by `divisor` (the fast loop records loss sums)."""
+        count = len(values)
+        if self._size + count > self._data.size:
+            grown = np.empty(max(2 * self._data.size, self._size + count))
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        part = self._data[self._size: self._size + count]
+        part[...] = values
+        if divisor != 1:
+            part /= divisor
+        self._size += count
+
+    def truncate(self, size: int) -> None:
+        self._size = min(self._size, size)
 
     def array(self) -> np.ndarray:
         return self._data[: self._size].copy()
@@ -72,15 +89,20 @@ class History:
 class LayerPlan:
     """One layer's preallocated work arrays, and the views the hot loop needs, made once."""
 
-    def __init__(self, layer, grad_block: np.ndarray, size: int, below: "LayerPlan | None"):
+    def __init__(self, layer, grad_block: np.ndarray, size: int, below: "LayerPlan | None",
+                 a_ones: np.ndarray | None = None, rows: slice | None = None, offset: int = 0):
         dtype = layer.matrix.dtype
         self.layer = layer
         self.activation = layer.activation
         self.matrix = layer.matrix
+        self.offset = offset                                      # of this layer's block in `params`
         self.weights_t = layer.matrix[:, : layer.fan_in].T       # (fan_in, units), for δ below
         self.fan = layer.matrix.shape[1]                          # fan_in, +1 with a bias
         self.z = np.empty((layer.units, size), dtype)
-        self.a_ones = np.ones((layer.units + 1, size), dtype)     # activations and a row of ones
+        if a_ones is None:
+            a_ones = np.ones((layer.units + 1, size), dtype)
+        self.a_ones = a_ones                                      # activations and a row of ones
+        self.rows = rows                                          # where `a` sits in Plan.stack
         self.a = self.a_ones[: layer.units]
         self.delta = np.empty((layer.units, size), dtype)         # ∂L/∂z (times the scale)
         self.scratch = np.empty((layer.units, size), dtype)
@@ -92,15 +114,23 @@ class LayerPlan:
 
 
 class Plan:
-    """Work arrays for batches of one size."""
+    """Work arrays for batches of one size.
+
+    The activations of all layers are stacked in one array (each followed by its
+    row of ones), so a run of layers can be treated in one call (see sgd_loop).
+    """
 
     def __init__(self, net: Network, grad: np.ndarray, size: int):
         self.layers: list[LayerPlan] = []
-        offset, below = 0, None
+        self.stack = np.ones((sum(layer.units + 1 for layer in net.layers), size), net.dtype)
+        self.derivatives = np.empty_like(self.stack)
+        offset, row, below = 0, 0, None
         for layer in net.layers:
             block = grad[offset: offset + layer.n_params].reshape(layer.matrix.shape)
+            below = LayerPlan(layer, block, size, below, self.stack[row: row + layer.units + 1],
+                              slice(row, row + layer.units), offset)
             offset += layer.n_params
-            below = LayerPlan(layer, block, size, below)
+            row += layer.units + 1
             self.layers.append(below)
         self.reversed = self.layers[::-1]
         self.output = self.layers[-1]
@@ -112,11 +142,17 @@ class Trainer:
     `batch_size=None` means full batch. The loss of epoch k is, for full batch,
     the loss of the forward pass before that epoch's update; for mini-batches
     the mean of the batch losses weighted by batch size (Keras' convention).
+    `dtype` ("float64", the default, or "float32") converts the network in place;
+    None keeps the network's. Plain SGD trains through the generated loops of
+    `sgd_loop` (same numbers, to the last bit); other optimizers, frozen weights
+    and validation data take the general path (`step`).
     """
 
     def __init__(self, net: Network, loss="mse", optimizer="sgd", lr: float = 0.01,
                  batch_size: int | None = None, shuffle: bool = True, seed: int = 0,
-                 **optimizer_options):
+                 dtype=None, **optimizer_options):
+        if dtype is not None:   # float32 or float64; None keeps the network's
+            net.set_dtype(dtype)
         self.net = net
         self.loss: Loss = get_loss(loss)
         self.optimizer: Optimizer = get_optimizer(optimizer, lr, **optimizer_options)
@@ -139,6 +175,8 @@ class Trainer:
         self._epoch_start_params = net.params.copy()
         self._validation: tuple[np.ndarray, np.ndarray] | None = None
         self._plans: dict[int, Plan] = {}
+        self._full_batch: FullBatchLoop | None = None
+        self._mini_batch: MiniBatchLoop | None = None
         self._output_rule = self._choose_output_rule()
 
     @classmethod
@@ -147,13 +185,18 @@ class Trainer:
         options = dict(config["optimizer"])
         name, lr = options.pop("name"), options.pop("learning_rate")
         return cls(net, config["loss"], name, lr, config.get("batch_size"), config.get("shuffle", True),
-                   config.get("seed", 0), **options)
+                   config.get("seed", 0), config.get("dtype"), **options)
 
     def config(self) -> dict:
         return {"loss": self.loss.name, "optimizer": self.optimizer.config(),
                 "batch_size": self.batch_size, "shuffle": self.shuffle, "seed": self.seed}
 
     # --- settings -------------------------------------------------------------
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The number type of the network and of every work array (float64 or float32)."""
+        return self.net.dtype
 
     @property
     def learning_rate(self) -> float:
@@ -174,6 +217,7 @@ class Trainer:
             raise ValueError(f"the batch size must be at least 1, not {value}")
         self._batch_size = None if value is None else int(value)
         self.batch_index = 0
+        self._full_batch = self._mini_batch = None
         self._update_bounds()
 
     @property
@@ -230,6 +274,7 @@ class Trainer:
         else:
             self._validation = None
         self._plans.clear()
+        self._full_batch = self._mini_batch = None
         self._update_bounds()
         self.batch_index = 0
         self._epoch_loss_sum = 0.0
@@ -291,10 +336,27 @@ class Trainer:
                 below.activation.backward(below.z, below.a, below.delta, below.scratch)
         return value
 
-    def step(self) -> float:
-        """Train on the next batch; returns its loss. Finishing a batch may finish the epoch."""
+    def step(self, batches: int = 1) -> float:
+        """Train on the next batch (or `batches` batches, stopping where the epoch ends); returns the last loss.
+
+        Finishing a batch may finish the epoch. Several batches in one call cost
+        less per batch (plain SGD runs them in the generated loop, see sgd_loop).
+        """
         with _quiet():
-            return self._step()
+            if batches > 1 and self._data is not None and len(self._bounds) > 1 and self._takes_sgd_loop(True):
+                return self._mini_batch_loop().run_batches(self, batches)
+            value = self._step()
+            for _ in range(batches - 1):
+                if self.batch_index == 0:   # the epoch ended (or training diverged)
+                    break
+                value = self._step()
+            return value
+
+    def _mini_batch_loop(self) -> MiniBatchLoop:
+        loop = self._mini_batch
+        if loop is None or not loop.fits(self):
+            loop = self._mini_batch = MiniBatchLoop(self)
+        return loop
 
     def _step(self) -> float:
         if self._data is None:
@@ -380,8 +442,30 @@ class Trainer:
             self.set_data(X, y, X_val, y_val)
         self.stop_reason = "epochs"
         self.diverged = False
+        epochs = int(epochs)
+        if epochs < 1:
+            return self.history
         with _quiet():
-            for _ in range(int(epochs)):
+            if self.batch_index and self._takes_sgd_loop(any_batch=True):   # finish the epoch under way first
+                loss = self._run_epoch()
+                epochs -= 1
+                if self.diverged or self._stops(loss, target_loss, callback) or not epochs:
+                    return self.history
+            if self._takes_sgd_loop() and len(self._bounds) > 1:
+                self._mini_batch_loop().run(self, epochs, target_loss, callback)
+                return self.history
+            if self._takes_sgd_loop():
+                if callback is None:
+                    self._fit_full_batch(epochs, target_loss)
+                else:
+                    for _ in range(epochs):
+                        if self._fit_full_batch(1, target_loss):
+                            break
+                        if callback(self):
+                            self.stop_reason = "callback"
+                            break
+                return self.history
+            for _ in range(epochs):
                 loss = self._run_epoch()
                 if self.diverged:
                     break
@@ -392,6 +476,62 @@ class Trainer:
                     self.stop_reason = "callback"
                     break
         return self.history
+
+    def _takes_sgd_loop(self, any_batch: bool = False) -> bool:
+        """Plain SGD with nothing to mask or validate, from an epoch's start: the generated loops (sgd_loop)."""
+        return ((any_batch or self.batch_index == 0) and self._data is not None and type(self.optimizer) is SGD
+                and not self._has_frozen and self._validation is None and self._output_rule != "perceptron")
+
+    def _stops(self, loss: float, target_loss: float | None, callback) -> bool:
+        if target_loss is not None and loss <= target_loss:
+            self.stop_reason = "target_loss"
+            return True
+        if callback is not None and callback(self):
+            self.stop_reason = "callback"
+            return True
+        return False
+
+    def _batch_source(self, shuffled: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Row-major samples and targets the batches are views of (the shuffle buffers when shuffling)."""
+        if shuffled:
+            if self._shuffled_rows is None:
+                self._shuffled_rows = (np.empty_like(self._rows), np.empty_like(self._target_rows))
+            return self._shuffled_rows
+        return self._data.T, self._targets.T
+
+    def _fit_full_batch(self, epochs: int, target_loss: float | None) -> bool:
+        """`epochs` epochs through FullBatchLoop, with fit's bookkeeping; True if training stopped."""
+        loop = self._full_batch
+        if loop is None or loop.loss is not self.loss or loop.inputs is not self._data:
+            loop = self._full_batch = FullBatchLoop(self, self.plan_for(self.n_samples), self._data, self._targets)
+        params, start = self.net.params, self.epoch
+        values: list = []
+        done, bad, current, previous = loop.run(params, epochs, values.append, target_loss, self.learning_rate)
+        self.history.loss.extend(values, loop.divisor)
+        self.epoch = start + done
+        if done:
+            self._epoch_loss_sum = self.history.loss[-1] * self.n_samples
+            loop.store(previous, self._epoch_start_params)
+        if bad is not None and np.isfinite(current).all():
+            loop.store(current, params)
+            np.copyto(self._epoch_start_params, params)
+            self._diverge(f"the loss became {bad / loop.divisor} at epoch {self.epoch + 1}")
+            return True
+        if bad is not None or not np.isfinite(current).all():
+            # The last update made a weight infinite or NaN: keep the weights from before it.
+            if done and np.isfinite(previous).all():
+                self._diverge(f"a weight became infinite or NaN at epoch {self.epoch}")
+            else:  # infinite weights behind a finite (saturated) loss: back to where this call began
+                self.epoch = start
+                self.history.loss.truncate(len(self.history.loss) - done)
+                np.copyto(self._epoch_start_params, params)
+                self._diverge(f"a weight became infinite or NaN after epoch {start}")
+            return True
+        loop.store(current, params)
+        if target_loss is not None and self.history.loss[-1] <= target_loss:
+            self.stop_reason = "target_loss"
+            return True
+        return False
 
     # --- evaluation -----------------------------------------------------------
 

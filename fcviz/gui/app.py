@@ -8,36 +8,85 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QActionGroup
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from fcviz.core.experiment import Experiment
 from fcviz.io.samples import open_preset
 
 SWITCH_INTERVAL_SECONDS = 0.0005  # shared/QT_NOTES.md: the 5 ms default starves redraws
 SIGNAL_POLL_MS = 200
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
 SETTLE_ROUNDS = 5
+# In a wheel the translations sit inside the package (pyproject maps resources/ there);
+# in a source checkout or an editable install, in the top-level resources/.
+_TRANSLATION_DIRS = (Path(__file__).resolve().parents[1] / "resources" / "translations",
+                     Path(__file__).resolve().parents[2] / "resources" / "translations")
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
+LANGUAGE_KEY = "language"  # QSettings key of the language chosen in View ▸ Language
+_translators: list[QTranslator] = []
+_language = "en"
 
 
-def application() -> QApplication:
-    """The QApplication (created once), with fcviz's names, switch interval and translations."""
+def application(language: str | None = None) -> QApplication:
+    """The QApplication (created once), with fcviz's names, switch interval and translations.
+
+    `language` ("en", "zh_CN") overrides the one saved in the settings, which overrides the system's.
+    """
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
         QCoreApplication.setOrganizationName("fcviz")
         QCoreApplication.setApplicationName("fcviz")
-        _install_translators(app)
+        set_language(language or QSettings().value(LANGUAGE_KEY) or None)
+    elif language is not None:
+        set_language(language)
     return app
 
 
-def _install_translators(app: QApplication) -> None:
-    locale = QLocale.system()
-    for directory, prefix in ((TRANSLATIONS_DIR, "fcviz"),
+def translations_dir() -> Path | None:
+    return next((folder for folder in _TRANSLATION_DIRS if folder.is_dir()), None)
+
+
+def set_language(language: str | None) -> str:
+    """Translate widgets created from now on into `language` (None: the system's); returns the one in use."""
+    global _language
+    app = QCoreApplication.instance()
+    for translator in _translators:
+        app.removeTranslator(translator)
+    _translators.clear()
+    locale = QLocale.system() if language is None else QLocale(language)
+    _language = "en"
+    for directory, prefix in ((translations_dir(), "fcviz"),
                               (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase")):
         translator = QTranslator(app)
-        if translator.load(locale, prefix, "_", str(directory)):
+        if directory is not None and translator.load(locale, prefix, "_", str(directory)):
             app.installTranslator(translator)
+            _translators.append(translator)
+            if prefix == "fcviz":
+                _language = Path(translator.filePath()).stem.removeprefix("fcviz_")
+    return _language
+
+
+def language_menu(parent: QMainWindow, settings: QSettings | None) -> QMenu:
+    """View ▸ Language: the choice is saved in `settings` and takes effect at the next start."""
+    menu = QMenu(QCoreApplication.translate("app", "Language"), parent)
+    group = QActionGroup(menu)
+    for code, name in LANGUAGES.items():
+        action = group.addAction(name)
+        action.setData(code)
+        action.setCheckable(True)
+        action.setChecked(code == _language)
+        menu.addAction(action)
+
+    def choose(action) -> None:
+        if settings is not None:
+            settings.setValue(LANGUAGE_KEY, action.data())
+        parent.statusBar().showMessage(QCoreApplication.translate(
+            "app", "The language changes when fcviz starts again."))
+
+    group.triggered.connect(choose)
+    return menu
 
 
 def load_experiment(path: str | Path | None = None, preset: str | None = None) -> Experiment:
@@ -59,11 +108,12 @@ def load_experiment(path: str | Path | None = None, preset: str | None = None) -
             .build(dataset, base.epochs, base.display_every, name=dataset.name or path.stem, title=path.name))
 
 
-def run_gui(path: str | None = None, preset: str | None = None) -> int:
+def run_gui(path: str | None = None, preset: str | None = None, language: str | None = None) -> int:
     """Open the window on the clothes lab, a preset, a session or a data file; returns the exit code."""
+    from fcviz.gui.autosave import Autosave, autosave_directory
     from fcviz.gui.main_window import MainWindow
     from fcviz.gui.widgets import show_error
-    app = application()
+    app = application(language)
     error = None
     try:
         experiment = load_experiment(path, preset)
@@ -71,11 +121,20 @@ def run_gui(path: str | None = None, preset: str | None = None) -> int:
         experiment, error = open_preset("clothes"), str(problem)
     session = path if path is not None and Path(path).suffix.lower() == ".fcviz" and error is None else None
     window = MainWindow(experiment, settings=QSettings(), session_path=session)
+    window.autosave = Autosave(window, autosave_directory())
     window.show()
     if error is not None:
         show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), error)
-    # Ctrl+C in the terminal: Python runs signal handlers only when it gets control, hence the timer.
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    window.autosave.offer_recovery()
+
+    def quit_from_signal(*_) -> None:
+        window.autosave.interrupted = True  # nobody to ask: unsaved work stays autosaved
+        window.close()
+
+    # Ctrl+C in the terminal, or SIGTERM (logout, kill): Python runs signal handlers only when it
+    # gets control, hence the timer.
+    signal.signal(signal.SIGINT, quit_from_signal)
+    signal.signal(signal.SIGTERM, quit_from_signal)
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
     ticker.start(SIGNAL_POLL_MS)
@@ -84,17 +143,19 @@ def run_gui(path: str | None = None, preset: str | None = None) -> int:
     finally:
         ticker.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def screenshot(out: str | Path, path: str | None = None, preset: str | None = None, epochs: int = 0,
-               size: tuple[int, int] = (1400, 900)) -> None:
+               size: tuple[int, int] = (1400, 900), language: str | None = None) -> None:
     """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from fcviz.gui.main_window import MainWindow
-    app = application()
+    app = application(language)
     experiment = load_experiment(path, preset)
     if epochs > 0:
         experiment.trainer.fit(epochs=int(epochs))
+        experiment.epochs = max(experiment.epochs, experiment.trainer.epoch)
     window = MainWindow(experiment, settings=None)
     try:
         window.resize(*size)

@@ -15,24 +15,28 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.experiment_setup import Blueprint, Setup
-from fcviz.gui.undo_commands import (ReplaceExperimentCommand, SetDataCommand, SetLearningRateCommand,
-                                     SetParameterCommand, SetParametersCommand)
+from fcviz.gui.undo_commands import (ReplaceExperimentCommand, SetDataCommand, SetFrozenCommand,
+                                     SetLearningRateCommand, SetParameterCommand, SetParametersCommand)
 from fcviz.gui.worker import (DEFAULT_MAX_RATE_HZ, DIVERGED, RUNNING, CallInWorker, Pause, Play,
-                              ReplaceExperiment, Reset, SetData, SetDisplayEvery, SetEpochs, SetMaxRate,
-                              StepBatch, StepEpoch, TrainingWorker, initial_state)
+                              ReplaceExperiment, Reset, SetData, SetDisplayEvery, SetEpochs, SetFrozen,
+                              SetMaxRate, SetParameter, SetParameters, SILENT_COMMANDS, StepBatch, StepEpoch,
+                              TrainingWorker, initial_state)
 
 WORKER_REPLY_TIMEOUT_SECONDS = 30.0
 UNTHROTTLED_REDRAW_MS = 8
 # While training, the GUI thread may use at most this share of a core. Python threads share
 # one GIL, so every millisecond spent drawing is a millisecond not spent training.
 TRAINING_GUI_SHARE = 0.08
+# ... but the panels show training at least this often, even after a costly redraw (the first
+# paint of the window can take most of a second, which alone kept them still for ~10 s).
+MAX_REDRAW_GAP_SECONDS = 1.0
 
 
 class Controller(QObject):
@@ -44,6 +48,7 @@ class Controller(QObject):
     data_changed = Signal(object)       # the same network now learns edited data (points or split): the Setup
     diverged = Signal(str)
     command_failed = Signal(str)
+    frozen_changed = Signal(object)     # the mask of frozen parameters changed
 
     def __init__(self, experiment: Experiment, parent: QObject | None = None):
         super().__init__(parent)
@@ -53,6 +58,8 @@ class Controller(QObject):
         self.max_redraw_hz = DEFAULT_MAX_RATE_HZ
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
         self.drawn: Snapshot | None = None
+        self.frozen: np.ndarray = np.array(experiment.trainer.frozen)  # only the GUI changes it
+        self._unconfirmed: dict[str, float] = {}  # values sent that no snapshot shows yet
         self._experiment: Experiment | None = experiment  # owned by the GUI until start()
         self._version = 0
         self.commands_sent = 0
@@ -71,8 +78,12 @@ class Controller(QObject):
         """Hand the experiment to a worker in its own thread and start drawing snapshots."""
         if self._thread is not None:
             return
+        # A new worker counts the commands it applies from zero, and the last snapshot reflects none.
+        self.commands_sent = 0
+        self.latest = replace(self.latest, commands_applied=0)
         self._worker = TrainingWorker(self._experiment, self._gui_idle, self._version)
         self._experiment = None
+        self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
         self._thread = QThread()
         self._thread.setObjectName("fcviz-training")
         self._worker.moveToThread(self._thread)
@@ -96,6 +107,8 @@ class Controller(QObject):
         # Not through worker.finished: a queued quit() would never run while wait() blocks.
         self._thread.quit()
         self._thread.wait()
+        # Its last snapshots arrive now, not after another worker has started counting commands.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         self._experiment = self._worker.experiment  # the GUI owns it again
         self._thread = None
         self._worker = None
@@ -141,12 +154,36 @@ class Controller(QObject):
     # --- undoable edits ----------------------------------------------------------------
 
     def parameter_value(self, name: str) -> float:
+        """The newest value: the latest snapshot's, or one just sent that no snapshot shows yet."""
+        if self.reflects_all_commands(self.latest):
+            self._unconfirmed.clear()
+        elif name in self._unconfirmed:
+            return self._unconfirmed[name]
         return float(self.latest.params[self.setup.parameter_index(name)])
 
-    def edit_parameter(self, name: str, value: float) -> None:
+    def edit_parameter(self, name: str, value: float, gesture: int | None = None) -> None:
+        """Set one parameter (undoable); edits of the same `gesture` merge into one undo step."""
         old = self.parameter_value(name)
         if value != old:
-            self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value)))
+            self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value), gesture))
+
+    def set_frozen(self, frozen: np.ndarray, description: str) -> None:
+        """Exclude the parameters `frozen` marks from updates, and only those (undoable)."""
+        frozen = np.asarray(frozen, bool)
+        if not np.array_equal(frozen, self.frozen):
+            self.undo_stack.push(SetFrozenCommand(self._install_frozen, self.frozen, frozen, description))
+
+    def _install_frozen(self, frozen: np.ndarray) -> None:
+        frozen.flags.writeable = False
+        self.frozen = frozen
+        self._send(SetFrozen(frozen))
+        self.frozen_changed.emit(frozen)
+
+    def record_step(self):
+        """Train one batch and return its StepRecord (weights before, batch, weights after)."""
+        command = StepBatch(record=Future())
+        self._send(command)
+        return self._wait(command.record)
 
     def set_parameters(self, params: np.ndarray, description: str) -> None:
         self.undo_stack.push(SetParametersCommand(self._send, self.latest.params, params, description))
@@ -185,7 +222,7 @@ class Controller(QObject):
         self.undo_stack.push(SetDataCommand(self._set_data, (setup.dataset, setup.test_fraction),
                                             (dataset, fraction), description))
 
-    def replace_dataset(self, dataset: Dataset, description: str) -> None:
+    def replace_dataset(self, dataset: Dataset, description: str, title: str | None = None) -> None:
         """Learn other data (undoable): the network keeps training if it fits the data, else a fresh
         one with the same hidden layers and an output layer and loss that suit the data is built."""
         setup, blueprint = self.setup, self.blueprint()
@@ -195,7 +232,7 @@ class Controller(QObject):
             self.edit_data(dataset, description)
             return
         experiment = fitted.build(dataset, self.latest.target_epochs, self.display_every,
-                                  dataset.name, dataset.name)
+                                  dataset.name or setup.name, title or dataset.name or setup.title)
         self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment, description))
 
     def _set_data(self, dataset: Dataset, test_fraction: float) -> None:
@@ -226,13 +263,14 @@ class Controller(QObject):
         self._version += 1
         setup = Setup.of(experiment)
         latest = Snapshot.capture(experiment, initial_state(experiment), data_version=self._version)
+        frozen = np.array(experiment.trainer.frozen)
         if self._worker is None:
             previous, self._experiment = self._experiment, experiment
         else:
             command = ReplaceExperiment(experiment, self._version)
             self._send(command)
             previous = self._wait(command.previous)
-        self.setup, self.latest, self.drawn = setup, latest, None
+        self.setup, self.latest, self.drawn, self.frozen = setup, latest, None, frozen
         self.display_every = experiment.display_every
         self.setup_changed.emit(setup)
         return previous
@@ -244,7 +282,12 @@ class Controller(QObject):
     def _send(self, command) -> None:
         if self._worker is None:
             raise RuntimeError("the training thread has not been started")
-        self.commands_sent += 1
+        if not isinstance(command, SILENT_COMMANDS):
+            self.commands_sent += 1
+        if isinstance(command, SetParameter):
+            self._unconfirmed[command.name] = command.value
+        elif isinstance(command, SetParameters):
+            self._unconfirmed.clear()
         self._worker.send(command)
 
     # --- snapshots --------------------------------------------------------------------------
@@ -275,10 +318,11 @@ class Controller(QObject):
             self._worker.mark_drawn()
 
     def _over_gui_budget(self) -> bool:
-        """True while the GUI thread has used more than its share of CPU since the last redraw."""
+        """True while the GUI thread has used more than its share of CPU since the last redraw
+        (never for longer than MAX_REDRAW_GAP_SECONDS)."""
         wall, cpu = self._last_draw
         elapsed = time.perf_counter() - wall
-        return elapsed > 0 and (time.thread_time() - cpu) / elapsed > TRAINING_GUI_SHARE
+        return 0 < elapsed < MAX_REDRAW_GAP_SECONDS and (time.thread_time() - cpu) / elapsed > TRAINING_GUI_SHARE
 
     @Slot(str)
     def _on_command_failed(self, message: str) -> None:

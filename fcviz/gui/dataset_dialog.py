@@ -1,21 +1,32 @@
-"""Open-dataset dialog: choose sheet, target sheet, feature and target columns, with a preview.
+"""Open-dataset dialog: sheet, target sheet, feature and target columns, problem type, loss and output.
 
-Problems (an unreadable file, a text column among the features, ...) are
-shown inline in red with the loader's own message; the dialog stays open.
+Each choice reloads the data with fcviz.io, so problems (an unreadable file,
+a text column among the features, ...) show at once, inline in red with the
+loader's own message, and Open stays disabled until the choice works. The
+problem type is guessed from the target and can be changed; the loss and
+output activation follow it as suggestions that can be changed too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
 
 from fcviz.core.dataset import Dataset
+from fcviz.core.experiment import suggest_loss, suggest_output_activation
+from fcviz.io.tables import DatasetError, list_sheets, load_dataset, read_table
 
 PREVIEW_ROWS = 200
 ERROR_STYLE = "color: #c62828;"
+REGRESSION, BINARY, MULTI_CLASS = "regression", "binary", "multi-class"
+MAX_GUESSED_CLASSES = 20  # whole numbers with at most this many values look like class labels
+LOSSES = ("mse", "bce", "cce")
+OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "softmax", "tanh", "relu")
 
 
 class TablePreviewModel(QAbstractTableModel):
@@ -46,7 +57,18 @@ class TablePreviewModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return str(self._frame.columns[section])
-        return str(section + 1)
+        return str(self._frame.index[section])  # the spreadsheet's row number
+
+
+def guess_problem(dataset: Dataset) -> str:
+    """Multi-class for text classes or a few whole numbers, binary for 0/1, else regression."""
+    if dataset.classes:
+        return MULTI_CLASS
+    if dataset.is_classification:
+        return BINARY
+    values = dataset.y[:, 0]
+    whole = dataset.n_outputs == 1 and bool(np.all(values == np.round(values)))
+    return MULTI_CLASS if whole and 2 < len(np.unique(values)) <= MAX_GUESSED_CLASSES else REGRESSION
 
 
 class DatasetDialog(QDialog):
@@ -59,11 +81,26 @@ class DatasetDialog(QDialog):
         self.setWindowTitle(self.tr("Open dataset — {name}").format(name=self.path.name))
         self.sheet = QComboBox()
         self.target_sheet = QComboBox()
-        self.features = QListWidget()
         self.target = QComboBox()
+        self.problem = QComboBox()
+        for key, text in ((REGRESSION, self.tr("Regression")), (BINARY, self.tr("Binary classification (0/1)")),
+                          (MULTI_CLASS, self.tr("Multi-class classification"))):
+            self.problem.addItem(text, key)
+        self.loss_box = QComboBox()
+        for loss, text in zip(LOSSES, (self.tr("mean squared error (mse)"), self.tr("binary cross-entropy (bce)"),
+                                       self.tr("categorical cross-entropy (cce)"))):
+            self.loss_box.addItem(text, loss)
+        self.output_box = QComboBox()
+        for activation in OUTPUT_ACTIVATIONS:
+            self.output_box.addItem(activation, activation)
+        self.features = QListWidget()
+        self.all_button = QPushButton(self.tr("All"))
+        self.none_button = QPushButton(self.tr("None"))
         self.preview_model = TablePreviewModel(self)
         self.preview = QTableView()
         self.preview.setModel(self.preview_model)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("datasetError")
         self.error.setWordWrap(True)
@@ -72,17 +109,37 @@ class DatasetDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self._lay_out()
 
+        self._columns: list[str] = []
+        self._fill_sheets()
+        self.sheet.currentIndexChanged.connect(self._on_sheet_changed)
+        self.target_sheet.currentIndexChanged.connect(self._on_target_sheet_changed)
+        self.target.currentIndexChanged.connect(self._on_target_changed)
+        self.problem.currentIndexChanged.connect(self._on_problem_changed)
+        self.features.itemChanged.connect(lambda _item: self._reload())
+        self.all_button.clicked.connect(lambda: self._check_all_features(Qt.CheckState.Checked))
+        self.none_button.clicked.connect(lambda: self._check_all_features(Qt.CheckState.Unchecked))
+        self._on_sheet_changed()
+
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("File"), QLabel(str(self.path)))
         form.addRow(self.tr("Sheet"), self.sheet)
         form.addRow(self.tr("Target sheet"), self.target_sheet)
         form.addRow(self.tr("Target"), self.target)
+        form.addRow(self.tr("Problem"), self.problem)
+        form.addRow(self.tr("Loss"), self.loss_box)
+        form.addRow(self.tr("Output activation"), self.output_box)
+        feature_buttons = QHBoxLayout()
+        feature_buttons.addWidget(QLabel(self.tr("Features (inputs)")), 1)
+        feature_buttons.addWidget(self.all_button)
+        feature_buttons.addWidget(self.none_button)
         choices = QWidget()
         choices_layout = QVBoxLayout(choices)
         choices_layout.setContentsMargins(0, 0, 0, 0)
         choices_layout.addLayout(form)
-        choices_layout.addWidget(QLabel(self.tr("Features (inputs)")))
+        choices_layout.addLayout(feature_buttons)
         choices_layout.addWidget(self.features, 1)
         splitter = QSplitter()
         splitter.addWidget(choices)
@@ -90,19 +147,10 @@ class DatasetDialog(QDialog):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary)
         layout.addWidget(self.error)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.buttons)
-        layout.addLayout(bottom)
-        self.resize(900, 520)
-
-        self._columns: list[str] = []
-        self._fill_sheets()
-        self.sheet.currentIndexChanged.connect(self._on_sheet_changed)
-        self.target_sheet.currentIndexChanged.connect(self._on_target_sheet_changed)
-        self.target.currentIndexChanged.connect(self._on_target_changed)
-        self._on_sheet_changed()
+        layout.addWidget(self.buttons)
+        self.resize(960, 600)
 
     # --- what the person chose ------------------------------------------------------------
 
@@ -119,10 +167,18 @@ class DatasetDialog(QDialog):
         return [self.features.item(row).text() for row in range(self.features.count())
                 if self.features.item(row).checkState() == Qt.CheckState.Checked]
 
+    def chosen_problem(self) -> str:
+        return self.problem.currentData()
+
+    def loss(self) -> str:
+        return self.loss_box.currentData()
+
+    def output_activation(self) -> str:
+        return self.output_box.currentData()
+
     # --- filling ----------------------------------------------------------------------------
 
     def _fill_sheets(self) -> None:
-        from fcviz.io.tables import DatasetError, list_sheets
         try:
             sheets = list_sheets(self.path)
         except (DatasetError, OSError) as error:
@@ -136,7 +192,6 @@ class DatasetDialog(QDialog):
         self.target_sheet.setEnabled(len(sheets) > 1)
 
     def _read(self, sheet: str | None):
-        from fcviz.io.tables import DatasetError, read_table
         try:
             return read_table(self.path, sheet)
         except (DatasetError, OSError) as error:
@@ -172,6 +227,7 @@ class DatasetDialog(QDialog):
     def _on_target_changed(self) -> None:
         same_sheet = self.chosen_target_sheet() is None
         target = self.chosen_target()
+        self.features.blockSignals(True)
         self.features.clear()
         for column in self._columns:
             if same_sheet and column == target:
@@ -180,6 +236,71 @@ class DatasetDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.features.addItem(item)
+        self.features.blockSignals(False)
+        self._reload(guess=True)
+
+    def _check_all_features(self, state: Qt.CheckState) -> None:
+        self.features.blockSignals(True)
+        for row in range(self.features.count()):
+            self.features.item(row).setCheckState(state)
+        self.features.blockSignals(False)
+        self._reload()
+
+    @Slot()
+    def _on_problem_changed(self) -> None:
+        self._reload()
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def _load(self, one_hot: bool) -> Dataset:
+        if not self.chosen_features():
+            raise DatasetError(self.tr("Choose at least one feature column."))
+        return load_dataset(self.path, features=self.chosen_features(), target=self.chosen_target(),
+                            sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet(), one_hot=one_hot)
+
+    @Slot()
+    def _reload(self, guess: bool = False) -> None:
+        """Load what is chosen; with `guess`, first guess the problem type from the target."""
+        self.dataset = None
+        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
+        open_button.setEnabled(False)
+        if not self._columns:  # the table could not be read: its error is showing
+            self.summary.setText("")
+            return
+        try:
+            if guess:
+                problem = guess_problem(self._load(one_hot=False))
+                self.problem.blockSignals(True)
+                self.problem.setCurrentIndex(self.problem.findData(problem))
+                self.problem.blockSignals(False)
+            dataset = self._load(one_hot=self.chosen_problem() == MULTI_CLASS)
+            self._check_problem(dataset)
+        except (DatasetError, OSError) as error:
+            self._show_error(str(error))
+            self.summary.setText("")
+        else:
+            self._show_error("")
+            self.dataset = dataset
+            self._suggest(dataset)
+            open_button.setEnabled(True)
+
+    def _check_problem(self, dataset: Dataset) -> None:
+        problem = self.chosen_problem()
+        if problem == REGRESSION and dataset.classes:
+            raise DatasetError(self.tr("The target holds text ({names}): it can only be classified.")
+                               .format(names=", ".join(dataset.classes[:5])))
+        if problem == BINARY and not (dataset.n_outputs == 1 and dataset.is_classification):
+            raise DatasetError(self.tr("Binary classification needs a single target column of 0 and 1; "
+                                       "choose multi-class for other labels."))
+
+    def _suggest(self, dataset: Dataset) -> None:
+        loss = suggest_loss(dataset)
+        self.loss_box.setCurrentIndex(self.loss_box.findData(loss))
+        self.output_box.setCurrentIndex(self.output_box.findData(suggest_output_activation(dataset, loss)))
+        kind = (self.tr("{n} classes").format(n=len(dataset.classes)) if dataset.classes
+                else self.tr("{n} target column(s)").format(n=dataset.n_outputs))
+        self.summary.setText(self.tr("{rows} rows, {inputs} inputs, {kind}.").format(
+            rows=dataset.n_samples, inputs=dataset.n_features, kind=kind))
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -188,11 +309,5 @@ class DatasetDialog(QDialog):
     # --- result --------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        from fcviz.io.tables import DatasetError, load_dataset
-        try:
-            self.dataset = load_dataset(self.path, features=self.chosen_features(), target=self.chosen_target(),
-                                        sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet())
-        except (DatasetError, OSError) as error:
-            self._show_error(str(error))
-            return
-        super().accept()
+        if self.dataset is not None:
+            super().accept()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
@@ -11,12 +12,18 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
 
 from fcviz import __version__
 from fcviz.core.experiment import Experiment
-from fcviz.core.presets import PRESETS
+from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT, PRESETS
 from fcviz.core.snapshot import Snapshot
+from fcviz.gui.app import language_menu
 from fcviz.gui.controller import Controller
+from fcviz.gui.data_generator import new_data_menu
+from fcviz.gui.data_table import DataTablePanel
+from fcviz.gui.panels.activations import ActivationsPanel
 from fcviz.gui.panels.architecture import ArchitecturePanel
 from fcviz.gui.panels.backprop import BackpropPanel
 from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
+from fcviz.gui.panels.image_grid import ImageGridPanel
+from fcviz.gui.panels.lessons import Highlight, LessonsPanel
 from fcviz.gui.panels.network_diagram import NetworkDiagramPanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter import ScatterPanel
@@ -52,6 +59,7 @@ class MainWindow(QMainWindow):
         self._divergence_box: QMessageBox | None = None
         self._last_state = self.controller.latest.state
         self._layout_pending = True
+        self.autosave = None  # an Autosave (fcviz.gui.autosave) when run as the app: it asks before work is lost
 
         self._create_panels()
         self._create_actions()
@@ -83,6 +91,11 @@ class MainWindow(QMainWindow):
         self.backprop = BackpropPanel(controller)
         self.display_frequency = DisplayFrequencyPanel(controller)
         self.training = TrainingPanel(controller)
+        self.image_grid = ImageGridPanel(controller)
+        self.data_table = DataTablePanel(controller)
+        self.activations = ActivationsPanel(controller)
+        self.lessons = LessonsPanel(controller)
+        self.lessons.panel_requested.connect(self.show_panel)
         self.docks: dict[str, QDockWidget] = {}
         for key, title, panel in (
                 ("scatter", self.tr("Scatter input"), self.scatter),
@@ -91,7 +104,11 @@ class MainWindow(QMainWindow):
                 ("network_diagram", self.tr("Network diagram"), self.network_diagram),
                 ("backprop", self.tr("Backprop"), self.backprop),
                 ("display_frequency", self.tr("Display frequency"), self.display_frequency),
-                ("training", self.tr("Training"), self.training)):
+                ("training", self.tr("Training", "dock title"), self.training),
+                ("image_grid", self.tr("Image grid"), self.image_grid),
+                ("data_table", self.tr("Data table"), self.data_table),
+                ("activations", self.tr("Activation functions"), self.activations),
+                ("lessons", self.tr("Lessons"), self.lessons)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(panel)
@@ -114,9 +131,14 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(docks["scatter"], docks["training"], Qt.Orientation.Vertical)
         self.splitDockWidget(docks["parameters"], docks["display_frequency"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(docks["parameters"], docks["architecture"])
+        self.splitDockWidget(docks["network_diagram"], docks["lessons"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(docks["network_diagram"], docks["backprop"])
+        self.tabifyDockWidget(docks["scatter"], docks["activations"])
+        self.tabifyDockWidget(docks["scatter"], docks["image_grid"])
+        self.tabifyDockWidget(docks["training"], docks["data_table"])
         for dock in docks.values():
             dock.show()
+        docks["scatter"].raise_()
         docks["parameters"].raise_()
         docks["network_diagram"].raise_()
         self._layout_pending = True
@@ -132,10 +154,33 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Vertical)
         self.resizeDocks([docks["parameters"], docks["display_frequency"]],
                          [round(0.7 * height), round(0.3 * height)], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["network_diagram"], docks["lessons"]],
+                         [round(0.6 * height), round(0.4 * height)], Qt.Orientation.Vertical)
+        if self.lessons.step is not None:  # raising a tabbed dock works only once the window is shown
+            self.show_panel(self.lessons.step.panel, flash=False)
+        self._show_images_of_pixel_data()
         self._layout_pending = False
+
+    def _show_images_of_pixel_data(self) -> None:
+        if ImageGridPanel.applies_to(self.controller.setup):
+            self.show_panel("image_grid", flash=False)
+
+    @Slot(str)
+    def show_panel(self, key: str, flash: bool = True) -> None:
+        """Bring dock `key` to the front (a lesson step points at its panel so) and outline it for a moment."""
+        dock = self.docks.get(key)
+        if dock is None:
+            return
+        dock.show()
+        dock.lower()  # raise_() selects a dock's tab only if the dock was not already on top of the z-order
+        dock.raise_()
+        if flash:
+            Highlight.flash(dock)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest:  # the whole window's pending painting
+            if not self.isVisible():  # closed: its platform window is gone, painting would only warn
+                return True
             with self.controller.gui_busy():
                 return super().event(event)
         return super().event(event)
@@ -227,12 +272,8 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
-        presets_menu = file_menu.addMenu(self.tr("New from preset"))
-        for preset in PRESETS.values():
-            action = presets_menu.addAction(preset.title)
-            action.setToolTip(preset.description)
-            action.setData(preset.name)
-            action.triggered.connect(self._on_preset_chosen)
+        self._add_preset_actions(file_menu.addMenu(self.tr("New from preset")), self._on_preset_chosen)
+        file_menu.addMenu(new_data_menu(self, self.controller))
         file_menu.addAction(self.open_dataset_action)
         file_menu.addAction(self.open_session_action)
         self.recent_menu = file_menu.addMenu(self.tr("Recent files"))
@@ -256,17 +297,29 @@ class MainWindow(QMainWindow):
         for action in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
             training_menu.addAction(action)
 
+        lessons_menu = menus.addMenu(self.tr("&Lessons"))
+        lessons_menu.setToolTipsVisible(True)
+        self._add_preset_actions(lessons_menu, self._on_lesson_chosen)
+
         view_menu = menus.addMenu(self.tr("&View"))
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
+        view_menu.addMenu(language_menu(self, self.settings))
 
         help_menu = menus.addMenu(self.tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self._update_recent_menu()
+
+    def _add_preset_actions(self, menu, slot) -> None:
+        for preset in PRESETS.values():
+            action = menu.addAction(QCoreApplication.translate(PRESETS_CONTEXT, preset.title))
+            action.setToolTip(QCoreApplication.translate(PRESETS_CONTEXT, preset.description))
+            action.setData(preset.name)
+            action.triggered.connect(slot)
 
     # --- snapshots ---------------------------------------------------------------------------------
 
@@ -307,6 +360,8 @@ class MainWindow(QMainWindow):
         file_part = f" [{self.session_path.name}]" if self.session_path else ""
         self.setWindowTitle(f"fcviz — {name}{file_part}")
         self._last_state = self.controller.latest.state
+        if self.isVisible():
+            self._show_images_of_pixel_data()
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
@@ -354,6 +409,8 @@ class MainWindow(QMainWindow):
             self.open_dataset_dialog(path)
 
     def open_preset(self, name: str) -> None:
+        if not self._may_replace():
+            return
         try:
             experiment = open_preset(name)
         except (ValueError, OSError) as error:
@@ -361,12 +418,16 @@ class MainWindow(QMainWindow):
             return
         self.session_path = None
         self.controller.open_experiment(experiment)
-        self.statusBar().showMessage(self.tr("Opened the {title} lab.").format(title=PRESETS[name].title),
+        self._mark_unmodified()
+        title = QCoreApplication.translate(PRESETS_CONTEXT, PRESETS[name].title)
+        self.statusBar().showMessage(self.tr("Opened the {title} lab.").format(title=title),
                                      STATUS_TIMEOUT_MS)
 
     def open_session(self, path: str | Path) -> bool:
         from fcviz.io.session import SessionError, load_session
         path = Path(path)
+        if not self._may_replace():
+            return False
         try:
             experiment = load_session(path)
         except (SessionError, OSError) as error:
@@ -376,6 +437,7 @@ class MainWindow(QMainWindow):
         view = dict(experiment.ui_state)
         self.controller.open_experiment(experiment)
         self.restore_view_state(view)
+        self._mark_unmodified()
         self._add_recent_file(path)
         self.statusBar().showMessage(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"), STATUS_TIMEOUT_MS)
@@ -383,22 +445,30 @@ class MainWindow(QMainWindow):
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog
+        if not self._may_replace():
+            return
         dialog = DatasetDialog(path, self)
         if dialog.exec() == DatasetDialog.DialogCode.Accepted:
-            self.open_dataset(dialog.dataset, path)
+            self.open_dataset(dialog.dataset, path, dialog.loss(), dialog.output_activation())
 
-    def open_dataset(self, dataset, path: str | Path) -> None:
-        """Learn `dataset` with the current hidden layers and optimizer (output and loss fit the data)."""
+    def open_dataset(self, dataset, path: str | Path, loss: str | None = None,
+                     output_activation: str | None = None) -> None:
+        """Learn `dataset` with the current hidden layers and optimizer; the output layer and loss
+        fit the data unless given (the dataset dialog suggests them)."""
         path = Path(path)
         setup = self.controller.setup
+        blueprint = self.controller.blueprint().for_dataset(dataset)
+        blueprint = replace(blueprint, loss=loss or blueprint.loss,
+                            output_activation=output_activation or blueprint.output_activation)
         try:
-            experiment = self.controller.blueprint().for_dataset(dataset).build(
+            experiment = blueprint.build(
                 dataset, setup.epochs, setup.display_every, name=dataset.name or path.stem, title=path.name)
         except ValueError as error:
             self._report(self.tr("Cannot build a network for this dataset"), str(error))
             return
         self.session_path = None
         self.controller.open_experiment(experiment)
+        self._mark_unmodified()
         self._add_recent_file(path)
         self.statusBar().showMessage(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.")
                                      .format(path=path.name, rows=dataset.n_samples, inputs=dataset.n_features,
@@ -421,6 +491,7 @@ class MainWindow(QMainWindow):
             self._report(self.tr("Cannot save the session"), str(error))
             return False
         self.session_path = path
+        self._mark_unmodified()
         self._on_setup_changed()
         self._add_recent_file(path)
         self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
@@ -468,6 +539,11 @@ class MainWindow(QMainWindow):
         self.open_preset(self.sender().data())
 
     @Slot()
+    def _on_lesson_chosen(self) -> None:
+        self.open_preset(self.sender().data())
+        self.show_panel("lessons", flash=False)
+
+    @Slot()
     def _on_open_dataset(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Open dataset"), "",
@@ -482,12 +558,22 @@ class MainWindow(QMainWindow):
         if path:
             self.open_session(path)
 
+    def save(self) -> bool:
+        """Save to the session's file, or to one the person picks; False if nothing was saved."""
+        path = self.session_path or self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
+        return bool(path) and self.save_session_to(path)
+
+    def _may_replace(self) -> bool:
+        """False if the person cancels losing unsaved changes (asked only when autosave is on)."""
+        return self.autosave is None or self.autosave.confirm_discard()
+
+    def _mark_unmodified(self) -> None:
+        if self.autosave is not None:
+            self.autosave.mark_unmodified()
+
     @Slot()
     def _on_save(self) -> None:
-        if self.session_path is None:
-            self._on_save_as()
-        else:
-            self.save_session_to(self.session_path)
+        self.save()
 
     @Slot()
     def _on_save_as(self) -> None:
@@ -613,8 +699,13 @@ class MainWindow(QMainWindow):
             self.training.log_y.setChecked(log_axis)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.running and not self._may_replace():  # a second close asks nothing
+            event.ignore()
+            return
         self._save_settings()
         self.controller.shutdown()
+        if self.autosave is not None:
+            self.autosave.finish()
         super().closeEvent(event)
 
 

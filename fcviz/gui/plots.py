@@ -18,9 +18,9 @@ def class_color(index: int, alpha: int = 255) -> QColor:
     return color
 
 
-def make_plot_widget(x_label: str = "", y_label: str = "") -> pg.PlotWidget:
-    """A PlotWidget styled like the rest of the window, with labelled axes."""
-    widget = pg.PlotWidget(background="w")
+def make_plot_widget(x_label: str = "", y_label: str = "", **plot_options) -> pg.PlotWidget:
+    """A PlotWidget styled like the rest of the window, with labelled axes (options go to its PlotItem)."""
+    widget = pg.PlotWidget(background="w", **plot_options)
     plot = widget.getPlotItem()
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)

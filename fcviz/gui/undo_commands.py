@@ -13,6 +13,7 @@ from fcviz.core.experiment import Experiment
 from fcviz.gui.worker import SetLearningRate, SetParameter, SetParameters
 
 LEARNING_RATE_ID = 1
+NUDGE_ID = 2
 
 
 def _tr(text: str) -> str:
@@ -20,11 +21,26 @@ def _tr(text: str) -> str:
 
 
 class SetParameterCommand(QUndoCommand):
-    """One weight or bias typed in by the person."""
+    """One weight or bias typed in by the person; the edits of one `gesture` (a drag,
+    a run of wheel notches) on the same parameter merge into one undo step."""
 
-    def __init__(self, send: Callable, name: str, old: float, new: float):
-        super().__init__(_tr("Set {name} to {value:g}").format(name=name, value=new))
-        self._send, self._name, self._old, self._new = send, name, old, new
+    def __init__(self, send: Callable, name: str, old: float, new: float, gesture: int | None = None):
+        super().__init__()
+        self._send, self._name, self._old, self._new, self._gesture = send, name, old, new, gesture
+        self._update_text()
+
+    def _update_text(self):
+        self.setText(_tr("Set {name} to {value:g}").format(name=self._name, value=self._new))
+
+    def id(self):
+        return -1 if self._gesture is None else NUDGE_ID
+
+    def mergeWith(self, other):
+        if (other._name, other._gesture) != (self._name, self._gesture):
+            return False
+        self._new = other._new
+        self._update_text()
+        return True
 
     def redo(self):
         self._send(SetParameter(self._name, self._new))
@@ -45,6 +61,20 @@ class SetParametersCommand(QUndoCommand):
 
     def undo(self):
         self._send(SetParameters(self._old.copy()))
+
+
+class SetFrozenCommand(QUndoCommand):
+    """Freeze or unfreeze parameters; `apply(mask)` installs a frozen mask."""
+
+    def __init__(self, apply: Callable[[np.ndarray], None], old: np.ndarray, new: np.ndarray, text: str):
+        super().__init__(text)
+        self._apply, self._old, self._new = apply, np.array(old), np.array(new)
+
+    def redo(self):
+        self._apply(self._new.copy())
+
+    def undo(self):
+        self._apply(self._old.copy())
 
 
 class SetLearningRateCommand(QUndoCommand):

@@ -20,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from fcviz.core.dataset import Dataset
+from fcviz.core.backprop import record_step
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import Snapshot
 
@@ -75,9 +76,18 @@ class Pause:
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StepBatch:
-    pass
+    """One batch; with `record` set, the step's StepRecord (core.backprop) is handed back through it."""
+
+    record: Future | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class SetFrozen:
+    """Which parameters updates leave alone: a boolean mask over `params`."""
+
+    frozen: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,19 @@ class CallInWorker:
 @dataclass(frozen=True)
 class Stop:
     pass
+
+
+def _resolve(future: Future, function: Callable[[], Any]) -> None:
+    """Hand `function()`'s result or error to whoever waits on `future`."""
+    try:
+        future.set_result(function())
+    except Exception as error:
+        future.set_exception(error)
+        raise
+
+
+# Commands after which the worker sends no snapshot: snapshots do not count them as applied.
+SILENT_COMMANDS = (SetMaxRate, CallInWorker)
 
 
 def initial_state(experiment: Experiment) -> str:
@@ -209,12 +232,21 @@ class TrainingWorker(QObject):
             if self._state == RUNNING:
                 self._apply_pending()
                 if self._state == RUNNING and not self._stopping:
-                    self._train_slice()
+                    self._train_slice_or_pause()
             else:
                 self._apply(self._commands.get())
         # Hand the object back to the GUI thread so it is deleted there, after the thread ends.
         self.moveToThread(QCoreApplication.instance().thread())
         self.finished.emit()
+
+    def _train_slice_or_pause(self) -> None:
+        """An error while training pauses with its message; the loop, and with it every command the
+        GUI may be waiting for (a save, a shutdown), goes on."""
+        try:
+            self._train_slice()
+        except Exception as error:
+            self.command_failed.emit(str(error) or type(error).__name__)
+            self._enter(PAUSED)
 
     def _apply_pending(self) -> None:
         while True:
@@ -245,7 +277,8 @@ class TrainingWorker(QObject):
         if trainer.batch_index or self._epoch_seconds > CHUNK_SECONDS:
             if trainer.batch_index == 0:
                 self._epoch_started = start
-            trainer.step()
+            # As many batches as take about CHUNK_SECONDS by the last epoch's pace (one until it is known).
+            trainer.step(max(1, int(CHUNK_SECONDS * trainer.n_batches / self._epoch_seconds)))
             if trainer.epoch != epoch:
                 self._epoch_seconds = time.perf_counter() - self._epoch_started
         else:
@@ -298,7 +331,8 @@ class TrainingWorker(QObject):
     # --- commands ---------------------------------------------------------------
 
     def _apply(self, command) -> None:
-        self._commands_applied += 1
+        if not isinstance(command, SILENT_COMMANDS):
+            self._commands_applied += 1
         try:
             self._dispatch(command)
         except Exception as error:  # a bad command must never end the training thread
@@ -315,7 +349,9 @@ class TrainingWorker(QObject):
             self._enter(PAUSED if self._state == RUNNING else self._state)
         elif isinstance(command, (StepBatch, StepEpoch)):
             trainer.diverged = False
-            if isinstance(command, StepBatch):
+            if isinstance(command, StepBatch) and command.record is not None:
+                _resolve(command.record, lambda: record_step(trainer))
+            elif isinstance(command, StepBatch):
                 trainer.step()
             else:
                 trainer.run_epoch()
@@ -332,6 +368,12 @@ class TrainingWorker(QObject):
                 raise ValueError(f"expected {experiment.net.params.size} parameters, got {command.params.size}")
             experiment.net.params[...] = command.params
             self._after_parameter_edit()
+        elif isinstance(command, SetFrozen):
+            if command.frozen.shape != experiment.net.params.shape:
+                raise ValueError(f"expected {experiment.net.params.size} flags, got {command.frozen.size}")
+            trainer.set_frozen(slice(None), False)
+            trainer.set_frozen(command.frozen)
+            self._emit()
         elif isinstance(command, SetLearningRate):
             trainer.learning_rate = command.value
             self._emit()

@@ -53,3 +53,9 @@ def test_every_preset_opens():
     for name in PRESETS:
         experiment = open_preset(name)
         assert experiment.name == name and experiment.title
+
+
+def test_activations_playground_learns_the_clothes_bump():
+    experiment = trained("activations")
+    assert experiment.metrics()["accuracy"] == 1.0
+    assert experiment.trainer.history.loss[-1] < 1e-3

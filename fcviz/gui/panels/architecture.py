@@ -130,6 +130,10 @@ class ArchitecturePanel(Panel):
         self.init.addItems(list(INITIALIZERS))
         self.seed = QSpinBox()
         self.seed.setRange(0, 2 ** 31 - 1)
+        self.dtype = QComboBox()
+        self.dtype.addItem(self.tr("float64 (exact)"), "float64")
+        self.dtype.addItem(self.tr("float32 (faster on large data)"), "float32")
+        self.dtype.setToolTip(self.tr("Number type of the weights and of every computation"))
         self.test_percent = QSpinBox()
         self.test_percent.setRange(0, 90)
         self.test_percent.setSuffix(" %")
@@ -149,6 +153,7 @@ class ArchitecturePanel(Panel):
         form.addRow("", self.shuffle)
         form.addRow(self.tr("Initial weights"), self.init)
         form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.tr("Numbers"), self.dtype)
         form.addRow(self.tr("Test split"), self.test_percent)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -174,6 +179,7 @@ class ArchitecturePanel(Panel):
         self.shuffle.setChecked(blueprint.shuffle)
         self.init.setCurrentText(blueprint.init)
         self.seed.setValue(blueprint.seed)
+        self.dtype.setCurrentIndex(max(0, self.dtype.findData(blueprint.dtype)))
         self.test_percent.setValue(round(100 * blueprint.test_fraction))
         self._update_apply()
 
@@ -186,6 +192,7 @@ class ArchitecturePanel(Panel):
             output_activation=self.output_activation.activation(), loss=self.loss.currentText(),
             optimizer=self.optimizer.currentText(), batch_size=self.batch_size.value() or None,
             shuffle=self.shuffle.isChecked(), init=self.init.currentText(), seed=self.seed.value(),
+            dtype=self.dtype.currentData(),
             test_fraction=self.test_percent.value() / 100)
 
     @Slot()

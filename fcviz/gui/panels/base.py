@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
@@ -49,4 +51,8 @@ class Panel(QWidget):
         super().showEvent(event)
         if self._pending is not None:
             snapshot, self._pending = self._pending, None
-            self.draw(snapshot)
+            # An exception escaping a Qt event handler override aborts PySide6; report it instead.
+            try:
+                self.draw(snapshot)
+            except Exception:  # noqa: BLE001 - any drawing bug must not take the session down
+                traceback.print_exc()

@@ -1,58 +1,73 @@
-"""Network diagram panel (first version): the layers as a table and Keras' summary text."""
+"""Network diagram panel: the network computing forward, each node's formula on hover."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHeaderView, QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout
+import numpy as np
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from fcviz.core.network import Network
+from fcviz.core.backprop import Formula, Trace, forward_formula, input_formula, trace_batch, weight_formula
+from fcviz.core.snapshot import Snapshot
+from fcviz.gui.diagram_panel import DiagramPanel
+from fcviz.gui.diagram_view import BIAS, EDGE, NODE, Target
 from fcviz.gui.experiment_setup import Setup
-from fcviz.gui.panels.base import Panel
-
-SUMMARY_FONT_SCALE = 0.85
 
 
-class NetworkDiagramPanel(Panel):
-    """Which layers the network has, their activations and parameter counts."""
+class NetworkDiagramPanel(DiagramPanel):
+    """Arrows show the weights (width ∝ |w|, blue positive, orange negative), squares the
+    biases, node fills the activations of the chosen sample (or their mean)."""
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
+        self._trace: Trace | None = None  # of the training data at the drawn weights, made on demand
         self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.layers = QTableWidget(0, 4)
-        self.layers.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Units"), self.tr("Activation"),
-                                               self.tr("Parameters")])
-        self.layers.verticalHeader().hide()
-        self.layers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.layers.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.layers.horizontalHeader().setStretchLastSection(True)
-        self.summary = QPlainTextEdit()
-        self.summary.setReadOnly(True)
-        self.summary.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(font.pointSizeF() * SUMMARY_FONT_SCALE)
-        self.summary.setFont(font)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
-        layout.addWidget(self.layers)
-        layout.addWidget(self.summary, 1)
+        layout.addLayout(self.controls)
+        layout.addWidget(self.splitter, 1)
         self.catch_up()
 
     def set_setup(self, setup: Setup) -> None:
-        net = Network.from_config(setup.network_config)
-        sizes = " → ".join(str(size) for size in net.layer_sizes)
-        self.heading.setText(self.tr("{sizes} network, {count} parameters").format(
-            sizes=sizes, count=f"{net.count_params():,}"))
-        rows = [(self.tr("input"), net.layer_sizes[0], "", 0)]
-        for number, layer in enumerate(net.layers, 1):
-            kind = self.tr("output") if number == len(net.layers) else self.tr("hidden {number}").format(number=number)
-            rows.append((kind, layer.units, layer.activation.name, layer.n_params))
-        self.layers.setRowCount(len(rows))
-        for row, values in enumerate(rows):
-            for column, value in enumerate(values):
-                self.layers.setItem(row, column, QTableWidgetItem(str(value)))
-        table_height = self.layers.horizontalHeader().height() + sum(
-            self.layers.rowHeight(row) for row in range(len(rows))) + 2 * self.layers.frameWidth()
-        self.layers.setFixedHeight(table_height)
-        self.summary.setPlainText(net.summary())
+        super().set_setup(setup)
+        self._loss = setup.loss_name
+        sizes = " → ".join(str(size) for size in self.net.layer_sizes)
+        self.heading.setText(self.tr("{sizes} network, {count} parameters. Arrows: weights (width ∝ |w|, "
+                                     "<span style='color:#0072b2'>blue +</span>, "
+                                     "<span style='color:#e69f00'>orange −</span>); squares: biases; "
+                                     "node fill: activation.").format(sizes=sizes,
+                                                                      count=f"{self.net.count_params():,}"))
+
+    def draw(self, snapshot: Snapshot) -> None:
+        if self.net is None or len(self.inputs) == 0:
+            return
+        net = self.net
+        net.params[...] = snapshot.params
+        self._trace = None
+        # One sample costs one small forward pass; the mean needs all of them.
+        inputs = self.inputs if self.sample is None else self.inputs[self.sample: self.sample + 1]
+        outputs = [inputs.T] + [a for _, a in net.forward(inputs)]
+        nodes = [a.mean(axis=1) for a in outputs]
+        self.diagram.show(edges=[layer.kernel for layer in net.layers],
+                          biases=[layer.bias if layer.use_bias else None for layer in net.layers],
+                          nodes=nodes, node_scales=[max(1.0, float(np.abs(a).max())) for a in nodes],
+                          frozen=self.frozen_neurons())
+        self.show_formula()
+
+    def trace(self) -> Trace:
+        """The training batch through the drawn weights, as the trainer computes it (made on demand)."""
+        if self._trace is None:
+            self._trace = trace_batch(self.net, self._loss, self.inputs, self.targets)
+        return self._trace
+
+    def formula(self, target: Target) -> Formula | None:
+        net, sample = self.net, self.formula_sample
+        if target.kind == NODE and target.layer == 0:
+            return input_formula(net, self.trace(), target.unit, sample)
+        if target.kind == NODE:
+            return forward_formula(net, self.trace(), target.layer, target.unit, sample, self._loss)
+        if target.kind == EDGE:
+            return weight_formula(net, self.trace(), target.layer, target.source, target.unit, sample)
+        if target.kind == BIAS:
+            return weight_formula(net, self.trace(), target.layer, 0, target.unit, sample)
+        return None

@@ -1,0 +1,153 @@
+"""Soak: the window trains offscreen for a long time; memory, object counts and latency must stay flat.
+
+Half the time on the clothes lab, half on the 2-8-8-1 spiral drawn every epoch (opened through
+New from preset in the same window). A 10 ms timer measures how late the event loop answers.
+Every report interval prints the RSS, the items in all plot scenes, the window's QObjects, the
+Python objects and the interval's lateness p99. Targets (issue 10), for each phase from the end of
+its warm-up to its end: RSS growth < 20 MB, no more scene items or QObjects; and lateness p99
+< 50 ms in every interval. Exit code 1 if a target is missed (latency only with --strict-latency).
+
+    python benchmarks/soak.py [--seconds 1800] [--report-every 30] [--strict-latency]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pyqtgraph as pg  # noqa: E402
+from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
+
+from fcviz.gui.app import application  # noqa: E402
+from fcviz.gui.main_window import MainWindow  # noqa: E402
+from fcviz.io.samples import open_preset  # noqa: E402
+
+PROBE_MS = 10
+LONG_RUN_EPOCHS = 100_000_000
+MAX_RSS_GROWTH_MB = 20.0
+MAX_P99_MS = 50.0
+PHASES = (("lab", "clothes", None), ("spiral", "spiral", 1))  # name, preset, display every
+
+
+def rss_mb() -> float:
+    """Resident memory of this process (Linux /proc)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+
+
+def counts(window: MainWindow) -> dict[str, int]:
+    return {"scene items": sum(len(view.scene().items()) for view in window.findChildren(pg.GraphicsView)),
+            "QObjects": len(window.findChildren(QObject)),
+            "python objects": len(gc.get_objects())}
+
+
+class Soak:
+    """Drives the phases on the window's event loop and keeps the figures."""
+
+    def __init__(self, seconds: float, report_every: float):
+        self.app = application()
+        self.phase_seconds = seconds / len(PHASES)
+        self.warm_up = min(30.0, 0.2 * self.phase_seconds)
+        self.report_every = report_every
+        experiment = open_preset("clothes")
+        experiment.epochs = LONG_RUN_EPOCHS
+        self.window = MainWindow(experiment, settings=None)
+        self.window.resize(1400, 900)
+        self.window.show()
+        self.lateness: list[float] = []
+        self.interval_p99: list[float] = []
+        self.phases: list[dict] = []  # per phase: name, counts and RSS after the warm-up and at the end, peak RSS
+        self._last_probe = time.perf_counter()
+        self.probe = QTimer()
+        self.probe.setTimerType(Qt.TimerType.PreciseTimer)
+        self.probe.setInterval(PROBE_MS)
+        self.probe.timeout.connect(self._on_probe)
+
+    def _on_probe(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(now - self._last_probe - PROBE_MS / 1000)
+        self._last_probe = now
+
+    def run(self) -> None:
+        self.probe.start()
+        self._started = time.perf_counter()
+        for index, (name, preset, every) in enumerate(PHASES):
+            self._phase(index, name, preset, every)
+        self.probe.stop()
+        self.window.close()
+
+    def _phase(self, index: int, name: str, preset: str, every: int | None) -> None:
+        window, controller = self.window, self.window.controller
+        if index:
+            window.open_preset(preset)
+        if every is not None:
+            controller.set_display_every(every)
+        controller.set_epochs(LONG_RUN_EPOCHS)
+        controller.play()
+        begin = time.perf_counter()
+        self._spin(self.warm_up)
+        phase = {"name": name, "start": counts(window), "rss start": rss_mb()}
+        phase["rss peak"] = phase["rss start"]
+        self.phases.append(phase)
+        while time.perf_counter() - begin < self.phase_seconds:
+            self.lateness.clear()
+            self._spin(min(self.report_every, self.phase_seconds - (time.perf_counter() - begin)))
+            phase["rss end"] = self._report(name, controller.latest.epoch)
+            phase["rss peak"] = max(phase["rss peak"], phase["rss end"])
+        phase["end"] = counts(window)
+
+    def _spin(self, seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            self.app.processEvents()
+            time.sleep(0.001)
+
+    def _report(self, phase: str, epoch: int) -> float:
+        """Print one interval's figures; returns the RSS."""
+        p99 = 1000 * float(np.percentile(self.lateness, 99)) if self.lateness else float("nan")
+        self.interval_p99.append(p99)
+        rss = rss_mb()
+        figures = ", ".join(f"{key} {value:,}" for key, value in counts(self.window).items())
+        print(f"{time.perf_counter() - self._started:7.0f} s  {phase:<6} epoch {epoch:>11,}  "
+              f"RSS {rss:7.1f} MB  {figures}  lateness p99 {p99:5.1f} ms", flush=True)
+        return rss
+
+    def verdict(self, strict_latency: bool) -> bool:
+        ok_memory = flat = True
+        for phase in self.phases:
+            start, end, growth = phase["start"], phase["end"], phase["rss end"] - phase["rss start"]
+            print(f"{phase['name']}: RSS {phase['rss start']:.1f} MB after the {self.warm_up:.0f} s warm-up, "
+                  f"{phase['rss end']:.1f} MB at the end ({growth:+.1f} MB, target < {MAX_RSS_GROWTH_MB:g}), "
+                  f"peak {phase['rss peak']:.1f} MB; " + ", ".join(
+                      f"{key} {start[key]:,} -> {end[key]:,}" for key in start))
+            ok_memory &= growth < MAX_RSS_GROWTH_MB
+            flat &= all(end[key] <= start[key] for key in ("scene items", "QObjects"))
+        worst = max(self.interval_p99)
+        print(f"event-loop lateness p99: worst interval {worst:.1f} ms, median interval "
+              f"{float(np.median(self.interval_p99)):.1f} ms (target < {MAX_P99_MS:g} throughout)")
+        ok_latency = worst < MAX_P99_MS
+        print(f"targets: RSS {'OK' if ok_memory else 'MISSED'}, object counts {'OK' if flat else 'MISSED'}, "
+              f"latency {'OK' if ok_latency else 'MISSED'}{'' if strict_latency else ' (reported only)'}")
+        return ok_memory and flat and (ok_latency or not strict_latency)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=1800.0, help="total run time (default 30 min)")
+    parser.add_argument("--report-every", type=float, default=30.0, help="seconds between report lines")
+    parser.add_argument("--strict-latency", action="store_true", help="fail when the p99 target is missed")
+    args = parser.parse_args()
+    soak = Soak(args.seconds, min(args.report_every, args.seconds / 6))
+    soak.run()
+    return 0 if soak.verdict(args.strict_latency) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

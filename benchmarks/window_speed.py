@@ -1,0 +1,105 @@
+"""Training speed with the window open and drawing every epoch, against headless training, same run.
+
+Issue 8's workload W2 (1000 points in 2-D, 2-8-8-1 tanh, MSE, batch 10) is
+trained offscreen in the whole main window with the display frequency set to
+1 epoch, for a few seconds; then the same experiment is trained headlessly
+with `Trainer.fit` (in 1-epoch calls, as the window's worker does, and in one
+long call). Headless speed is measured before and after the window and
+averaged. Target: window ÷ headless >= 0.8.
+
+    python benchmarks/window_speed.py [--seconds 6] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+
+from fcviz.core.dataset import Dataset  # noqa: E402
+from fcviz.core.experiment import build_experiment  # noqa: E402
+from fcviz.gui.app import application  # noqa: E402
+from fcviz.gui.main_window import MainWindow  # noqa: E402
+
+WARM_UP_SECONDS = 1.0
+LONG_RUN_EPOCHS = 100_000_000
+
+
+def w2_experiment(dtype: str = "float64"):
+    """W2 of benchmarks/engine_speed.py as an Experiment, shown every epoch."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 2))
+    y = np.sin(X.sum(axis=1, keepdims=True))
+    dataset = Dataset(X, y, ("x1", "x2"), ("y",), name="W2")
+    return build_experiment(dataset, hidden=(8, 8), activation="tanh", output_activation="linear",
+                            loss="mse", lr=0.01, batch_size=10, shuffle=True, epochs=LONG_RUN_EPOCHS,
+                            display_every=1, dtype=dtype)
+
+
+def headless(seconds: float, epochs_per_call: int) -> float:
+    trainer = w2_experiment().trainer
+    trainer.fit(epochs=2)
+    done, start = trainer.epoch, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        trainer.fit(epochs=epochs_per_call)
+    return (trainer.epoch - done) / (time.perf_counter() - start)
+
+
+def windowed(seconds: float) -> tuple[float, int]:
+    """Epochs per second and redraws while the window trains W2 for `seconds`, displaying every epoch."""
+    app = application()
+    window = MainWindow(w2_experiment(), settings=None)
+    window.resize(1400, 900)
+    window.show()
+    controller = window.controller
+    redraws = [0]
+    marks: dict[str, tuple[float, int]] = {}
+    controller.snapshot_changed.connect(lambda _snapshot: redraws.__setitem__(0, redraws[0] + 1))
+
+    def current_epoch() -> int:
+        return controller.call_in_worker(lambda running: running.trainer.epoch)
+
+    def begin():
+        redraws[0] = 0
+        marks["start"] = (time.perf_counter(), current_epoch())
+
+    def finish():
+        marks["end"] = (time.perf_counter(), current_epoch())
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(100, controller.play)
+    QTimer.singleShot(round(1000 * WARM_UP_SECONDS), begin)
+    QTimer.singleShot(round(1000 * (WARM_UP_SECONDS + seconds)), finish)
+    app.exec()
+    (t0, e0), (t1, e1) = marks["start"], marks["end"]
+    return (e1 - e0) / (t1 - t0), redraws[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the whole measurement")
+    args = parser.parse_args()
+    application()  # the same switch interval for every measurement
+    for _ in range(args.rounds):
+        before = headless(3.0, 1)
+        window_eps, redraws = windowed(args.seconds)
+        after = headless(3.0, 1)
+        long_calls = headless(3.0, 50)
+        base = (before + after) / 2
+        print(f"W2, display every epoch: window open {window_eps:,.1f} epochs/s ({redraws / args.seconds:.1f} "
+              f"redraws/s); headless fit(epochs=1) {base:,.1f} (before {before:,.1f}, after {after:,.1f}), "
+              f"fit(epochs=50) {long_calls:,.1f}; ratio window/headless {window_eps / base:.3f} "
+              f"(vs fit(50): {window_eps / long_calls:.3f}); target >= 0.8 "
+              f"{'OK' if window_eps / base >= 0.8 else 'MISSED'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

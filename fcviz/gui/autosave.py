@@ -1,0 +1,234 @@
+"""Autosave and crash recovery, and the Save / Discard / Cancel question before unsaved work is lost.
+
+Each running window keeps a copy of its experiment, `session-<id>.fcviz`, in the user data
+directory, beside a `session-<id>.lock` (a QLockFile) that it holds while it runs. The copy is
+written through the worker (which owns the live experiment) when the architecture or data
+change and every few minutes, and only while there are unsaved changes. A clean exit drops the
+lock and the copy, unless it was quit by a signal with changes unsaved: then the copy stays. A
+crash or kill -9 leaves the lock of a dead process behind. At the next start, any copy whose lock
+no running fcviz holds is offered for restoring.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLockFile, QObject, QStandardPaths, QTimer, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fcviz.core.experiment import Experiment
+from fcviz.gui.widgets import show_error
+from fcviz.io.session import SessionError, load_session, save_session
+
+AUTOSAVE_INTERVAL_MS = 3 * 60 * 1000
+STATUS_TIMEOUT_MS = 6000
+COPY_PATTERN = "session-*.fcviz"
+Button = QMessageBox.StandardButton
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Autosave", text)
+
+
+def autosave_directory() -> Path:
+    """Where the copies live: <AppDataLocation>/autosave."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location) / "autosave"
+
+
+def _lock_file(copy: Path) -> QLockFile:
+    lock = QLockFile(str(copy.with_suffix(".lock")))
+    lock.setStaleLockTime(0)  # stale only when the process that took it is gone, never by age
+    return lock
+
+
+def find_recoverable(directory: Path) -> list[Path]:
+    """Autosaved copies that no running fcviz holds (left by a crash or a signal), newest first."""
+    found = []
+    for copy in Path(directory).glob(COPY_PATTERN):
+        lock = _lock_file(copy)
+        if lock.tryLock(0):  # takes over a dead process's lock; fails while its owner runs
+            lock.unlock()
+            found.append(copy)
+    return sorted(found, key=lambda copy: copy.stat().st_mtime, reverse=True)
+
+
+def ask_unsaved_changes(window: QWidget) -> Button:
+    """Save, Discard or Cancel (a modal question; tests replace `Autosave.ask`)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _tr("Unsaved changes"),
+                      _tr("Save the changes to this experiment?"),
+                      Button.Save | Button.Discard | Button.Cancel, window)
+    box.setInformativeText(_tr("Edits and training since the last save are lost if you discard them."))
+    box.setDefaultButton(Button.Save)
+    box.exec()
+    return box.standardButton(box.clickedButton())
+
+
+def ask_restore(window: QWidget, copy: Path) -> bool:
+    """Whether to restore the autosaved `copy` (a modal question; tests replace `Autosave.ask_restore`)."""
+    saved_at = QDateTime.fromSecsSinceEpoch(int(copy.stat().st_mtime)).toString("yyyy-MM-dd HH:mm")
+    box = QMessageBox(QMessageBox.Icon.Question, _tr("Restore unsaved work"),
+                      _tr("fcviz was closed with unsaved changes (autosaved {time}). Restore them?")
+                      .format(time=saved_at), Button.Yes | Button.Discard, window)
+    box.button(Button.Yes).setText(_tr("Restore"))
+    box.setDefaultButton(Button.Yes)
+    box.exec()
+    return box.standardButton(box.clickedButton()) == Button.Yes
+
+
+def _save_with_view(path: Path, view: dict, experiment: Experiment) -> None:
+    experiment.ui_state.update(view)
+    save_session(path, experiment)
+
+
+def _training_mark(experiment: Experiment) -> tuple:
+    trainer = experiment.trainer
+    return trainer.epoch, trainer.batch_index, trainer.learning_rate, experiment.net.params.tobytes()
+
+
+class Autosave(QObject):
+    """Keeps a copy of `window`'s experiment in `directory` and knows whether it has unsaved changes.
+
+    Unsaved means an edit the undo stack has not marked clean, or weights, epoch or learning rate
+    that differ from the last save or open.
+    """
+
+    def __init__(self, window, directory: Path, interval_ms: int | None = None):
+        super().__init__(window)
+        self.window, self.controller = window, window.controller
+        self.ask, self.ask_restore = ask_unsaved_changes, ask_restore
+        self.interrupted = False  # quit by a signal: no questions, and unsaved work stays on disk
+        name = f"session-{uuid.uuid4().hex[:12]}"
+        self.path: Path | None = Path(directory) / f"{name}.fcviz"
+        self._lock = _lock_file(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # tryLock fails below and says so
+        if not self._lock.tryLock(0):
+            self._show(_tr("Autosave is off: {folder} is not writable.").format(folder=directory))
+            self.path = None
+        self._baseline: tuple | None = None
+        self._saved: tuple | None = None
+        self.mark_unmodified()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms or AUTOSAVE_INTERVAL_MS)
+        self._timer.timeout.connect(self.save_now)
+        self._timer.start()
+        self._soon = QTimer(self)  # once, after the change that triggers it has settled
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self.save_now)
+        self.controller.setup_changed.connect(self._soon.start)
+        self.controller.data_changed.connect(self._soon.start)
+
+    # --- unsaved changes -----------------------------------------------------------------
+
+    def _mark(self) -> tuple:
+        latest = self.controller.latest
+        return (latest.data_version, latest.epoch, latest.batch_index, latest.learning_rate,
+                latest.params.tobytes())
+
+    @property
+    def modified(self) -> bool:
+        return not self.controller.undo_stack.isClean() or self._mark() != self._baseline
+
+    def mark_unmodified(self) -> None:
+        """The experiment was just saved or opened: what the worker holds now is not a change."""
+        self.controller.undo_stack.setClean()
+        version = self.controller.latest.data_version
+        self._baseline = (version, *self.controller.call_in_worker(_training_mark))
+        self.save_now()
+
+    def confirm_discard(self) -> bool:
+        """True if the experiment may be closed or replaced: nothing unsaved, or Save (done) or Discard chosen."""
+        if self.interrupted or not self.modified:
+            return True
+        answer = self.ask(self.window)
+        if answer == Button.Save:
+            return self.window.save()
+        return answer == Button.Discard
+
+    # --- the copy --------------------------------------------------------------------------
+
+    @Slot()
+    def save_now(self) -> bool:
+        """Write the copy if anything is unsaved (else remove it); False if writing failed."""
+        if self.path is None:
+            return False
+        if not self.modified:
+            self._remove_copy()
+            return True
+        mark = (self.controller.undo_stack.index(), self._mark())
+        if mark == self._saved:
+            return True
+        try:
+            self.controller.call_in_worker(partial(_save_with_view, self.path, self.window.view_state()))
+        except (SessionError, OSError) as error:  # a full disk, or a worker that does not answer
+            reason = str(error) or _tr("the training thread did not answer")
+            self._show(_tr("Autosave failed: {error}").format(error=reason))
+            return False
+        self._saved = mark
+        return True
+
+    def _remove_copy(self) -> None:
+        self._saved = None
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        """The window closed: keep the copy only for unsaved work quit by a signal, then drop the lock."""
+        self._timer.stop()
+        self._soon.stop()
+        if self.path is None:
+            return
+        if self.interrupted and self.modified:
+            self.save_now()
+        else:
+            self._remove_copy()
+        self._lock.unlock()
+        self.path = None
+
+    # --- recovery ---------------------------------------------------------------------------
+
+    def offer_recovery(self) -> bool:
+        """Offer the newest copy left by a crash or a signal; True if it was restored."""
+        if self.path is None:
+            return False
+        try:
+            copies = find_recoverable(self.path.parent)
+            return bool(copies) and self.restore(copies[0])
+        except OSError as error:  # the folder changed under us, or cannot be written
+            self._show(_tr("Cannot restore the autosaved work: {error}").format(error=error))
+            return False
+
+    def restore(self, copy: Path) -> bool:
+        """Ask, then open `copy` as unsaved work (it is autosaved again at once); a refused copy is deleted."""
+        if not self.ask_restore(self.window, copy):
+            copy.unlink(missing_ok=True)
+            return False
+        try:
+            experiment = load_session(copy)
+        except SessionError as error:
+            damaged = copy.with_name(f"damaged-{copy.name}")
+            copy.replace(damaged)  # out of the way of the next start, but kept
+            show_error(self.window, _tr("Cannot restore the autosaved work"),
+                       _tr("{error}\nThe file is kept as {path}.").format(error=error, path=damaged))
+            return False
+        view = dict(experiment.ui_state)
+        self.window.session_path = None
+        self.controller.open_experiment(experiment)
+        self.window.restore_view_state(view)
+        self._baseline = None  # unsaved until the person saves it
+        if self.save_now():
+            with contextlib.suppress(OSError):
+                copy.unlink(missing_ok=True)
+        self._show(_tr("Restored the autosaved work at epoch {epoch}.").format(
+            epoch=f"{experiment.trainer.epoch:,}"))
+        return True
+
+    def _show(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)

@@ -1,0 +1,178 @@
+"""Small views of what a network learned: per-neuron activation maps and a confusion matrix."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Signal, Slot
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from fcviz.core.metrics import confusion_matrix
+from fcviz.gui.plots import AXIS_COLOR, class_color, make_plot_widget
+
+MAPS_PER_ROW = 4
+GAP = 0.12        # between maps, as a share of a map's size
+LAYER_GAP = 0.6   # room for a layer's title, as a share of a map's height
+TITLE_POINTS = 8
+SELECTED_PEN = pg.mkPen("#222222", width=3, cosmetic=True)
+# Activations with a known range get fixed colour levels (no flicker); others use ±max |value|.
+ACTIVATION_LEVELS = {"sigmoid": (0.0, 1.0), "heaviside": (0.0, 1.0), "tanh": (-1.0, 1.0),
+                     "softmax": (0.0, 1.0)}
+LIGHTEN = 0.6  # heatmap colours are the class colours mixed with this much white
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ConfusionMatrixPlot", text)
+
+
+def lighter(color: QColor, amount: float = LIGHTEN) -> np.ndarray:
+    rgb = np.array([color.red(), color.green(), color.blue()], float)
+    return rgb + amount * (255.0 - rgb)
+
+
+def diverging_lut() -> np.ndarray:
+    """Class-0 blue through white to class-1 orange (colour-blind safe), 256 entries."""
+    ramp = np.linspace(-1.0, 1.0, 256)[:, None]
+    low, high, white = lighter(class_color(0), 0.1), lighter(class_color(1), 0.1), np.full(3, 255.0)
+    lut = np.where(ramp < 0, white + (-ramp) * (low - white), white + ramp * (high - white))
+    return lut.astype(np.uint8)
+
+
+def activation_levels(activation: str, values: np.ndarray) -> tuple[float, float]:
+    if activation in ACTIVATION_LEVELS:
+        return ACTIVATION_LEVELS[activation]
+    reach = float(np.abs(values).max(initial=0.0)) or 1.0
+    return -reach, reach
+
+
+class NeuronMaps(pg.GraphicsView):
+    """One small map per hidden unit (its activation over the input plane), laid out layer by layer
+    in a single view; click one to choose it."""
+
+    chosen = Signal(int)  # index among all hidden units, or -1 for "the output again"
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        self.box = pg.ViewBox(lockAspect=True, enableMouse=False, enableMenu=False)
+        self.setCentralItem(self.box)
+        self.frame = QGraphicsRectItem()
+        self.frame.setPen(SELECTED_PEN)
+        self.frame.setVisible(False)
+        self.box.addItem(self.frame)
+        self.images: list[pg.ImageItem] = []
+        self.cells: list[QRectF] = []
+        self.activations: list[str] = []
+        self.selected = -1
+        self._titles: list[pg.TextItem] = []
+        self.scene().sigMouseClicked.connect(self._on_clicked)
+
+    def set_layers(self, layer_sizes: list[int], activations: list[str], rect: QRectF,
+                   shape: tuple[int, int]) -> None:
+        """Rebuild the maps for hidden layers of `layer_sizes` units: images of `shape` over `rect`."""
+        for item in self.images + self._titles:
+            self.box.removeItem(item)
+        self.images, self.cells, self.activations, self._titles = [], [], [], []
+        self.select(-1)
+        width, height = 1.0, rect.height() / rect.width()  # cells keep the input plane's proportions
+        depth = 0.0  # how far down the next layer starts (the view's y grows upwards, as in the big plot)
+        for layer, (units, activation) in enumerate(zip(layer_sizes, activations), 1):
+            title = pg.TextItem(self.tr("Layer {layer} ({activation})").format(layer=layer, activation=activation),
+                                color=AXIS_COLOR, anchor=(0, 0))
+            title.setFont(QFont(title.textItem.font().family(), TITLE_POINTS))
+            title.setPos(0, -depth)
+            self.box.addItem(title)
+            self._titles.append(title)
+            depth += LAYER_GAP * height
+            for unit in range(units):
+                row, column = divmod(unit, MAPS_PER_ROW)
+                bottom = -(depth + row * height * (1 + GAP) + height)
+                cell = QRectF(column * width * (1 + GAP), bottom, width, height)
+                image = pg.ImageItem(axisOrder="col-major")
+                image.setLookupTable(diverging_lut())
+                image.setImage(np.zeros(shape), autoLevels=False, levels=(0, 1))
+                image.setRect(cell)  # after an image of the final shape: setRect scales by its size
+                self.box.addItem(image)
+                self.images.append(image)
+                self.cells.append(cell)
+                self.activations.append(activation)
+            depth += math.ceil(units / MAPS_PER_ROW) * height * (1 + GAP)
+        self.box.autoRange(padding=0.02)
+
+    def draw(self, hidden: list[np.ndarray], shape: tuple[int, int]) -> None:
+        """`hidden`: each hidden layer's activations (units, grid points) on a grid of `shape`."""
+        rows = np.vstack(hidden) if hidden else np.zeros((0, shape[0] * shape[1]))
+        for image, values, activation in zip(self.images, rows, self.activations):
+            grid = values.reshape(shape)
+            image.setImage(grid, autoLevels=False, levels=activation_levels(activation, grid))
+
+    def select(self, index: int) -> None:
+        self.selected = index
+        self.frame.setVisible(index >= 0)
+        if index >= 0:
+            self.frame.setRect(self.cells[index])
+
+    def center_of(self, index: int) -> QPointF:
+        """Scene position of map `index` (for clicking it in tests and tools)."""
+        return self.box.mapViewToScene(self.cells[index].center())
+
+    @Slot(object)
+    def _on_clicked(self, event) -> None:
+        point = self.box.mapSceneToView(event.scenePos())
+        for index, cell in enumerate(self.cells):
+            if cell.contains(point):
+                choice = -1 if index == self.selected else index
+                self.select(choice)
+                self.chosen.emit(choice)
+                return
+
+
+class ConfusionMatrixPlot:
+    """Counts of true class (rows, top to bottom) against predicted class (columns), in `widget`."""
+
+    def __init__(self):
+        self.widget = make_plot_widget(_tr("predicted"), _tr("actual"))
+        plot = self.widget.getPlotItem()
+        plot.setMouseEnabled(False, False)
+        plot.hideButtons()
+        plot.invertY(True)
+        plot.setAspectLocked(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        ramp = np.linspace(0.0, 1.0, 256)[:, None]
+        self.image.setLookupTable((255 - ramp * (255 - lighter(class_color(0), 0.0))).astype(np.uint8))
+        plot.addItem(self.image)
+        self.labels: list[pg.TextItem] = []
+        self.counts = np.zeros((0, 0), int)
+
+    def set_classes(self, names: list[str]) -> None:
+        plot = self.widget.getPlotItem()
+        for label in self.labels:
+            plot.removeItem(label)
+        n = len(names)
+        self.labels = []
+        for row in range(n):
+            for column in range(n):
+                label = pg.TextItem("", color=AXIS_COLOR, anchor=(0.5, 0.5))
+                label.setPos(column + 0.5, row + 0.5)
+                plot.addItem(label)
+                self.labels.append(label)
+        ticks = [[(k + 0.5, name) for k, name in enumerate(names)]]
+        plot.getAxis("bottom").setTicks(ticks)
+        plot.getAxis("left").setTicks(ticks)
+        self.counts = np.full((n, n), -1)
+        self.image.setImage(np.zeros((n, n)), autoLevels=False, levels=(0, 1))
+        plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+
+    def draw(self, predicted: np.ndarray, actual: np.ndarray) -> None:
+        n = self.counts.shape[0]
+        counts = confusion_matrix(predicted, actual, n)
+        if np.array_equal(counts, self.counts):
+            return  # text items are slow to re-lay out; skip an unchanged matrix
+        self.counts = counts
+        share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+        self.image.setImage(share, autoLevels=False, levels=(0, 1))
+        for label, count, fraction in zip(self.labels, counts.ravel(), share.ravel()):
+            label.setText(str(count))
+            label.setColor("w" if fraction > 0.6 else AXIS_COLOR)

@@ -1,0 +1,246 @@
+"""Autosave, restoring unsaved work, and the Save / Discard / Cancel question before work is lost."""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from qt_helpers import wait_for_state
+
+from fcviz.core.presets import build_preset
+from fcviz.gui.autosave import Autosave, find_recoverable
+from fcviz.gui.worker import PAUSED
+from fcviz.io.samples import open_preset
+from fcviz.io.session import load_session, save_session
+
+Button = QMessageBox.StandardButton
+
+
+class Answers:
+    """Stands in for the modal questions: records them and gives the planned answer."""
+
+    def __init__(self, answer=Button.Cancel, restore=True):
+        self.answer, self.restore, self.asked = answer, restore, 0
+
+    def unsaved(self, window):
+        self.asked += 1
+        return self.answer
+
+    def restore_copy(self, window, copy):
+        self.asked += 1
+        return self.restore
+
+
+@pytest.fixture
+def guarded(open_window, tmp_path):
+    """Factory: a window with autosave into tmp_path/autosave and scripted answers."""
+
+    made = []
+
+    def make(experiment=None, answers=None):
+        window = open_window(experiment)
+        answers = answers or Answers()
+        window.autosave = Autosave(window, tmp_path / "autosave")
+        window.autosave.ask, window.autosave.ask_restore = answers.unsaved, answers.restore_copy
+        made.append(answers)
+        return window, answers
+
+    yield make
+    for answers in made:  # the windows close after this: let them
+        answers.answer = Button.Discard
+
+
+def copies(tmp_path):
+    return sorted((tmp_path / "autosave").glob("session-*.fcviz"))
+
+
+def step_once(qtbot, window):
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch == 1, timeout=10_000)
+
+
+def test_a_fresh_experiment_is_unmodified_and_not_copied(guarded, tmp_path):
+    window, _ = guarded()
+    assert not window.autosave.modified
+    assert window.autosave.save_now()
+    assert copies(tmp_path) == []
+    assert len(list((tmp_path / "autosave").glob("session-*.lock"))) == 1
+
+
+def test_training_is_a_change_and_the_copy_holds_it(qtbot, guarded, tmp_path):
+    window, _ = guarded()
+    step_once(qtbot, window)
+    assert window.autosave.modified
+    assert window.autosave.save_now()
+    [copy] = copies(tmp_path)
+    restored = load_session(copy)
+    assert restored.trainer.epoch == 1
+    np.testing.assert_array_equal(restored.net.params, window.controller.latest.params)
+
+
+def test_an_architecture_change_is_autosaved_at_once(qtbot, guarded, tmp_path):
+    window, _ = guarded()
+    window.controller.apply_blueprint(replace(window.controller.blueprint(), hidden_sizes=(3,),
+                                              hidden_activations=("tanh",)))
+    assert copies(tmp_path) == []  # saved once the change has settled, not in the middle of it
+    qtbot.waitUntil(lambda: len(copies(tmp_path)) == 1, timeout=10_000)
+    assert load_session(copies(tmp_path)[0]).net.layer_sizes == [1, 3, 1]
+
+
+def test_undoing_every_edit_is_no_change(qtbot, guarded):
+    window, _ = guarded()
+    window.controller.edit_parameter("w11_1", 3.25)
+    assert window.autosave.modified
+    window.controller.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.controller.reflects_all_commands(window.controller.latest), timeout=10_000)
+    assert not window.autosave.modified
+
+
+@pytest.mark.parametrize("answer", [Button.Cancel, Button.Discard], ids=["cancel", "discard"])
+def test_closing_with_unsaved_changes_asks(qtbot, guarded, tmp_path, answer):
+    window, answers = guarded(answers=Answers(answer))
+    step_once(qtbot, window)
+    window.autosave.save_now()
+    window.close()
+    assert answers.asked == 1
+    if answer == Button.Cancel:
+        assert window.isVisible() and window.controller.running
+        assert copies(tmp_path)
+    else:
+        assert not window.controller.running
+        assert copies(tmp_path) == [] and list((tmp_path / "autosave").iterdir()) == []
+
+
+def test_save_in_the_question_saves_and_closes(qtbot, guarded, tmp_path):
+    window, answers = guarded(answers=Answers(Button.Save))
+    step_once(qtbot, window)
+    window.session_path = tmp_path / "lab.fcviz"
+    window.close()
+    assert answers.asked == 1 and not window.controller.running
+    assert load_session(tmp_path / "lab.fcviz").trainer.epoch == 1
+    assert list((tmp_path / "autosave").iterdir()) == []
+
+
+def test_a_saved_experiment_closes_without_a_question(qtbot, guarded, tmp_path):
+    window, answers = guarded()
+    step_once(qtbot, window)
+    window.autosave.save_now()
+    assert window.save_session_to(tmp_path / "lab.fcviz")
+    assert not window.autosave.modified and copies(tmp_path) == []
+    window.close()
+    assert answers.asked == 0 and not window.controller.running
+
+
+def test_new_from_preset_cancelled_keeps_the_experiment(qtbot, guarded):
+    window, answers = guarded()
+    step_once(qtbot, window)
+    title = window.windowTitle()
+    window.open_preset("xor")
+    assert answers.asked == 1 and window.windowTitle() == title
+    assert window.controller.latest.epoch == 1
+    answers.answer = Button.Discard
+    window.open_preset("xor")
+    assert answers.asked == 2 and window.windowTitle() != title
+    assert not window.autosave.modified
+
+
+def test_open_session_cancelled_keeps_the_experiment(qtbot, guarded, tmp_path):
+    other = tmp_path / "other.fcviz"
+    save_session(other, open_preset("xor"))
+    window, answers = guarded()
+    step_once(qtbot, window)
+    assert not window.open_session(other)
+    assert answers.asked == 1 and window.controller.latest.epoch == 1
+
+
+@pytest.mark.parametrize("failure", ["read-only", "disk full mid-write"])
+def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, guarded, tmp_path,
+                                                                           monkeypatch, failure):
+    window, answers = guarded()
+    path = tmp_path / "lab.fcviz"
+    assert window.save_session_to(path)
+    before = path.read_bytes()
+    step_once(qtbot, window)
+    if failure == "read-only":  # tests run as root, where chmod does not stop writes
+        def refuse(*args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system")
+        monkeypatch.setattr("fcviz.io.session.os.open", refuse)
+    else:
+        real_writestr = zipfile.ZipFile.writestr
+
+        def fill_up(archive, name, data, *args, **kwargs):
+            if name == "arrays.npz":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_writestr(archive, name, data, *args, **kwargs)
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", fill_up)
+    assert not window.save_session_to(path)
+    message = [box.text() for box in window.findChildren(QMessageBox, "errorMessage") if box.isVisible()]
+    reason = "Read-only file system" if failure == "read-only" else "No space left on device"
+    assert message == [f"{path} cannot be saved: {reason}"]
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["lab.fcviz"]  # no temp file left
+    assert window.autosave.modified
+    assert not window.autosave.save_now()  # the autosave fails the same way, with a message
+    assert reason in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    window.close()
+    assert answers.asked == 1 and window.controller.running  # Cancel: the unsaved work stays
+
+
+def test_work_left_by_a_signal_is_restored_and_trains_on_identically(qtbot, guarded, open_window, tmp_path):
+    window, _ = guarded(open_preset("xor"))
+    window.controller.set_epochs(10_000_000)
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch > 30, timeout=10_000)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, PAUSED)
+    window.autosave.interrupted = True
+    window.close()
+    assert not window.controller.running
+    [copy] = find_recoverable(tmp_path / "autosave")
+    stopped = window.controller.latest
+
+    answers = Answers(restore=True)
+    second, _ = guarded(answers=answers)
+    assert second.autosave.offer_recovery()
+    assert answers.asked == 1 and second.autosave.modified and second.session_path is None
+    assert second.controller.latest.epoch == stopped.epoch
+    np.testing.assert_array_equal(second.controller.latest.params, stopped.params)
+    assert not copy.exists() and len(copies(tmp_path)) == 1  # the restored work is autosaved again
+
+    more = 25
+    second.controller.set_epochs(stopped.epoch + more)
+    second.play_action.trigger()
+    qtbot.waitUntil(lambda: second.controller.latest.epoch == stopped.epoch + more, timeout=10_000)
+    uninterrupted = open_preset("xor")
+    uninterrupted.trainer.fit(epochs=stopped.epoch + more)
+    np.testing.assert_array_equal(second.controller.latest.params, uninterrupted.net.params)
+
+
+def test_a_refused_copy_is_deleted_and_a_damaged_one_kept_aside(qtbot, guarded, tmp_path):
+    folder = tmp_path / "autosave"
+    folder.mkdir()
+    good = folder / "session-aaaa.fcviz"
+    save_session(good, open_preset("xor"))
+    window, answers = guarded(answers=Answers(restore=False))
+    assert not window.autosave.offer_recovery()
+    assert not good.exists()
+
+    damaged = folder / "session-bbbb.fcviz"
+    damaged.write_bytes(b"PK not really")
+    answers.restore = True
+    assert not window.autosave.offer_recovery()
+    assert (folder / "damaged-session-bbbb.fcviz").read_bytes() == b"PK not really"
+    assert find_recoverable(folder) == []
+    assert [box for box in window.findChildren(QMessageBox, "errorMessage") if box.isVisible()]
+
+
+def test_a_running_window_copy_is_not_offered_to_another(qtbot, guarded, tmp_path):
+    window, _ = guarded()
+    step_once(qtbot, window)
+    window.autosave.save_now()
+    assert copies(tmp_path) and find_recoverable(tmp_path / "autosave") == []

@@ -1,0 +1,136 @@
+"""Open dataset: the dialog's sheets, guesses and errors, and what opening (or cancelling) does."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from qt_helpers import wait_for_state
+
+from fcviz.gui.dataset_dialog import DatasetDialog
+from fcviz.gui.worker import FINISHED
+from fcviz.io.samples import sample_path
+from fcviz.io.tables import DatasetError, load_dataset
+
+OPEN, CANCEL = QDialogButtonBox.StandardButton.Open, QDialogButtonBox.StandardButton.Cancel
+
+
+def answer_dialog(qtbot, choose, seen: dict) -> None:
+    """Once the modal dataset dialog is up, run `choose(dialog)` on it (it must close the dialog)."""
+
+    def run():
+        dialog = QApplication.activeModalWidget()
+        try:
+            seen["dialog"] = dialog
+            choose(dialog)
+        finally:
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()  # never leave a test hanging in exec()
+
+    QTimer.singleShot(0, run)
+
+
+def test_digits_from_sheets_x_and_y_train_and_fill_the_image_grid(qtbot, open_window):
+    window = open_window()
+    seen = {}
+
+    def choose(dialog):
+        assert [dialog.sheet.itemText(k) for k in range(dialog.sheet.count())] == ["X", "y"]
+        dialog.target_sheet.setCurrentIndex(dialog.target_sheet.findData("y"))
+        seen.update(problem=dialog.chosen_problem(), loss=dialog.loss(), output=dialog.output_activation(),
+                    summary=dialog.summary.text(), error=dialog.error.isVisible())
+        qtbot.mouseClick(dialog.buttons.button(OPEN), Qt.MouseButton.LeftButton)
+
+    answer_dialog(qtbot, choose, seen)
+    window.open_dataset_dialog(sample_path("digits.xlsx"))
+    assert isinstance(seen["dialog"], DatasetDialog)
+    assert seen == {**seen, "problem": "multi-class", "loss": "cce", "output": "softmax", "error": False,
+                    "summary": "1797 rows, 64 inputs, 10 classes."}
+    setup = window.controller.setup
+    assert setup.dataset.n_features == 64 and setup.dataset.classes == tuple("0123456789")
+    assert setup.loss_name == "cce" and setup.network_config["activations"][-1] == "softmax"
+
+    window.controller.set_epochs(3)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED)
+    grid = window.image_grid
+    qtbot.waitUntil(lambda: not grid.visibleRegion().isEmpty(), timeout=5000)  # raised for pixel data
+    window.controller.redraw_now()
+    assert grid.samples.image.shape[1] == 8 * (8 + 2)  # 8 images of 8 pixels, 2-pixel gaps
+    assert list(grid.shown_rows) == list(range(40))
+    network = window.controller.latest.network()
+    wrong = int((network.predict(setup.dataset.X).argmax(1) != setup.dataset.labels()).sum())
+    assert grid.summary.text() == f"{wrong} of 1797 wrong"
+
+
+def test_a_loader_error_shows_its_message_and_open_stays_disabled(qtbot, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,y\n1,x,0\n2,3,1\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as expected:
+        load_dataset(path)
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    assert dialog.error.text() == str(expected.value) and 'column "b"' in dialog.error.text()
+    assert not dialog.buttons.button(OPEN).isEnabled()
+    dialog.features.item(1).setCheckState(Qt.CheckState.Unchecked)  # without column b it loads
+    assert dialog.error.isHidden() and dialog.buttons.button(OPEN).isEnabled()
+    assert dialog.dataset.feature_names == ("a",)
+
+
+def test_a_missing_file_names_itself(qtbot, tmp_path):
+    dialog = DatasetDialog(tmp_path / "gone.xlsx")
+    qtbot.addWidget(dialog)
+    assert dialog.error.text() == "gone.xlsx: file not found"
+    assert not dialog.buttons.button(OPEN).isEnabled()
+
+
+@pytest.mark.parametrize("name, problem, loss, output", [
+    ("iris.csv", "multi-class", "cce", "softmax"),
+    ("clothes_size.csv", "binary", "bce", "sigmoid"),
+    ("linear_regression.csv", "regression", "mse", "linear"),
+])
+def test_the_problem_type_is_guessed_and_loss_and_output_suggested(qtbot, name, problem, loss, output):
+    dialog = DatasetDialog(sample_path(name))
+    qtbot.addWidget(dialog)
+    assert (dialog.chosen_problem(), dialog.loss(), dialog.output_activation()) == (problem, loss, output)
+
+
+def test_changing_the_problem_type_reloads_and_checks_it(qtbot):
+    dialog = DatasetDialog(sample_path("iris.csv"))
+    qtbot.addWidget(dialog)
+    dialog.problem.setCurrentIndex(dialog.problem.findData("regression"))
+    assert "can only be classified" in dialog.error.text() and dialog.dataset is None
+    assert not dialog.buttons.button(OPEN).isEnabled()
+    dialog.problem.setCurrentIndex(dialog.problem.findData("multi-class"))
+    assert dialog.dataset.classes == ("setosa", "versicolor", "virginica")
+    dialog.none_button.click()
+    assert dialog.error.text() == "Choose at least one feature column."
+
+
+def test_whole_number_labels_become_classes_when_multi_class(qtbot, tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("x,label\n" + "".join(f"{k / 10},{k % 3}\n" for k in range(12)), encoding="utf-8")
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    assert dialog.chosen_problem() == "multi-class" and dialog.dataset.classes == ("0", "1", "2")
+    dialog.problem.setCurrentIndex(dialog.problem.findData("regression"))
+    assert dialog.dataset.n_outputs == 1 and dialog.loss() == "mse"
+
+
+def test_cancel_leaves_the_experiment_untouched(qtbot, open_window):
+    window = open_window()
+    setup, snapshot = window.controller.setup, window.controller.latest
+    seen = {}
+
+    def choose(dialog):
+        dialog.target_sheet.setCurrentIndex(dialog.target_sheet.findData("y"))
+        qtbot.mouseClick(dialog.buttons.button(CANCEL), Qt.MouseButton.LeftButton)
+
+    answer_dialog(qtbot, choose, seen)
+    window.open_dataset_dialog(sample_path("digits.xlsx"))
+    assert isinstance(seen["dialog"], DatasetDialog) and not seen["dialog"].isVisible()
+    assert window.controller.setup is setup and window.controller.undo_stack.count() == 0
+    np.testing.assert_array_equal(window.controller.latest.params, snapshot.params)
+    data = window.controller.call_in_worker(lambda experiment: experiment.dataset)
+    assert data is setup.dataset
