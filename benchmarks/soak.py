@@ -1,7 +1,8 @@
 """Soak: the window trains offscreen for a long time; memory, object counts and latency must stay flat.
 
 Half the time on the clothes lab, half on the 2-8-8-1 spiral drawn every epoch (opened through
-New from preset in the same window). A 10 ms timer measures how late the event loop answers.
+New from preset in the same window), with autosave on as in the app (into a temporary folder).
+A 10 ms timer measures how late the event loop answers.
 Every report interval prints the RSS, the items in all plot scenes, the window's QObjects, the
 Python objects and the interval's lateness p99. Targets (issue 10), for each phase from the end of
 its warm-up to its end: RSS growth < 20 MB, no more scene items or QObjects; and lateness p99
@@ -16,7 +17,9 @@ import argparse
 import gc
 import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -24,13 +27,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from fcviz.gui.app import application  # noqa: E402
+from fcviz.gui.autosave import Autosave  # noqa: E402
 from fcviz.gui.main_window import MainWindow  # noqa: E402
+from fcviz.gui.worker import FINISHED  # noqa: E402
 from fcviz.io.samples import open_preset  # noqa: E402
 
 PROBE_MS = 10
-LONG_RUN_EPOCHS = 100_000_000
+# Each phase trains this many epochs, then Reset and Play again, as a learner does: the per-epoch
+# loss history (8 bytes an epoch, kept exactly) stays bounded, so what grows is a leak.
+RUN_EPOCHS = {"lab": 200_000, "spiral": 50_000}
 MAX_RSS_GROWTH_MB = 20.0
 MAX_P99_MS = 50.0
 PHASES = (("lab", "clothes", None), ("spiral", "spiral", 1))  # name, preset, display every
@@ -51,14 +59,16 @@ def counts(window: MainWindow) -> dict[str, int]:
 class Soak:
     """Drives the phases on the window's event loop and keeps the figures."""
 
-    def __init__(self, seconds: float, report_every: float):
+    def __init__(self, seconds: float, report_every: float, autosave_folder: Path):
         self.app = application()
         self.phase_seconds = seconds / len(PHASES)
         self.warm_up = min(30.0, 0.2 * self.phase_seconds)
         self.report_every = report_every
         experiment = open_preset("clothes")
-        experiment.epochs = LONG_RUN_EPOCHS
+        experiment.epochs = RUN_EPOCHS["lab"]
         self.window = MainWindow(experiment, settings=None)
+        self.window.autosave = Autosave(self.window, autosave_folder)
+        self.window.autosave.ask = lambda _: QMessageBox.StandardButton.Discard  # the trained lab is not kept
         self.window.resize(1400, 900)
         self.window.show()
         self.lateness: list[float] = []
@@ -69,6 +79,8 @@ class Soak:
         self.probe.setTimerType(Qt.TimerType.PreciseTimer)
         self.probe.setInterval(PROBE_MS)
         self.probe.timeout.connect(self._on_probe)
+        self.runs = 0
+        self.window.controller.snapshot_received.connect(self._on_snapshot)
 
     def _on_probe(self) -> None:
         now = time.perf_counter()
@@ -89,8 +101,9 @@ class Soak:
             window.open_preset(preset)
         if every is not None:
             controller.set_display_every(every)
-        controller.set_epochs(LONG_RUN_EPOCHS)
+        controller.set_epochs(RUN_EPOCHS[name])
         controller.play()
+        self.runs = 0
         begin = time.perf_counter()
         self._spin(self.warm_up)
         phase = {"name": name, "start": counts(window), "rss start": rss_mb()}
@@ -102,6 +115,13 @@ class Soak:
             phase["rss end"] = self._report(name, controller.latest.epoch)
             phase["rss peak"] = max(phase["rss peak"], phase["rss end"])
         phase["end"] = counts(window)
+
+    def _on_snapshot(self, snapshot) -> None:
+        """A run reached its epochs: start it again from the initial weights."""
+        if snapshot.state == FINISHED and self.window.controller.reflects_all_commands(snapshot):
+            self.runs += 1
+            self.window.controller.reset()
+            self.window.controller.play()
 
     def _spin(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -115,7 +135,7 @@ class Soak:
         self.interval_p99.append(p99)
         rss = rss_mb()
         figures = ", ".join(f"{key} {value:,}" for key, value in counts(self.window).items())
-        print(f"{time.perf_counter() - self._started:7.0f} s  {phase:<6} epoch {epoch:>11,}  "
+        print(f"{time.perf_counter() - self._started:7.0f} s  {phase:<6} run {self.runs + 1:>4} epoch {epoch:>9,}  "
               f"RSS {rss:7.1f} MB  {figures}  lateness p99 {p99:5.1f} ms", flush=True)
         return rss
 
@@ -144,8 +164,9 @@ def main() -> int:
     parser.add_argument("--report-every", type=float, default=30.0, help="seconds between report lines")
     parser.add_argument("--strict-latency", action="store_true", help="fail when the p99 target is missed")
     args = parser.parse_args()
-    soak = Soak(args.seconds, min(args.report_every, args.seconds / 6))
-    soak.run()
+    with tempfile.TemporaryDirectory() as folder:
+        soak = Soak(args.seconds, min(args.report_every, args.seconds / 6), Path(folder))
+        soak.run()
     return 0 if soak.verdict(args.strict_latency) else 1
 
 

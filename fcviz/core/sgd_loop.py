@@ -31,6 +31,7 @@ import re
 import numpy as np
 
 from fcviz.core.activations import BUILTINS
+from fcviz.core.losses import MeanSquaredError
 
 NUMPY = {"dot": np.dot, "sub": np.subtract, "mul": np.multiply, "add": np.add, "vdot": np.vdot, "exp": np.exp,
          "rec": np.reciprocal, "tanh": np.tanh, "maximum": np.maximum, "sign": np.sign}
@@ -43,7 +44,7 @@ class _Pass:
         net, loss, rule = trainer.net, trainer.loss, trainer.output_rule
         layers = plan.layers
         self.last = last = len(layers) - 1
-        self.rule, self.mse = rule, rule == "chain" and loss.name == "mse"
+        self.rule, self.mse = rule, rule == "chain" and type(loss) is MeanSquaredError
         kinds = []
         for index, lp in enumerate(layers):
             act = lp.activation

@@ -10,6 +10,16 @@ from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
 
 
+MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
+
+
+def curve_indices(length: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
+    """Evenly spread indices into a history of `length` entries, at most `limit`, always the first and last."""
+    if length <= limit:
+        return np.arange(length)
+    return np.unique(np.linspace(0, length - 1, limit).round().astype(np.int64))
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     copy = np.array(array, copy=True)
     copy.flags.writeable = False
@@ -30,26 +40,30 @@ class Snapshot:
     params: np.ndarray
     network_config: dict
     learning_rate: float
-    loss_history: np.ndarray
-    val_loss_history: np.ndarray
+    loss_history: np.ndarray      # the loss curve, thinned to at most MAX_CURVE_POINTS (ends included)
+    val_loss_history: np.ndarray  # the same epochs' test loss (empty without test data)
     metrics: dict = field(default_factory=dict)
     epochs_per_second: float = 0.0
     message: str = ""
     data_version: int = 0
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
+    loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
 
     @classmethod
     def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
                 message: str = "", data_version: int = 0, with_metrics: bool = True,
                 commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
+        history = trainer.history
+        indices = curve_indices(len(history.loss))
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
             network_config=experiment.net.config(), learning_rate=trainer.learning_rate,
-            loss_history=_frozen(trainer.history.loss.array()),
-            val_loss_history=_frozen(trainer.history.val_loss.array()),
+            loss_history=_frozen(history.loss[indices]),
+            val_loss_history=_frozen(history.val_loss[indices] if len(history.val_loss) else np.zeros(0)),
+            loss_epochs=_frozen(indices + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),

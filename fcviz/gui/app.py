@@ -129,7 +129,9 @@ def run_gui(path: str | None = None, preset: str | None = None, language: str | 
 
     def quit_from_signal(*_) -> None:
         window.autosave.interrupted = True  # nobody to ask: unsaved work stays autosaved
-        window.close()
+        # Close from the event loop, not inside the Python code the signal interrupted (a paint:
+        # closing there destroys the window under it, and Qt warns about a flush without a handle).
+        QTimer.singleShot(0, window.close)
 
     # Ctrl+C in the terminal, or SIGTERM (logout, kill): Python runs signal handlers only when it
     # gets control, hence the timer.

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLockFile, QObject, QStandardPaths, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QDateTime, QLockFile, QObject, QStandardPaths, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fcviz.core.experiment import Experiment
+from fcviz.gui.controller import WORKER_REPLY_TIMEOUT_SECONDS
 from fcviz.gui.widgets import show_error
 from fcviz.io.session import SessionError, load_session, save_session
 
@@ -84,6 +86,11 @@ def _save_with_view(path: Path, view: dict, experiment: Experiment) -> None:
     save_session(path, experiment)
 
 
+def _remove(path: Path, experiment: Experiment) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
 def _training_mark(experiment: Experiment) -> tuple:
     trainer = experiment.trainer
     return trainer.epoch, trainer.batch_index, trainer.learning_rate, experiment.net.params.tobytes()
@@ -95,6 +102,8 @@ class Autosave(QObject):
     Unsaved means an edit the undo stack has not marked clean, or weights, epoch or learning rate
     that differ from the last save or open.
     """
+
+    _written = Signal(object)  # the Future of a finished write (emitted in the worker thread)
 
     def __init__(self, window, directory: Path, interval_ms: int | None = None):
         super().__init__(window)
@@ -112,7 +121,8 @@ class Autosave(QObject):
             self._show(_tr("Autosave is off: {folder} is not writable.").format(folder=directory))
             self.path = None
         self._baseline: tuple | None = None
-        self._saved: tuple | None = None
+        self._saved: tuple | None = None  # what the copy holds (undo index, mark); None: no copy
+        self._written.connect(self._on_written)
         self.mark_unmodified()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms or AUTOSAVE_INTERVAL_MS)
@@ -155,29 +165,37 @@ class Autosave(QObject):
     # --- the copy --------------------------------------------------------------------------
 
     @Slot()
-    def save_now(self) -> bool:
-        """Write the copy if anything is unsaved (else remove it); False if writing failed."""
+    def save_now(self) -> Future | None:
+        """Start writing the copy if anything is unsaved (else remove it): the write's Future, or None.
+
+        The worker writes it while the window goes on (a long history takes seconds to save);
+        a failure is shown in the status bar.
+        """
         if self.path is None:
-            return False
+            return None
         if not self.modified:
-            self._remove_copy()
-            return True
+            if self._saved is not None:
+                self._remove_copy()
+            return None
         mark = (self.controller.undo_stack.index(), self._mark())
         if mark == self._saved:
-            return True
-        try:
-            self.controller.call_in_worker(partial(_save_with_view, self.path, self.window.view_state()))
-        except (SessionError, OSError) as error:  # a full disk, or a worker that does not answer
-            reason = str(error) or _tr("the training thread did not answer")
-            self._show(_tr("Autosave failed: {error}").format(error=reason))
-            return False
+            return None
         self._saved = mark
-        return True
+        written = self.controller.start_in_worker(partial(_save_with_view, self.path, self.window.view_state()))
+        written.add_done_callback(self._written.emit)  # from the worker thread: a queued signal
+        return written
+
+    @Slot(object)
+    def _on_written(self, written: Future) -> None:
+        error = written.exception()
+        if error is not None:  # a full or read-only disk: SessionError with the reason
+            self._saved = None
+            self._show(_tr("Autosave failed: {error}").format(error=error))
 
     def _remove_copy(self) -> None:
+        """Remove the copy after any write still queued in the worker."""
         self._saved = None
-        with contextlib.suppress(OSError):
-            self.path.unlink(missing_ok=True)
+        self.controller.start_in_worker(partial(_remove, self.path))
 
     def finish(self) -> None:
         """The window closed: keep the copy only for unsaved work quit by a signal, then drop the lock."""
@@ -186,7 +204,8 @@ class Autosave(QObject):
         if self.path is None:
             return
         if self.interrupted and self.modified:
-            self.save_now()
+            self._saved = None  # a write still queued when the worker stopped never ran
+            self.save_now()  # no worker now: written before this returns
         else:
             self._remove_copy()
         self._lock.unlock()
@@ -223,7 +242,8 @@ class Autosave(QObject):
         self.controller.open_experiment(experiment)
         self.window.restore_view_state(view)
         self._baseline = None  # unsaved until the person saves it
-        if self.save_now():
+        written = self.save_now()
+        if written is not None and written.exception(timeout=WORKER_REPLY_TIMEOUT_SECONDS) is None:
             with contextlib.suppress(OSError):
                 copy.unlink(missing_ok=True)
         self._show(_tr("Restored the autosaved work at epoch {epoch}.").format(

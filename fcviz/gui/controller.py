@@ -254,9 +254,21 @@ class Controller(QObject):
         """Run `function(experiment)` where the experiment lives and return its result (or raise)."""
         if self._worker is None:
             return function(self._experiment)
-        command = CallInWorker(function)
-        self._send(command)
-        return self._wait(command.result)
+        return self._wait(self.start_in_worker(function))
+
+    def start_in_worker(self, function: Callable[[Experiment], Any]) -> Future:
+        """Run `function(experiment)` where the experiment lives without waiting (a long save must
+        not freeze the window); the Future gets its result, at once while no worker runs."""
+        if self._worker is not None:
+            command = CallInWorker(function)
+            self._send(command)
+            return command.result
+        future = Future()
+        try:
+            future.set_result(function(self._experiment))
+        except Exception as error:
+            future.set_exception(error)
+        return future
 
     def _swap_experiment(self, experiment: Experiment) -> Experiment:
         """Hand `experiment` over; returns the one it replaces, which the GUI then owns."""

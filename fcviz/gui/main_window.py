@@ -179,8 +179,6 @@ class MainWindow(QMainWindow):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest:  # the whole window's pending painting
-            if not self.isVisible():  # closed: its platform window is gone, painting would only warn
-                return True
             with self.controller.gui_busy():
                 return super().event(event)
         return super().event(event)

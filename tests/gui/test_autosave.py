@@ -58,15 +58,23 @@ def copies(tmp_path):
     return sorted((tmp_path / "autosave").glob("session-*.fcviz"))
 
 
+def autosave_now(qtbot, window):
+    """Start an autosave and wait for the worker to finish writing it; its Future (None: nothing to write)."""
+    written = window.autosave.save_now()
+    if written is not None:
+        qtbot.waitUntil(written.done, timeout=10_000)
+    return written
+
+
 def step_once(qtbot, window):
     window.step_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 1, timeout=10_000)
 
 
-def test_a_fresh_experiment_is_unmodified_and_not_copied(guarded, tmp_path):
+def test_a_fresh_experiment_is_unmodified_and_not_copied(qtbot, guarded, tmp_path):
     window, _ = guarded()
     assert not window.autosave.modified
-    assert window.autosave.save_now()
+    assert autosave_now(qtbot, window) is None
     assert copies(tmp_path) == []
     assert len(list((tmp_path / "autosave").glob("session-*.lock"))) == 1
 
@@ -75,7 +83,7 @@ def test_training_is_a_change_and_the_copy_holds_it(qtbot, guarded, tmp_path):
     window, _ = guarded()
     step_once(qtbot, window)
     assert window.autosave.modified
-    assert window.autosave.save_now()
+    assert autosave_now(qtbot, window).exception() is None
     [copy] = copies(tmp_path)
     restored = load_session(copy)
     assert restored.trainer.epoch == 1
@@ -104,7 +112,7 @@ def test_undoing_every_edit_is_no_change(qtbot, guarded):
 def test_closing_with_unsaved_changes_asks(qtbot, guarded, tmp_path, answer):
     window, answers = guarded(answers=Answers(answer))
     step_once(qtbot, window)
-    window.autosave.save_now()
+    autosave_now(qtbot, window)
     window.close()
     assert answers.asked == 1
     if answer == Button.Cancel:
@@ -128,9 +136,11 @@ def test_save_in_the_question_saves_and_closes(qtbot, guarded, tmp_path):
 def test_a_saved_experiment_closes_without_a_question(qtbot, guarded, tmp_path):
     window, answers = guarded()
     step_once(qtbot, window)
-    window.autosave.save_now()
+    autosave_now(qtbot, window)
+    assert copies(tmp_path)
     assert window.save_session_to(tmp_path / "lab.fcviz")
-    assert not window.autosave.modified and copies(tmp_path) == []
+    assert not window.autosave.modified
+    qtbot.waitUntil(lambda: copies(tmp_path) == [], timeout=10_000)  # nothing unsaved: no copy
     window.close()
     assert answers.asked == 0 and not window.controller.running
 
@@ -184,8 +194,8 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["lab.fcviz"]  # no temp file left
     assert window.autosave.modified
-    assert not window.autosave.save_now()  # the autosave fails the same way, with a message
-    assert reason in window.statusBar().currentMessage()
+    assert autosave_now(qtbot, window).exception() is not None  # the autosave fails the same way
+    qtbot.waitUntil(lambda: reason in window.statusBar().currentMessage(), timeout=10_000)
     monkeypatch.undo()
     window.close()
     assert answers.asked == 1 and window.controller.running  # Cancel: the unsaved work stays
@@ -242,5 +252,5 @@ def test_a_refused_copy_is_deleted_and_a_damaged_one_kept_aside(qtbot, guarded, 
 def test_a_running_window_copy_is_not_offered_to_another(qtbot, guarded, tmp_path):
     window, _ = guarded()
     step_once(qtbot, window)
-    window.autosave.save_now()
+    autosave_now(qtbot, window)
     assert copies(tmp_path) and find_recoverable(tmp_path / "autosave") == []

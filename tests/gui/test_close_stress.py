@@ -3,7 +3,8 @@ and a training loop that fails still lets the window save and close."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QMessageBox
 from qt_helpers import wait_for_state
 
 from fcviz.core.trainer import Trainer
@@ -20,22 +21,27 @@ def test_open_train_close_fifty_times(qtbot, qtlog, tmp_path):
     closed = 0
     for round_number in range(ROUNDS):
         window = MainWindow(open_preset("spiral"), settings=None)
-        qtbot.addWidget(window)
-        if round_number % 2:  # every other window also autosaves, and is asked before closing
-            window.autosave = Autosave(window, tmp_path / "autosave")
-            window.autosave.ask = lambda _: QMessageBox.StandardButton.Discard
-        window.controller.set_epochs(100_000_000)
-        window.show()
-        window.play_action.trigger()
-        qtbot.waitUntil(lambda: window.controller.latest.state == RUNNING
-                        and window.controller.latest.epoch > 0, timeout=20_000)
-        if round_number % 5 == 0:  # a command still queued when the window closes
-            window.controller.reset()
-        thread = window.controller._thread
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as a real window goes, and no pile-up
+        controller = window.controller
+        try:
+            if round_number % 2:  # every other window also autosaves, and is asked before closing
+                window.autosave = Autosave(window, tmp_path / "autosave")
+                window.autosave.ask = lambda _: QMessageBox.StandardButton.Discard
+            controller.set_epochs(100_000_000)
+            window.show()
+            window.play_action.trigger()
+            qtbot.waitUntil(lambda: controller.latest.state == RUNNING and controller.latest.epoch > 0,
+                            timeout=20_000)
+            if round_number % 5 == 0:  # a command still queued when the window closes
+                controller.reset()
+        except BaseException:
+            window.close()
+            raise
+        thread = controller._thread
         assert window.close()
-        assert not window.controller.running and thread.isFinished()
+        assert not controller.running and thread.isFinished()
         closed += 1
-        QApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert closed == ROUNDS
     assert list((tmp_path / "autosave").iterdir()) == []  # every clean exit removed its copy and lock
     messages = [record.message for record in qtlog.records if record.message != HARMLESS]

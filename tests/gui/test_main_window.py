@@ -243,3 +243,25 @@ def test_initialize_draws_new_weights_from_the_scheme_and_seed_and_undo_brings_b
     window.undo_action.trigger()
     wait_for_state(qtbot, window, IDLE)
     np.testing.assert_array_equal(window.controller.latest.params, before)
+
+
+def test_hovering_the_loss_curve_names_the_nearest_epoch_and_its_loss(qtbot, open_window):
+    from PySide6.QtCore import QPointF
+    experiment = build_preset("clothes")
+    experiment.trainer.fit(epochs=20_000)  # thinned: the hover must use the curve's own epochs
+    window = open_window(experiment)
+    window.controller.redraw_now()
+    panel = window.training
+    snapshot = window.controller.latest
+    index = len(snapshot.loss_epochs) // 2
+    epoch, loss = int(snapshot.loss_epochs[index]), float(snapshot.loss_history[index])
+    view = panel.loss_plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: window.windowHandle().isExposed())
+    # What the scene reports when the pointer is at that point of the plot.
+    panel.loss_plot.scene().sigMouseMoved.emit(view.mapViewToScene(QPointF(epoch, loss)))
+    assert panel.hover_text.isVisible()
+    shown = int(panel.hover_text.textItem.toPlainText().split(",")[0].removeprefix("epoch "))
+    at = int(np.searchsorted(snapshot.loss_epochs, shown))
+    assert snapshot.loss_epochs[at] == shown  # a point of the curve, with its own loss
+    assert panel.hover_text.textItem.toPlainText() == f"epoch {shown}, loss {snapshot.loss_history[at]:.6g}"
+    assert shown == epoch

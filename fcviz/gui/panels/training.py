@@ -131,11 +131,10 @@ class TrainingPanel(Panel):
 
     def draw(self, snapshot: Snapshot) -> None:
         self._loss, self._val_loss = snapshot.loss_history, snapshot.val_loss_history
-        if len(self._epochs) != len(self._loss):
-            self._epochs = np.arange(1, len(self._loss) + 1)
+        self._epochs = snapshot.loss_epochs
         self.train_curve.setData(self._epochs, self._loss)
         self.test_curve.setData(self._epochs[: len(self._val_loss)], self._val_loss)
-        self._x_extent = max(snapshot.target_epochs, len(self._loss))
+        self._x_extent = max(snapshot.target_epochs, snapshot.epoch)
         self._fit_view()
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
@@ -170,16 +169,23 @@ class TrainingPanel(Panel):
             self._hide_hover()
             return
         point = view.mapSceneToView(position)
-        epoch = int(np.clip(round(point.x()), 1, len(self._loss)))
-        loss = float(self._loss[epoch - 1])
+        index = self._nearest_point(point.x())
+        epoch, loss = int(self._epochs[index]), float(self._loss[index])
         text = self.tr("epoch {epoch}, loss {loss:.6g}").format(epoch=epoch, loss=loss)
-        if epoch <= len(self._val_loss):
-            text += self.tr(", test {loss:.6g}").format(loss=float(self._val_loss[epoch - 1]))
+        if index < len(self._val_loss):
+            text += self.tr(", test {loss:.6g}").format(loss=float(self._val_loss[index]))
         self.hover_text.setText(text)
         self.hover_text.setPos(point)
         self.hover_text.show()
         self.hover_marker.setData([epoch], [loss])
         self.hover_marker.show()
+
+    def _nearest_point(self, x: float) -> int:
+        """Index of the curve point whose epoch is nearest to `x`."""
+        epochs = self._epochs
+        right = min(int(np.searchsorted(epochs, x)), len(epochs) - 1)
+        left = max(right - 1, 0)
+        return left if abs(epochs[left] - x) <= abs(epochs[right] - x) else right
 
     def _hide_hover(self) -> None:
         self.hover_text.hide()
