@@ -245,8 +245,8 @@ class MiniBatchLoop:
 
     def run(self, trainer, epochs: int, target: float | None, callback) -> bool:
         """Train up to `epochs` epochs with the trainer's bookkeeping; True if training stopped early."""
-        net_params, params, start, batches, n = trainer.net.params, self.params, self.start, self.batches, self.n
-        signs, append, copyto = self.pass_, trainer.history.loss.append, np.copyto
+        params, start, batches, n = self.params, self.start, self.batches, self.n
+        append, copyto = trainer.history.loss.append, np.copyto
         lr = self._load(trainer)
         total = trainer._epoch_loss_sum
         for _ in range(epochs):

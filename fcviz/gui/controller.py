@@ -36,7 +36,7 @@ UNTHROTTLED_REDRAW_MS = 8
 TRAINING_GUI_SHARE = 0.08
 # ... but the panels show training at least this often, even after a costly redraw (the first
 # paint of the window can take most of a second, which alone kept them still for ~10 s).
-MAX_REDRAW_GAP_SECONDS = 1.0
+MAX_REDRAW_GAP_SECONDS = 0.5
 
 
 class Controller(QObject):

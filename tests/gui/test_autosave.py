@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from qt_helpers import wait_for_state
 
-from fcviz.core.presets import build_preset
 from fcviz.gui.autosave import Autosave, find_recoverable
 from fcviz.gui.worker import PAUSED
 from fcviz.io.samples import open_preset

@@ -265,3 +265,18 @@ def test_hovering_the_loss_curve_names_the_nearest_epoch_and_its_loss(qtbot, ope
     assert snapshot.loss_epochs[at] == shown  # a point of the curve, with its own loss
     assert panel.hover_text.textItem.toPlainText() == f"epoch {shown}, loss {snapshot.loss_history[at]:.6g}"
     assert shown == epoch
+
+
+def test_a_panel_behind_a_tab_skips_redraws_and_catches_up_when_its_tab_is_chosen(qtbot, open_window,
+                                                                                  monkeypatch):
+    window = open_window()
+    window.docks["network_diagram"].raise_()
+    qtbot.waitUntil(lambda: window.windowHandle().isExposed())
+    drawn = []
+    monkeypatch.setattr(window.backprop, "draw", lambda snapshot: drawn.append(snapshot.epoch))
+    window.step_epoch_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch == 1)
+    window.controller.redraw_now()
+    assert drawn == []
+    window.docks["backprop"].raise_()
+    qtbot.waitUntil(lambda: drawn == [1])

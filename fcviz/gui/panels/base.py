@@ -41,18 +41,29 @@ class Panel(QWidget):
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        if self.isVisible():
+        # A dock behind another dock's tab stays "visible" to Qt, but has nothing on screen.
+        if self.isVisible() and not self.visibleRegion().isEmpty():
             self._pending = None
             self.draw(snapshot)
         else:
             self._pending = snapshot
 
+    @Slot(bool)
+    def on_dock_visibility_changed(self, visible: bool) -> None:
+        """The dock came to the front (its tab was chosen, or it was shown): draw what was missed."""
+        if visible:
+            self._draw_pending()
+
     def showEvent(self, event):
         super().showEvent(event)
-        if self._pending is not None:
-            snapshot, self._pending = self._pending, None
-            # An exception escaping a Qt event handler override aborts PySide6; report it instead.
-            try:
-                self.draw(snapshot)
-            except Exception:  # noqa: BLE001 - any drawing bug must not take the session down
-                traceback.print_exc()
+        self._draw_pending()
+
+    def _draw_pending(self) -> None:
+        if self._pending is None:
+            return
+        snapshot, self._pending = self._pending, None
+        # An exception escaping a Qt event handler override aborts PySide6; report it instead.
+        try:
+            self.draw(snapshot)
+        except Exception:  # noqa: BLE001 - any drawing bug must not take the session down
+            traceback.print_exc()
