@@ -39,16 +39,16 @@ def headless_epochs_per_second(seconds: float) -> float:
     return trainer.epoch / (time.perf_counter() - start)
 
 
-def windowed_run(seconds: float, max_rate: float) -> tuple[np.ndarray, float, int]:
-    """Lateness samples (s), epochs per second and redraws while the window trains for `seconds`."""
+def train_in_window(experiment, seconds: float, max_rate: float | None = None) -> tuple[np.ndarray, float, int]:
+    """Lateness samples (s) of a 10 ms timer, epochs per second and redraws while the whole window
+    trains `experiment` for `seconds` (after a warm-up). Shared with benchmarks/window_speed.py."""
     app = application()
-    experiment = build_preset("clothes")
-    experiment.epochs = LONG_RUN_EPOCHS
     window = MainWindow(experiment, settings=None)
     window.resize(1400, 900)
     window.show()
     controller = window.controller
-    controller.set_max_redraw_rate(max_rate)
+    if max_rate is not None:
+        controller.set_max_redraw_rate(max_rate)
     lateness: list[float] = []
     redraws = [0]
     marks: dict[str, tuple[float, int]] = {}
@@ -88,6 +88,12 @@ def windowed_run(seconds: float, max_rate: float) -> tuple[np.ndarray, float, in
     return np.array(lateness), (e1 - e0) / (t1 - t0), redraws[0]
 
 
+def lab_experiment():
+    experiment = build_preset("clothes")
+    experiment.epochs = LONG_RUN_EPOCHS
+    return experiment
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0)
@@ -95,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
     application()  # the same switch interval for both measurements
     before = headless_epochs_per_second(2.0)
-    lateness, windowed, redraws = windowed_run(args.seconds, args.max_rate)
+    lateness, windowed, redraws = train_in_window(lab_experiment(), args.seconds, args.max_rate)
     after = headless_epochs_per_second(2.0)
     headless = (before + after) / 2
     p50, p95, p99 = (1000 * np.percentile(lateness, q) for q in (50, 95, 99))

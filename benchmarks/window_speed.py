@@ -20,15 +20,10 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
-
 from fcviz.core.dataset import Dataset  # noqa: E402
 from fcviz.core.experiment import build_experiment  # noqa: E402
 from fcviz.gui.app import application  # noqa: E402
-from fcviz.gui.main_window import MainWindow  # noqa: E402
-
-WARM_UP_SECONDS = 1.0
-LONG_RUN_EPOCHS = 100_000_000
+from gui_latency import LONG_RUN_EPOCHS, train_in_window  # noqa: E402  (this folder)
 
 
 def w2_experiment(dtype: str = "float64"):
@@ -51,37 +46,6 @@ def headless(seconds: float, epochs_per_call: int) -> float:
     return (trainer.epoch - done) / (time.perf_counter() - start)
 
 
-def windowed(seconds: float) -> tuple[float, int]:
-    """Epochs per second and redraws while the window trains W2 for `seconds`, displaying every epoch."""
-    app = application()
-    window = MainWindow(w2_experiment(), settings=None)
-    window.resize(1400, 900)
-    window.show()
-    controller = window.controller
-    redraws = [0]
-    marks: dict[str, tuple[float, int]] = {}
-    controller.snapshot_changed.connect(lambda _snapshot: redraws.__setitem__(0, redraws[0] + 1))
-
-    def current_epoch() -> int:
-        return controller.call_in_worker(lambda running: running.trainer.epoch)
-
-    def begin():
-        redraws[0] = 0
-        marks["start"] = (time.perf_counter(), current_epoch())
-
-    def finish():
-        marks["end"] = (time.perf_counter(), current_epoch())
-        window.close()
-        app.quit()
-
-    QTimer.singleShot(100, controller.play)
-    QTimer.singleShot(round(1000 * WARM_UP_SECONDS), begin)
-    QTimer.singleShot(round(1000 * (WARM_UP_SECONDS + seconds)), finish)
-    app.exec()
-    (t0, e0), (t1, e1) = marks["start"], marks["end"]
-    return (e1 - e0) / (t1 - t0), redraws[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
@@ -90,7 +54,7 @@ def main() -> None:
     application()  # the same switch interval for every measurement
     for _ in range(args.rounds):
         before = headless(3.0, 1)
-        window_eps, redraws = windowed(args.seconds)
+        _, window_eps, redraws = train_in_window(w2_experiment(), args.seconds)
         after = headless(3.0, 1)
         long_calls = headless(3.0, 50)
         base = (before + after) / 2
