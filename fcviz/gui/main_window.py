@@ -329,7 +329,8 @@ class MainWindow(QMainWindow):
         self.epoch_label.setText(self.tr("Epoch {epoch} / {total}").format(
             epoch=f"{snapshot.epoch:,}", total=f"{snapshot.target_epochs:,}"))
         self.loss_label.setText(self.tr("Loss {loss}").format(loss=format_loss(snapshot.loss)))
-        self.speed_label.setText(self.tr("{rate} epochs/s").format(rate=f"{snapshot.epochs_per_second:,.0f}"))
+        self.speed_label.setText(self.tr("{rate} epochs/s").format(rate=f"{snapshot.epochs_per_second:,.0f}")
+                                 if snapshot.state == RUNNING else "")
         # Paint now, inside the controller's busy section (training waits), rather than later from
         # the event loop while training holds the GIL: the plots' queued updates, then the window.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
