@@ -189,7 +189,7 @@
         <translation>训练器刚刚完成的一步：第 {epoch} 轮，第 {batch} / {batches} 批（{n} 个样本），损失 {loss}。每个数字都是它实际使用的数值。</translation>
     </message>
     <message>
-        <source>The update depends on the optimizer's running averages: Step one batch to see the one the trainer makes.</source>
+        <source>The update depends on the optimizer&apos;s running averages: Step one batch to see the one the trainer makes.</source>
         <translation>这次更新取决于优化器的滑动平均值：点击“训练一个批次”，查看训练器实际做出的更新。</translation>
     </message>
     <message>
@@ -283,15 +283,15 @@
         <translation>编辑第 {row} 行</translation>
     </message>
     <message>
-        <source>Row {row}, column "{column}"</source>
+        <source>Row {row}, column &quot;{column}&quot;</source>
         <translation>第 {row} 行，“{column}”列</translation>
     </message>
     <message>
-        <source>{where}: "{text}" is not a number</source>
+        <source>{where}: &quot;{text}&quot; is not a number</source>
         <translation>{where}：“{text}”不是数字</translation>
     </message>
     <message>
-        <source>{where}: "{text}" is not one of the classes {names}</source>
+        <source>{where}: &quot;{text}&quot; is not one of the classes {names}</source>
         <translation>{where}：“{text}”不是类别 {names} 之一</translation>
     </message>
 </context>
@@ -479,7 +479,7 @@
         <translation>显示</translation>
     </message>
     <message>
-        <source>Hover a node or an arrow to see its formula with today's numbers.</source>
+        <source>Hover a node or an arrow to see its formula with today&apos;s numbers.</source>
         <translation>把鼠标停在节点或箭头上，查看代入当前数值的公式。</translation>
     </message>
     <message>
@@ -567,7 +567,7 @@
         <translation>只看错误</translation>
     </message>
     <message>
-        <source>Hover a neuron's weights to see them large</source>
+        <source>Hover a neuron&apos;s weights to see them large</source>
         <translation>把鼠标停在某个神经元的权重上可放大查看</translation>
     </message>
     <message>
@@ -992,8 +992,8 @@
 <context>
     <name>NetworkDiagramPanel</name>
     <message>
-        <source>{sizes} network, {count} parameters. Arrows: weights (width ∝ |w|, &lt;span style='color:#0072b2'&gt;blue +&lt;/span&gt;, &lt;span style='color:#e69f00'&gt;orange −&lt;/span&gt;); squares: biases; node fill: activation.</source>
-        <translation>{sizes} 网络，{count} 个参数。箭头：权重（粗细 ∝ |w|，&lt;span style='color:#0072b2'&gt;蓝色 +&lt;/span&gt;，&lt;span style='color:#e69f00'&gt;橙色 −&lt;/span&gt;）；方块：偏置；节点填充：激活值。</translation>
+        <source>{sizes} network, {count} parameters. Arrows: weights (width ∝ |w|, &lt;span style=&apos;color:#0072b2&apos;&gt;blue +&lt;/span&gt;, &lt;span style=&apos;color:#e69f00&apos;&gt;orange −&lt;/span&gt;); squares: biases; node fill: activation.</source>
+        <translation>{sizes} 网络，{count} 个参数。箭头：权重（粗细 ∝ |w|，&lt;span style=&apos;color:#0072b2&apos;&gt;蓝色 +&lt;/span&gt;，&lt;span style=&apos;color:#e69f00&apos;&gt;橙色 −&lt;/span&gt;）；方块：偏置；节点填充：激活值。</translation>
     </message>
 </context>
 <context>
@@ -1178,7 +1178,7 @@
         <translation>隐藏神经元</translation>
     </message>
     <message>
-        <source>Draw every hidden neuron's activation as a dashed curve</source>
+        <source>Draw every hidden neuron&apos;s activation as a dashed curve</source>
         <translation>把每个隐藏神经元的激活值画成虚线</translation>
     </message>
     <message>
@@ -1222,7 +1222,7 @@
         <translation>测试数据：</translation>
     </message>
     <message>
-        <source>Each map shows one hidden neuron's activation; click one to show it large</source>
+        <source>Each map shows one hidden neuron&apos;s activation; click one to show it large</source>
         <translation>每张小图显示一个隐藏神经元的激活值；单击可放大显示</translation>
     </message>
     <message>
@@ -1362,7 +1362,7 @@
         <translation>散点输入</translation>
     </message>
     <message>
-        <source>Twelve clothes sizes on the x axis; a dot at 1 means the size fits, at 0 that it does not. Only the middle sizes fit, so the network has to learn a &lt;b&gt;bump&lt;/b&gt;: low, then high, then low again. The line is the network's prediction for every size.</source>
+        <source>Twelve clothes sizes on the x axis; a dot at 1 means the size fits, at 0 that it does not. Only the middle sizes fit, so the network has to learn a &lt;b&gt;bump&lt;/b&gt;: low, then high, then low again. The line is the network&apos;s prediction for every size.</source>
         <translation>横轴是 12 个衣服尺码；点在 1 表示这个尺码合身，在 0 表示不合身。只有中间的尺码合身，所以网络要学会一个&lt;b&gt;凸起&lt;/b&gt;：先低、再高、又变低。曲线是网络对每个尺码的预测。</translation>
     </message>
     <message>
@@ -1378,7 +1378,7 @@
         <translation>参数初始化</translation>
     </message>
     <message>
-        <source>The seven parameters start at the lab's values: w11_1 = 0.1, b1_1 = 0.6, w12_1 = 0.9, b2_1 = −1.5, w11_2 = 0.1, w21_2 = 0.9, b1_2 = 0.2. Type another value into the table to see how the starting curve moves.</source>
+        <source>The seven parameters start at the lab&apos;s values: w11_1 = 0.1, b1_1 = 0.6, w12_1 = 0.9, b2_1 = −1.5, w11_2 = 0.1, w21_2 = 0.9, b1_2 = 0.2. Type another value into the table to see how the starting curve moves.</source>
         <translation>七个参数从实验给定的值开始：w11_1 = 0.1，b1_1 = 0.6，w12_1 = 0.9，b2_1 = −1.5，w11_2 = 0.1，w21_2 = 0.9，b1_2 = 0.2。在表格里输入别的值，看看初始曲线怎样变化。</translation>
     </message>
     <message>
@@ -1426,7 +1426,7 @@
         <translation>直线附近的噪声点</translation>
     </message>
     <message>
-        <source>80 points y = 3x + 1 plus noise. The network's line starts flat and should end along the true line y = 3x + 1.</source>
+        <source>80 points y = 3x + 1 plus noise. The network&apos;s line starts flat and should end along the true line y = 3x + 1.</source>
         <translation>80 个点，y = 3x + 1 再加上噪声。网络的直线从水平开始，最后应当和真实直线 y = 3x + 1 重合。</translation>
     </message>
     <message>
@@ -1518,7 +1518,7 @@
         <translation>选择“自定义…”并输入 x**2。Keras 在求和之后才应用激活函数：四个输入 [1, 2, 3, 1] 送入两个权重全为 1、偏置为 1 的单元，每个单元得到 (1+2+3+1+1)² = 64。</translation>
     </message>
     <message>
-        <source>1000 samples of y = 2·x1 + 3·x2 + 4 with a little noise. With two inputs the plot shows the network's output over the (x1, x2) plane.</source>
+        <source>1000 samples of y = 2·x1 + 3·x2 + 4 with a little noise. With two inputs the plot shows the network&apos;s output over the (x1, x2) plane.</source>
         <translation>y = 2·x1 + 3·x2 + 4 加少量噪声的 1000 个样本。有两个输入时，图中显示网络在 (x1, x2) 平面上的输出。</translation>
     </message>
     <message>
@@ -1590,7 +1590,7 @@
         <translation>认错的数字</translation>
     </message>
     <message>
-        <source>Every image is labelled with its true digit and the network's guess; red frames mark the mistakes. Tick &lt;b&gt;Only mistakes&lt;/b&gt; to see which digits look alike to the network.</source>
+        <source>Every image is labelled with its true digit and the network&apos;s guess; red frames mark the mistakes. Tick &lt;b&gt;Only mistakes&lt;/b&gt; to see which digits look alike to the network.</source>
         <translation>每张图像都标注了真实数字和网络的判断；红框表示认错的。勾选&lt;b&gt;只看错误&lt;/b&gt;，看看在网络眼里哪些数字长得像。</translation>
     </message>
     <message>
@@ -1645,7 +1645,7 @@
         <translation>激活函数</translation>
     </message>
     <message>
-        <source>Sigmoid, tanh, relu, leaky relu, elu, softplus, heaviside and your own expression side by side, with their derivatives; try each one on the clothes lab's hidden layer.</source>
+        <source>Sigmoid, tanh, relu, leaky relu, elu, softplus, heaviside and your own expression side by side, with their derivatives; try each one on the clothes lab&apos;s hidden layer.</source>
         <translation>并排比较 sigmoid、tanh、relu、leaky relu、elu、softplus、heaviside 和你自己的表达式及其导数；再把每一个用到衣服尺码实验的隐藏层上试试。</translation>
     </message>
     <message>
