@@ -31,10 +31,6 @@ COPY_PATTERN = "session-*.fcviz"
 Button = QMessageBox.StandardButton
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Autosave", text)
-
-
 def autosave_directory() -> Path:
     """Where the copies live: <AppDataLocation>/autosave."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
@@ -60,10 +56,10 @@ def find_recoverable(directory: Path) -> list[Path]:
 
 def ask_unsaved_changes(window: QWidget) -> Button:
     """Save, Discard or Cancel (a modal question; tests replace `Autosave.ask`)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _tr("Unsaved changes"),
-                      _tr("Save the changes to this experiment?"),
+    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Autosave", "Unsaved changes"),
+                      QCoreApplication.translate("Autosave", "Save the changes to this experiment?"),
                       Button.Save | Button.Discard | Button.Cancel, window)
-    box.setInformativeText(_tr("Edits and training since the last save are lost if you discard them."))
+    box.setInformativeText(QCoreApplication.translate("Autosave", "Edits and training since the last save are lost if you discard them."))
     box.setDefaultButton(Button.Save)
     box.exec()
     return box.standardButton(box.clickedButton())
@@ -72,10 +68,10 @@ def ask_unsaved_changes(window: QWidget) -> Button:
 def ask_restore(window: QWidget, copy: Path) -> bool:
     """Whether to restore the autosaved `copy` (a modal question; tests replace `Autosave.ask_restore`)."""
     saved_at = QDateTime.fromSecsSinceEpoch(int(copy.stat().st_mtime)).toString("yyyy-MM-dd HH:mm")
-    box = QMessageBox(QMessageBox.Icon.Question, _tr("Restore unsaved work"),
-                      _tr("fcviz was closed with unsaved changes (autosaved {time}). Restore them?")
+    box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("Autosave", "Restore unsaved work"),
+                      QCoreApplication.translate("Autosave", "fcviz was closed with unsaved changes (autosaved {time}). Restore them?")
                       .format(time=saved_at), Button.Yes | Button.Discard, window)
-    box.button(Button.Yes).setText(_tr("Restore"))
+    box.button(Button.Yes).setText(QCoreApplication.translate("Autosave", "Restore"))
     box.setDefaultButton(Button.Yes)
     box.exec()
     return box.standardButton(box.clickedButton()) == Button.Yes
@@ -118,7 +114,7 @@ class Autosave(QObject):
         except OSError:
             pass  # tryLock fails below and says so
         if not self._lock.tryLock(0):
-            self._show(_tr("Autosave is off: {folder} is not writable.").format(folder=directory))
+            self._show(QCoreApplication.translate("Autosave", "Autosave is off: {folder} is not writable.").format(folder=directory))
             self.path = None
         self._baseline: tuple | None = None
         self._saved: tuple | None = None  # what the copy holds (undo index, mark); None: no copy
@@ -190,7 +186,7 @@ class Autosave(QObject):
         error = written.exception()
         if error is not None:  # a full or read-only disk: SessionError with the reason
             self._saved = None
-            self._show(_tr("Autosave failed: {error}").format(error=error))
+            self._show(QCoreApplication.translate("Autosave", "Autosave failed: {error}").format(error=error))
 
     def _remove_copy(self) -> None:
         """Remove the copy after any write still queued in the worker."""
@@ -221,7 +217,7 @@ class Autosave(QObject):
             copies = find_recoverable(self.path.parent)
             return bool(copies) and self.restore(copies[0])
         except OSError as error:  # the folder changed under us, or cannot be written
-            self._show(_tr("Cannot restore the autosaved work: {error}").format(error=error))
+            self._show(QCoreApplication.translate("Autosave", "Cannot restore the autosaved work: {error}").format(error=error))
             return False
 
     def restore(self, copy: Path) -> bool:
@@ -234,8 +230,8 @@ class Autosave(QObject):
         except SessionError as error:
             damaged = copy.with_name(f"damaged-{copy.name}")
             copy.replace(damaged)  # out of the way of the next start, but kept
-            show_error(self.window, _tr("Cannot restore the autosaved work"),
-                       _tr("{error}\nThe file is kept as {path}.").format(error=error, path=damaged))
+            show_error(self.window, QCoreApplication.translate("Autosave", "Cannot restore the autosaved work"),
+                       QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))
             return False
         view = dict(experiment.ui_state)
         self.window.session_path = None
@@ -246,7 +242,7 @@ class Autosave(QObject):
         if written is not None and written.exception(timeout=WORKER_REPLY_TIMEOUT_SECONDS) is None:
             with contextlib.suppress(OSError):
                 copy.unlink(missing_ok=True)
-        self._show(_tr("Restored the autosaved work at epoch {epoch}.").format(
+        self._show(QCoreApplication.translate("Autosave", "Restored the autosaved work at epoch {epoch}.").format(
             epoch=f"{experiment.trainer.epoch:,}"))
         return True
 

@@ -24,10 +24,6 @@ ACTIVATION_LEVELS = {"sigmoid": (0.0, 1.0), "heaviside": (0.0, 1.0), "tanh": (-1
 LIGHTEN = 0.6  # heatmap colours are the class colours mixed with this much white
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConfusionMatrixPlot", text)
-
-
 def lighter(color: QColor, amount: float = LIGHTEN) -> np.ndarray:
     rgb = np.array([color.red(), color.green(), color.blue()], float)
     return rgb + amount * (255.0 - rgb)
@@ -133,7 +129,7 @@ class ConfusionMatrixPlot:
     """Counts of true class (rows, top to bottom) against predicted class (columns), in `widget`."""
 
     def __init__(self):
-        self.widget = make_plot_widget(_tr("predicted"), _tr("actual"))
+        self.widget = make_plot_widget(QCoreApplication.translate("ConfusionMatrixPlot", "predicted"), QCoreApplication.translate("ConfusionMatrixPlot", "actual"))
         plot = self.widget.getPlotItem()
         plot.setMouseEnabled(False, False)
         plot.hideButtons()

@@ -16,10 +16,6 @@ LEARNING_RATE_ID = 1
 NUDGE_ID = 2
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("UndoCommands", text)
-
-
 class SetParameterCommand(QUndoCommand):
     """One weight or bias typed in by the person; the edits of one `gesture` (a drag,
     a run of wheel notches) on the same parameter merge into one undo step."""
@@ -30,7 +26,7 @@ class SetParameterCommand(QUndoCommand):
         self._update_text()
 
     def _update_text(self):
-        self.setText(_tr("Set {name} to {value:g}").format(name=self._name, value=self._new))
+        self.setText(QCoreApplication.translate("UndoCommands", "Set {name} to {value:g}").format(name=self._name, value=self._new))
 
     def id(self):
         return -1 if self._gesture is None else NUDGE_ID
@@ -86,7 +82,7 @@ class SetLearningRateCommand(QUndoCommand):
         self._update_text()
 
     def _update_text(self):
-        self.setText(_tr("Set learning rate to {value:g}").format(value=self._new))
+        self.setText(QCoreApplication.translate("UndoCommands", "Set learning rate to {value:g}").format(value=self._new))
 
     def id(self):
         return LEARNING_RATE_ID

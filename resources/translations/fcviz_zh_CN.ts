@@ -135,6 +135,59 @@
     </message>
 </context>
 <context>
+    <name>Autosave</name>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>Save the changes to this experiment?</source>
+        <translation>保存对此实验的更改吗？</translation>
+    </message>
+    <message>
+        <source>Edits and training since the last save are lost if you discard them.</source>
+        <translation>如果放弃，自上次保存以来的编辑和训练都将丢失。</translation>
+    </message>
+    <message>
+        <source>Restore unsaved work</source>
+        <translation>恢复未保存的工作</translation>
+    </message>
+    <message>
+        <source>fcviz was closed with unsaved changes (autosaved {time}). Restore them?</source>
+        <translation>fcviz 关闭时有未保存的更改（自动保存于 {time}）。要恢复吗？</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Autosave is off: {folder} is not writable.</source>
+        <translation>自动保存已关闭：{folder} 不可写。</translation>
+    </message>
+    <message>
+        <source>Autosave failed: {error}</source>
+        <translation>自动保存失败：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot restore the autosaved work: {error}</source>
+        <translation>无法恢复自动保存的工作：{error}</translation>
+    </message>
+    <message>
+        <source>Cannot restore the autosaved work</source>
+        <translation>无法恢复自动保存的工作</translation>
+    </message>
+    <message>
+        <source>{error}
+The file is kept as {path}.</source>
+        <translation>{error}
+该文件已保留为 {path}。</translation>
+    </message>
+    <message>
+        <source>Restored the autosaved work at epoch {epoch}.</source>
+        <translation>已恢复自动保存的工作，位于第 {epoch} 轮。</translation>
+    </message>
+</context>
+<context>
     <name>BackpropPanel</name>
     <message>
         <source>Diagram</source>
@@ -239,6 +292,17 @@
     <message>
         <source>… and {n} more nodes: hover them.</source>
         <translation>… 还有 {n} 个节点：把鼠标停在上面查看。</translation>
+    </message>
+</context>
+<context>
+    <name>ConfusionMatrixPlot</name>
+    <message>
+        <source>predicted</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>actual</source>
+        <translation>实际</translation>
     </message>
 </context>
 <context>
@@ -1331,6 +1395,17 @@
     <message>
         <source>, test {loss:.6g}</source>
         <translation>，测试 {loss:.6g}</translation>
+    </message>
+</context>
+<context>
+    <name>UndoCommands</name>
+    <message>
+        <source>Set {name} to {value:g}</source>
+        <translation>将 {name} 设为 {value:g}</translation>
+    </message>
+    <message>
+        <source>Set learning rate to {value:g}</source>
+        <translation>将学习率设为 {value:g}</translation>
     </message>
 </context>
 <context>
