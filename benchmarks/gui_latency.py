@@ -29,14 +29,15 @@ WARM_UP_SECONDS = 0.5
 LONG_RUN_EPOCHS = 100_000_000
 
 
-def headless_epochs_per_second(seconds: float) -> float:
-    """Epochs per second of Trainer.fit on the lab, in chunks until `seconds` have passed."""
-    experiment = build_preset("clothes")
+def headless_epochs_per_second(experiment, seconds: float, epochs_per_call: int = 2000) -> float:
+    """Epochs per second of Trainer.fit on `experiment` (after a warm-up), in calls of `epochs_per_call`
+    until `seconds` have passed. Shared with benchmarks/window_speed.py."""
     trainer = experiment.trainer
-    start = time.perf_counter()
+    trainer.fit(epochs=2)
+    done, start = trainer.epoch, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        trainer.fit(epochs=2000)
-    return trainer.epoch / (time.perf_counter() - start)
+        trainer.fit(epochs=epochs_per_call)
+    return (trainer.epoch - done) / (time.perf_counter() - start)
 
 
 def train_in_window(experiment, seconds: float, max_rate: float | None = None) -> tuple[np.ndarray, float, int]:
@@ -100,9 +101,9 @@ def main() -> None:
     parser.add_argument("--max-rate", type=float, default=30.0, help="redraws per second (the window's default)")
     args = parser.parse_args()
     application()  # the same switch interval for both measurements
-    before = headless_epochs_per_second(2.0)
+    before = headless_epochs_per_second(build_preset("clothes"), 2.0)
     lateness, windowed, redraws = train_in_window(lab_experiment(), args.seconds, args.max_rate)
-    after = headless_epochs_per_second(2.0)
+    after = headless_epochs_per_second(build_preset("clothes"), 2.0)
     headless = (before + after) / 2
     p50, p95, p99 = (1000 * np.percentile(lateness, q) for q in (50, 95, 99))
     print(f"event-loop lateness of a {PROBE_MS} ms timer over {args.seconds:g} s of training "

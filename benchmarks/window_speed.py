@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 
@@ -23,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from fcviz.core.dataset import Dataset  # noqa: E402
 from fcviz.core.experiment import build_experiment  # noqa: E402
 from fcviz.gui.app import application  # noqa: E402
-from gui_latency import LONG_RUN_EPOCHS, train_in_window  # noqa: E402  (this folder)
+from gui_latency import LONG_RUN_EPOCHS, headless_epochs_per_second, train_in_window  # noqa: E402  (this folder)
 
 
 def w2_experiment(dtype: str = "float64"):
@@ -37,15 +36,6 @@ def w2_experiment(dtype: str = "float64"):
                             display_every=1, dtype=dtype)
 
 
-def headless(seconds: float, epochs_per_call: int) -> float:
-    trainer = w2_experiment().trainer
-    trainer.fit(epochs=2)
-    done, start = trainer.epoch, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        trainer.fit(epochs=epochs_per_call)
-    return (trainer.epoch - done) / (time.perf_counter() - start)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
@@ -53,10 +43,10 @@ def main() -> None:
     args = parser.parse_args()
     application()  # the same switch interval for every measurement
     for _ in range(args.rounds):
-        before = headless(3.0, 1)
+        before = headless_epochs_per_second(w2_experiment(), 3.0, 1)
         _, window_eps, redraws = train_in_window(w2_experiment(), args.seconds)
-        after = headless(3.0, 1)
-        long_calls = headless(3.0, 50)
+        after = headless_epochs_per_second(w2_experiment(), 3.0, 1)
+        long_calls = headless_epochs_per_second(w2_experiment(), 3.0, 50)
         base = (before + after) / 2
         print(f"W2, display every epoch: window open {window_eps:,.1f} epochs/s ({redraws / args.seconds:.1f} "
               f"redraws/s); headless fit(epochs=1) {base:,.1f} (before {before:,.1f}, after {after:,.1f}), "
