@@ -277,7 +277,8 @@ def _write_history(path, history, inputs=()) -> None:
     if len(history.val_loss):
         val_epochs, val_loss = history.val_loss.kept()
         common = np.intersect1d(epochs, val_epochs)
-        columns = {"loss": loss[np.searchsorted(epochs, common)], "val_loss": val_loss[np.searchsorted(val_epochs, common)]}
+        columns = {"loss": loss[np.searchsorted(epochs, common)],
+                   "val_loss": val_loss[np.searchsorted(val_epochs, common)]}
         epochs = common
 
     def write(stream) -> None:

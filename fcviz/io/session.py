@@ -21,8 +21,8 @@ from typing import BinaryIO
 import numpy as np
 
 from fcviz import __version__
-from fcviz.core.dataset import Dataset
 from fcviz.core import limits
+from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
 from fcviz.core.trainer import Trainer
@@ -364,6 +364,11 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
     return experiment
 
 
+def _history_kinds(key: str) -> str:
+    """Losses are floats; a thinned history's epochs and count are integers (core.history)."""
+    return "iu" if key.endswith(("_epochs", "_count")) else "f"
+
+
 def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarray]) -> None:
     """Apply the saved trainer state (after the experiment has handed the trainer its data)."""
     n_params, n_samples, n_batches = trainer.net.params.size, trainer.n_samples, trainer.n_batches
@@ -379,7 +384,7 @@ def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarr
     optimizer = {key.removeprefix("optimizer."):
                  _array(arrays, key, (), "iuf") if arrays[key].ndim == 0 else _array(arrays, key, (n_params,))
                  for key in arrays if key.startswith("optimizer.")}
-    history = {key.removeprefix("history."): _array(arrays, key, (None,), "iu" if key.endswith(("_epochs", "_count")) else "f")
+    history = {key.removeprefix("history."): _array(arrays, key, (None,), _history_kinds(key))
                for key in arrays if key.startswith("history.")}
     if "loss" not in history:
         raise ValueError(f"{ARRAYS_NPZ} has no array 'history.loss'")

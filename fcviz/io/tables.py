@@ -14,6 +14,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,8 +150,8 @@ def _checked_path(path) -> Path:
         raise DatasetError(str(exc)) from None
     except OSError as exc:
         raise DatasetError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from None
-    except zipfile.BadZipFile:
-        pass  # the workbook readers name the damage
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        pass  # a damaged or encrypted zip: the workbook readers name the damage
     return path
 
 
