@@ -39,7 +39,7 @@ class Experiment:
     initial_params: np.ndarray | None = None  # where Reset goes back to; None: the weights as built
     ui_state: dict = field(default_factory=dict)
     pace: float | None = None     # display epochs drawn a second while training; 0 = as fast as it goes
-    timeline: Timeline = field(default=None)
+    timeline: Timeline = field(default=None)  # type: ignore[assignment]  # made in __post_init__
 
     def __post_init__(self):
         if self.initial_params is None:

@@ -22,6 +22,7 @@ from then on frames are recorded at least `min_gap` epochs apart, so the frames 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +49,7 @@ def is_display_epoch(epoch: int, display_every: int) -> bool:
     return epoch == 1 or (epoch > 0 and epoch % display_every == 0)
 
 
-def rng_words(state: dict) -> np.ndarray:
+def rng_words(state: Mapping) -> np.ndarray:
     """A PCG64 bit-generator state as RNG_WORDS unsigned 64-bit words."""
     inner = state["state"]
     return np.array([inner["state"] >> 64, inner["state"] & _MASK64, inner["inc"] >> 64, inner["inc"] & _MASK64,
@@ -124,7 +125,7 @@ class Timeline:
         self._columns: dict[str, np.ndarray] = {}   # name -> (capacity, ...) storage
         self.min_gap = 0                            # epochs between frames since the last thinning
         self.dropped = 0                            # frames dropped by thinning so far
-        self._view = TimelineView()
+        self._view: TimelineView | None = TimelineView()
 
     def __len__(self) -> int:
         return self._count
@@ -134,7 +135,7 @@ class Timeline:
         return int(self._columns["epoch"][self._count - 1]) if self._count else -1
 
     def record(self, epoch: int, params: np.ndarray, loss: float, metrics: dict[str, float],
-               optimizer: dict[str, np.ndarray], rng: dict, force: bool = False) -> bool:
+               optimizer: dict[str, np.ndarray], rng: Mapping, force: bool = False) -> bool:
         """Append a frame; False if thinning skips it (`force` keeps it anyway, e.g. a run's end).
 
         A frame at the last frame's epoch replaces it (an edit before training starts).
@@ -200,7 +201,7 @@ class Timeline:
         for name, value in row.items():
             if name not in self._columns:
                 value = np.asarray(value)
-                dtype = value.dtype if value.dtype.kind in "iuf" else np.float64
+                dtype = value.dtype if value.dtype.kind in "iuf" else np.dtype(np.float64)
                 column = np.empty((capacity, *value.shape), dtype)
                 if dtype.kind == "f":
                     column[: self._count] = np.nan

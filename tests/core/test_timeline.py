@@ -70,8 +70,9 @@ def test_a_view_is_not_changed_by_later_recording_or_truncating():
 
 def test_past_the_memory_bound_frames_are_thinned_evenly():
     timeline = Timeline(max_bytes=64 * 100)   # room for a few dozen frames of 3 values
+    rng = np.random.default_rng().bit_generator.state
     for epoch in range(0, 100_001, 10):
-        timeline.record(epoch, np.full(3, float(epoch)), 1.0, {"loss": 1.0}, {}, np.random.default_rng().bit_generator.state)
+        timeline.record(epoch, np.full(3, float(epoch)), 1.0, {"loss": 1.0}, {}, rng)
     view = timeline.view()
     assert view.thinned and view.dropped > 0
     assert view.count * (3 * 8 + 8 + 8 + 8 + 6 * 8) <= 64 * 100
