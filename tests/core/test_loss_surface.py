@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from fcviz.core import loss_surface
-from fcviz.core.loss_surface import (LossSurface, SurfaceCancelled, axis_values, moved_most,
-                                     nice_half_width)
+from fcviz.core.loss_surface import LossSurface, SurfaceCancelled, axis_values, moved_most, nice_half_width
 from fcviz.core.presets import PRESETS
 from fcviz.io.samples import open_preset
 
