@@ -38,7 +38,7 @@ from fcviz.gui.panels.lessons import Highlight, LessonsPanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
-from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
+from fcviz.gui.widgets import LearningRateSpinBox, set_clamped, show_error, show_value
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
 from fcviz.io.samples import open_preset
 
@@ -698,12 +698,12 @@ class MainWindow(QMainWindow):
     def restore_view_state(self, view: dict) -> None:
         """Put back what `view_state` saved; anything missing or malformed keeps the current look."""
         layout = view.get("window_layout")
-        if isinstance(layout, str) and self.restoreState(QByteArray.fromBase64(layout.encode("ascii")),
-                                                         LAYOUT_VERSION):
+        if (isinstance(layout, str) and layout.isascii()  # base64: anything else is damage, not a layout
+                and self.restoreState(QByteArray.fromBase64(layout.encode("ascii")), LAYOUT_VERSION)):
             self._layout_pending = False
         hz = view.get("max_redraw_hz")
-        if isinstance(hz, (int, float)) and hz >= 1:
-            self.display_frequency.max_rate.setValue(round(hz))
+        if isinstance(hz, (int, float)) and not isinstance(hz, bool) and hz >= 1:
+            set_clamped(self.display_frequency.max_rate, hz)
         log_axis = view.get("log_loss_axis")
         if isinstance(log_axis, bool):
             self.training.log_y.setChecked(log_axis)

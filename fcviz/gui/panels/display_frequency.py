@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QS
 
 from fcviz.core.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
+from fcviz.gui.widgets import set_clamped
 from fcviz.gui.worker import DEFAULT_MAX_RATE_HZ
 
 PRESET_EVERY = (1, 10, 100, 1000)
@@ -56,7 +57,7 @@ class DisplayFrequencyPanel(Panel):
 
     def set_setup(self, setup: Setup) -> None:
         with QSignalBlocker(self.every):
-            self.every.setValue(setup.display_every)
+            set_clamped(self.every, setup.display_every)
         self._check_preset(setup.display_every)
 
     def _check_preset(self, every: int) -> None:

@@ -21,7 +21,7 @@ from fcviz.core.experiment_setup import Setup
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
-from fcviz.gui.plots import CLASS_COLORS, make_plot_widget
+from fcviz.gui.plots import CLASS_COLORS, make_plot_widget, plottable
 
 TRAIN_COLOR, TEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[1]
 
@@ -36,7 +36,7 @@ def nice_ceiling(value: float) -> float:
 
 def loss_view_range(losses: np.ndarray, log_y: bool) -> tuple[float, float]:
     """y range of the loss plot, rounded outwards so that it rarely changes while training."""
-    finite = losses[np.isfinite(losses)]
+    finite = losses[plottable(losses)]
     if log_y:
         positive = finite[finite > 0]
         if not len(positive):

@@ -111,6 +111,9 @@ class NeuronMaps(pg.GraphicsView):
                 return
 
 
+MAX_COUNTED_CLASSES = 12  # more classes: the matrix is drawn as colours only, with every n-th name
+
+
 class ConfusionMatrixPlot:
     """Counts of true class (rows, top to bottom) against predicted class (columns), in `widget`."""
 
@@ -134,13 +137,16 @@ class ConfusionMatrixPlot:
             plot.removeItem(label)
         n = len(names)
         self.labels = []
-        for row in range(n):
-            for column in range(n):
+        # a count in every cell only while they can be read (and laid out: 1000 classes are 10^6 texts)
+        shown = n if n <= MAX_COUNTED_CLASSES else 0
+        for row in range(shown):
+            for column in range(shown):
                 label = pg.TextItem("", color=AXIS_COLOR, anchor=(0.5, 0.5))
                 label.setPos(column + 0.5, row + 0.5)
                 plot.addItem(label)
                 self.labels.append(label)
-        ticks = [[(k + 0.5, name) for k, name in enumerate(names)]]
+        step = max(1, n // MAX_COUNTED_CLASSES)  # at most ~12 tick names per axis
+        ticks = [[(k + 0.5, name) for k, name in enumerate(names) if k % step == 0]]
         plot.getAxis("bottom").setTicks(ticks)
         plot.getAxis("left").setTicks(ticks)
         self.counts = np.full((n, n), -1)

@@ -45,6 +45,7 @@ from fcviz.core.experiment_setup import Setup
 from fcviz.core.metrics import class_labels
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
+from fcviz.gui import plots
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps, activation_levels
 from fcviz.gui.plots import (
@@ -85,9 +86,7 @@ HOLLOW = pg.mkBrush(255, 255, 255, 0)
 
 
 def padded_range(values: np.ndarray) -> tuple[float, float]:
-    low, high = float(values.min()), float(values.max())
-    pad = MARGIN * (high - low) if high > low else 0.5
-    return low - pad, high + pad
+    return plots.padded_range(values, MARGIN)
 
 
 def separating_pair(X: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
@@ -274,7 +273,15 @@ class ScatterPanel(Panel):
                                         (HEATMAP_SIZE, HEATMAP_SIZE))
         if dataset.is_classification:
             self.confusion.set_classes(self._class_names(dataset))
-        self.note.setText("")
+        self.note.setText(self._left_out_note(dataset))
+
+    def _left_out_note(self, dataset: Dataset) -> str:
+        """Says how many samples are too large (or not finite) to draw, if any."""
+        hidden = int((~plots.plottable(dataset.X)).any(axis=1).sum() + (~plots.plottable(dataset.y)).any(axis=1).sum())
+        if not hidden:
+            return ""
+        return self.tr("{count} samples hold values beyond ±1e150 and are left out of the plot's range").format(
+            count=hidden)
 
     def _fill_pair_boxes(self, dataset: Dataset) -> None:
         first, second = separating_pair(dataset.X, dataset.labels())
