@@ -7,20 +7,20 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
-from PySide6.QtGui import QActionGroup
+from PySide6.QtCore import (QCoreApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator,
+                            qInstallMessageHandler)
+from PySide6.QtGui import QActionGroup, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from fcviz.core.experiment import Experiment
-from fcviz.io.samples import open_preset
+from fcviz.desktop import APP_ID
+from fcviz.io.samples import open_preset, resources_dir
 
 SWITCH_INTERVAL_SECONDS = 0.0005  # shared/QT_NOTES.md: the 5 ms default starves redraws
 SIGNAL_POLL_MS = 200
 SETTLE_ROUNDS = 5
-# In a wheel the translations sit inside the package (pyproject maps resources/ there);
-# in a source checkout or an editable install, in the top-level resources/.
-_TRANSLATION_DIRS = (Path(__file__).resolve().parents[1] / "resources" / "translations",
-                     Path(__file__).resolve().parents[2] / "resources" / "translations")
+# Qt's offscreen platform says this on every window it shows; it is true and of no use to anyone.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
 LANGUAGE_KEY = "language"  # QSettings key of the language chosen in View ▸ Language
 _translators: list[QTranslator] = []
@@ -35,9 +35,11 @@ def application(language: str | None = None) -> QApplication:
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     app = QApplication.instance()
     if app is None:
-        app = QApplication(sys.argv[:1])
-        QCoreApplication.setOrganizationName("fcviz")
-        QCoreApplication.setApplicationName("fcviz")
+        QCoreApplication.setOrganizationName(APP_ID)
+        QCoreApplication.setApplicationName(APP_ID)
+        QGuiApplication.setDesktopFileName(APP_ID)
+        app = QApplication([APP_ID])  # argv[0] names the X11 window class instance: "fcviz", not "__main__.py"
+        app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "fcviz.svg")))
         set_language(language or QSettings().value(LANGUAGE_KEY) or None)
     elif language is not None:
         set_language(language)
@@ -45,7 +47,8 @@ def application(language: str | None = None) -> QApplication:
 
 
 def translations_dir() -> Path | None:
-    return next((folder for folder in _TRANSLATION_DIRS if folder.is_dir()), None)
+    folder = resources_dir() / "translations"
+    return folder if folder.is_dir() else None
 
 
 def set_language(language: str | None) -> str:
@@ -159,6 +162,17 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         experiment.trainer.fit(epochs=int(epochs))
         experiment.epochs = max(experiment.epochs, experiment.trainer.epoch)
     window = MainWindow(experiment, settings=None)
+    previous_handler = None
+
+    def quiet(mode, context, message) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous_handler is not None:
+            previous_handler(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous_handler = qInstallMessageHandler(quiet)
     try:
         window.resize(*size)
         window.show()
@@ -170,3 +184,4 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
             raise OSError(f"could not write the screenshot to {out}")
     finally:
         window.close()
+        qInstallMessageHandler(previous_handler)
