@@ -18,14 +18,14 @@ PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
 # so pip runs again only when pyproject.toml changes or another checkout was installed there last.
 STAMP := $(ENV_DIR)/.fcviz-installed
 
-.PHONY: install run test bench clean translations fuzz soak docs wheel-check
+.PHONY: install run test lint bench clean translations fuzz soak docs wheel-check
 
 ifneq ($(shell cat $(STAMP) 2>/dev/null),$(CURDIR))
 .PHONY: $(STAMP)
 endif
 
 # Installs what a fresh machine lacks: Debian libraries for Qt (and python3-venv), the .venv,
-# then fcviz with its test tools (editable: the checkout's code is what runs).
+# then fcviz with its test and lint tools (editable: the checkout's code is what runs).
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -35,7 +35,7 @@ ifeq ($(ENV_DIR),.venv)
 else
 	bash scripts/install_system_deps.sh
 endif
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
 	@echo "$(CURDIR)" > $@
 
 run: install
@@ -44,6 +44,12 @@ run: install
 # pytest exits 5 when it collects no tests; that is not a failure here.
 test: install
 	$(PYTEST) -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
+
+# Style (ruff), types of the core and io layers (mypy) and the layer contracts (import-linter, pyproject.toml).
+lint: install
+	$(PYTHON) -m ruff check fcviz tests benchmarks scripts
+	$(PYTHON) -m mypy
+	$(ENV_DIR)/bin/lint-imports
 
 bench: install
 	$(PYTHON) benchmarks/run_all.py

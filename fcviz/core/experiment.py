@@ -16,6 +16,15 @@ from fcviz.core.network import Network
 from fcviz.core.trainer import Trainer
 
 
+def split_indices(n_samples: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) row indices; the test part is a seeded random `test_fraction` of the rows."""
+    n_test = int(round(test_fraction * n_samples))
+    if n_test == 0 or n_test >= n_samples:
+        return np.arange(n_samples), np.arange(0)
+    order = np.random.default_rng(seed).permutation(n_samples)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
 @dataclass
 class Experiment:
     dataset: Dataset
@@ -26,7 +35,7 @@ class Experiment:
     split_seed: int = 0
     name: str = ""
     title: str = ""
-    initial_params: np.ndarray = field(default=None)
+    initial_params: np.ndarray | None = None  # where Reset goes back to; None: the weights as built
     ui_state: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -39,13 +48,8 @@ class Experiment:
         return self.trainer.net
 
     def split_indices(self) -> tuple[np.ndarray, np.ndarray]:
-        """(train, test) row indices; the test part is a seeded random `test_fraction`."""
-        n = self.dataset.n_samples
-        n_test = int(round(self.test_fraction * n))
-        if n_test == 0 or n_test >= n:
-            return np.arange(n), np.arange(0)
-        order = np.random.default_rng(self.split_seed).permutation(n)
-        return np.sort(order[n_test:]), np.sort(order[:n_test])
+        """(train, test) row indices of this experiment's data (see `split_indices`)."""
+        return split_indices(self.dataset.n_samples, self.test_fraction, self.split_seed)
 
     def apply_data(self) -> None:
         """Hand the (split) dataset to the trainer."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
-
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
 
@@ -18,6 +18,16 @@ def curve_indices(length: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
     if length <= limit:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, limit).round().astype(np.int64))
+
+
+class RunState(str, Enum):
+    """Where training stands; a str, so it compares equal to its value ("running", …)."""
+
+    IDLE = "idle"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    DIVERGED = "diverged"
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -30,13 +40,12 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 class Snapshot:
     """What the panels draw. Arrays are read-only copies, never views of live state.
 
-    `state` is one of: idle, running, paused, finished, diverged.
     """
 
     epoch: int
     batch_index: int
     target_epochs: int
-    state: str
+    state: RunState
     params: np.ndarray
     network_config: dict
     learning_rate: float
@@ -51,12 +60,13 @@ class Snapshot:
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
 
     @classmethod
-    def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
+    def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
                 message: str = "", data_version: int = 0, with_metrics: bool = True,
                 commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
         history = trainer.history
         indices = curve_indices(len(history.loss))
+        initial = experiment.net.params if experiment.initial_params is None else experiment.initial_params
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
@@ -66,7 +76,7 @@ class Snapshot:
             loss_epochs=_frozen(indices + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
-            commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),
+            commands_applied=commands_applied, initial_params=_frozen(initial),
         )
 
     @property
