@@ -78,7 +78,8 @@ def _names(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="fcviz", usage=USAGE, description="A desktop lab for watching fully-connected networks learn.")
+    parser = _Parser(prog="fcviz", usage=USAGE,
+                     description="A desktop lab for watching fully-connected networks learn.")
     from fcviz import __version__
     parser.add_argument("--version", action="version", version=f"fcviz {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="fcviz")
