@@ -44,3 +44,13 @@ def test_the_command_line_example_prints_its_last_line_and_leaves_the_checkout_a
     assert result.stdout.strip().splitlines()[-1] == expected
     assert sorted(path.name for path in REPO.iterdir()) == before
     assert [path.name for path in next(tmp_path.iterdir()).iterdir()] == ["lab-weights.json"]
+
+
+def test_make_docs_draws_every_picture_the_readme_shows_and_docs_holds_no_other():
+    sys.path.insert(0, str(REPO / "scripts"))
+    import make_docs
+
+    shown = make_docs.shown_in_readme()
+    assert "window.png" in shown and "clothes_zh_CN.png" in shown
+    assert set(shown) <= set(make_docs.recipes())
+    assert sorted(path.name for path in (REPO / "docs").glob("*.png")) == shown
