@@ -67,17 +67,29 @@ def test_no_display_is_one_line_and_exit_2_not_an_abort(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_x_display_nobody_answers_on_is_named():
-    problem = display_problem({"DISPLAY": ":987"})
-    assert problem.startswith("cannot open the window: no X server answers on DISPLAY=:987")
-
-
-def test_an_answering_x_socket_wayland_or_an_offscreen_platform_are_left_to_qt():
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-        server.bind("\0/tmp/.X11-unix/X986")  # the abstract socket an X server on :986 listens on
+def listening_x_socket() -> tuple[socket.socket, int]:
+    """A socket where an X server on some unused display :N would listen (abstract namespace), and N."""
+    for number in range(900 + os.getpid() % 50, 1000):  # parallel test runs share the namespace
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            server.bind(f"\0/tmp/.X11-unix/X{number}")
+        except OSError:
+            server.close()
+            continue
         server.listen(1)
-        assert display_problem({"DISPLAY": ":986.0"}) is None
-    assert display_problem({"DISPLAY": ":986"}) is not None
+        return server, number
+    raise RuntimeError("no free display number")
+
+
+def test_an_x_display_is_usable_only_while_something_answers_there():
+    server, number = listening_x_socket()
+    with server:
+        assert display_problem({"DISPLAY": f":{number}.0"}) is None
+    problem = display_problem({"DISPLAY": f":{number}"})
+    assert problem.startswith(f"cannot open the window: no X server answers on DISPLAY=:{number};")
+
+
+def test_wayland_or_an_offscreen_platform_are_left_to_qt():
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
     assert display_problem({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}) is not None
