@@ -61,23 +61,45 @@ def load_experiment(path: str | Path | None = None, preset: str | None = None) -
             .build(dataset, base.epochs, base.display_every, name=dataset.name or path.stem, title=path.name))
 
 
+def _open_in_window(window, path: Path) -> None:
+    """Open the command line's file in the shown window, read off the GUI thread (Cancel keeps the lab)."""
+    from fcviz.gui.loading import Cancelled, run_with_progress
+    from fcviz.gui.widgets import show_error
+    if path.suffix.lower() == ".fcviz":
+        window.open_session(path)
+        return
+    from fcviz.io.tables import load_dataset
+    try:
+        dataset = run_with_progress(window, QCoreApplication.translate("app", "Opening {path}…").format(
+            path=path.name), load_dataset, path)
+    except Cancelled:
+        return
+    except (ValueError, OSError) as problem:
+        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), str(problem))
+        return
+    window.open_dataset(dataset, path)
+
+
 def run_gui(path: str | None = None, preset: str | None = None, language: str | None = None) -> int:
     """Open the window on the clothes lab, a preset, a session or a data file; returns the exit code."""
     from fcviz.gui.autosave import Autosave, autosave_directory
     from fcviz.gui.main_window import MainWindow
     from fcviz.gui.widgets import show_error
     app = application(language)
-    error = None
     try:
-        experiment = load_experiment(path, preset)
+        experiment = open_preset(preset or "clothes")
     except (ValueError, OSError) as problem:
-        experiment, error = open_preset("clothes"), str(problem)
-    session = path if path is not None and Path(path).suffix.lower() == ".fcviz" and error is None else None
-    window = MainWindow(experiment, settings=QSettings(), session_path=session)
+        experiment = open_preset("clothes")
+        path, preset_error = None, str(problem)
+    else:
+        preset_error = None
+    window = MainWindow(experiment, settings=QSettings())
     window.autosave = Autosave(window, autosave_directory())
     window.show()
-    if error is not None:
-        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), error)
+    if preset_error is not None:
+        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=preset), preset_error)
+    if path is not None:
+        _open_in_window(window, Path(path))
     window.autosave.offer_recovery()
 
     def quit_from_signal(*_) -> None:

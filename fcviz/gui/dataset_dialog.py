@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import suggest_loss, suggest_output_activation
+from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.io.tables import DatasetError, list_sheets, load_dataset, read_table
 
 PREVIEW_ROWS = 200
@@ -190,9 +191,17 @@ class DatasetDialog(QDialog):
 
     # --- filling ----------------------------------------------------------------------------
 
+    def _in_background(self, function, *args, **options):
+        """`function(*args, **options)` off the GUI thread, with a progress dialog and Cancel."""
+        return run_with_progress(self.parentWidget() or self, self.tr("Reading {name}…").format(name=self.path.name),
+                                 lambda: function(*args, **options))
+
     def _fill_sheets(self) -> None:
         try:
-            sheets = list_sheets(self.path)
+            sheets = self._in_background(list_sheets, self.path)
+        except Cancelled:
+            self._show_error(self.tr("Reading was cancelled."))
+            sheets = []
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             sheets = []
@@ -205,7 +214,10 @@ class DatasetDialog(QDialog):
 
     def _read(self, sheet: str | None):
         try:
-            return read_table(self.path, sheet)
+            return self._in_background(read_table, self.path, sheet)
+        except Cancelled:
+            self._show_error(self.tr("Reading was cancelled."))
+            return None
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             return None
@@ -267,8 +279,9 @@ class DatasetDialog(QDialog):
     def _load(self, one_hot: bool) -> Dataset:
         if not self.chosen_features():
             raise DatasetError(self.tr("Choose at least one feature column."))
-        return load_dataset(self.path, features=self.chosen_features(), target=self.chosen_target(),
-                            sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet(), one_hot=one_hot)
+        return self._in_background(load_dataset, self.path, features=self.chosen_features(),
+                                   target=self.chosen_target(), sheet=self.chosen_sheet(),
+                                   target_sheet=self.chosen_target_sheet(), one_hot=one_hot)
 
     @Slot()
     def _reload(self, guess: bool = False) -> None:
@@ -287,6 +300,9 @@ class DatasetDialog(QDialog):
                 self.problem.blockSignals(False)
             dataset = self._load(one_hot=self.chosen_problem() == MULTI_CLASS)
             self._check_problem(dataset)
+        except Cancelled:
+            self._show_error(self.tr("Reading was cancelled."))
+            self.summary.setText("")
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             self.summary.setText("")

@@ -27,6 +27,7 @@ from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.data_generator import new_data_menu
 from fcviz.gui.language import language_menu
+from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.activations import ActivationsPanel
 from fcviz.gui.panels.architecture import ArchitecturePanel
 from fcviz.gui.panels.data_table import DataTablePanel
@@ -439,7 +440,10 @@ class MainWindow(QMainWindow):
         if not self._may_replace():
             return False
         try:
-            experiment = load_session(path)
+            experiment = run_with_progress(self, self.tr("Opening {path}…").format(path=path.name),
+                                           load_session, path)
+        except Cancelled:
+            return False
         except (SessionError, OSError) as error:
             self._report(self.tr("Cannot open the session"), str(error))
             return False

@@ -465,6 +465,14 @@ The file is kept as {path}.</source>
         <translation>特征（输入）</translation>
     </message>
     <message>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <source>Reading was cancelled.</source>
+        <translation>读取已取消。</translation>
+    </message>
+    <message>
         <source>(same sheet)</source>
         <translation>（同一工作表）</translation>
     </message>
@@ -950,6 +958,10 @@ The file is kept as {path}.</source>
         <translation>已打开实验：{title}。</translation>
     </message>
     <message>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
+    </message>
+    <message>
         <source>Cannot open the session</source>
         <translation>无法打开会话</translation>
     </message>
@@ -1294,6 +1306,10 @@ The file is kept as {path}.</source>
         <translation>每张小图显示一个隐藏神经元的激活值；单击可放大显示</translation>
     </message>
     <message>
+        <source>{count} samples hold values beyond ±1e150 and are left out of the plot&apos;s range</source>
+        <translation>{count} 个样本含有超出 ±1e150 的值，未计入图的范围</translation>
+    </message>
+    <message>
         <source>probability</source>
         <translation>概率</translation>
     </message>
@@ -1428,6 +1444,10 @@ The file is kept as {path}.</source>
     <message>
         <source>The language changes when fcviz starts again.</source>
         <translation>重新启动 fcviz 后才会切换语言。</translation>
+    </message>
+    <message>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
     </message>
     <message>
         <source>Cannot open {path}</source>
@@ -1691,6 +1711,17 @@ The file is kept as {path}.</source>
     <message>
         <source>The logistic cost</source>
         <translation>逻辑回归代价</translation>
+    </message>
+</context>
+<context>
+    <name>loading</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>正在打开</translation>
     </message>
 </context>
 <context>
