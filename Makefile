@@ -7,6 +7,7 @@ PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
 install:
 	bash scripts/install_system_deps.sh
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PYTHON) -m fcviz.core.engine   # compiles the training kernels into numba's cache now, not at first Play
 
 run: install
 	$(PYTHON) -m fcviz

@@ -117,6 +117,11 @@ class _WarmUp:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
+    @property
+    def preparing(self) -> bool:
+        """Started and not yet done."""
+        return self._thread is not None and not self.done.is_set()
+
     def start(self, first_dtype: str = "float64") -> threading.Event:
         with self._lock:
             if self._thread is None:
@@ -134,3 +139,7 @@ class _WarmUp:
 
 
 WARM_UP = _WarmUp()
+
+
+if __name__ == "__main__":   # `python -m fcviz.core.engine`: compile ahead of time (make install does)
+    warm_up()

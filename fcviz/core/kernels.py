@@ -38,7 +38,7 @@ EPSILON = 1e-7      # Keras' clipping of probabilities (fcviz.core.losses.EPSILO
 LEAKY_SLOPE = 0.01  # fcviz.core.activations.LEAKY_SLOPE
 
 
-@njit(nogil=True, cache=True, error_model="numpy", inline="always")
+@njit(nogil=True, cache=True, error_model="numpy")
 def _activate(code, z):
     if code == SIGMOID:
         return 1.0 / (1.0 + math.exp(-z))
@@ -57,7 +57,7 @@ def _activate(code, z):
     return z
 
 
-@njit(nogil=True, cache=True, error_model="numpy", inline="always")
+@njit(nogil=True, cache=True, error_model="numpy")
 def _slope(code, z, a):
     """f'(z) given z and a = f(z)."""
     if code == SIGMOID:
@@ -153,7 +153,7 @@ def output_loss(layers, loss, rule, Y, index, first, count, Z, A):
     return total
 
 
-@njit(nogil=True, cache=True, error_model="numpy", inline="always")
+@njit(nogil=True, cache=True, error_model="numpy")
 def loss_divisor(loss, units, count):
     """cce is a mean over samples; mse and bce over every output of every sample."""
     return count if loss == CCE else units * count

@@ -49,6 +49,7 @@ class Snapshot:
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
+    engine: str = ""           # which engine trains: "compiled" or "numpy" (fcviz.core.engine)
 
     @classmethod
     def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
@@ -67,6 +68,7 @@ class Snapshot:
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),
+            engine=trainer.engine,
         )
 
     @property
