@@ -16,7 +16,7 @@ import numpy as np
 
 EXIT_BAD_INPUT = 2
 SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
-LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.app.LANGUAGES)
+LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
 
 
 class UsageError(Exception):
@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default sgd")
     fit.add_argument("--lr", type=float, help="learning rate (default 0.5)")
     fit.add_argument("--epochs", type=int, help="epochs to train (default 5000)")
-    fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS, help="samples per step, or 'full' (default 32)")
+    fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
+                     help="samples per step, or 'full' (default 32)")
     fit.add_argument("--seed", type=int, help="seed for initial weights and shuffling (default 0)")
     fit.add_argument("--no-shuffle", action="store_true", help="keep the sample order in every epoch")
     out = train.add_argument_group("files")

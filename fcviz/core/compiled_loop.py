@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fcviz.core import engine
-from fcviz.core.run_state import BAD_LOSS, Progress, RunState, sample_order
+from fcviz.core.loop_state import BAD_LOSS, LoopState, Progress, sample_order
+from fcviz.core.optimizers import Adam, Momentum
 
 if TYPE_CHECKING:
     from fcviz.core.trainer import Trainer
@@ -58,24 +59,25 @@ class CompiledLoop:
                              getattr(opt, "beta_2", 0.0), getattr(opt, "epsilon", 0.0)])
         first = second = self.no_slot
         iterations = np.zeros(1, np.int64)
-        if opt.name == "momentum":
+        if isinstance(opt, Momentum):
             if opt.velocity is None:
                 opt.velocity = np.zeros_like(params)
             first = opt.velocity
-        elif opt.name == "adam":
-            if opt.m is None:
+        elif isinstance(opt, Adam):
+            if opt.m is None or opt.v is None:
                 opt.m, opt.v = np.zeros_like(params), np.zeros_like(params)
             first, second = opt.m, opt.v
             iterations[0] = opt.iterations
         return settings, first, second, iterations
 
-    def advance(self, trainer: "Trainer", run: RunState, epochs: int, batches: int, target: float) -> Progress:
+    def advance(self, trainer: "Trainer", run: LoopState, epochs: int, batches: int, target: float) -> Progress:
         """As `NumpyLoop.advance`, in kernel calls of at most MAX_EPOCHS_PER_CALL epochs."""
         data = trainer.data
         assert data is not None
         settings, first, second, iterations = self._optimizer_arrays(trainer)
         frozen = trainer.frozen
-        losses, val_losses = [], []
+        losses: list[np.ndarray] = []
+        val_losses: list[np.ndarray] = []
         done, progress = 0, None
         while True:
             shuffled = trainer.shuffled
@@ -112,7 +114,7 @@ class CompiledLoop:
                     run.order = orders[rows - 1].copy()
             run.loss_sum = float(loss_sum[0])
             run.batch_index = 0 if status == BAD_LOSS else (run.batch_index + call_done) % data.n_batches
-            if trainer.optimizer.name == "adam":
+            if isinstance(trainer.optimizer, Adam):
                 trainer.optimizer.iterations = int(iterations[0])
             losses.append(epoch_losses[:call_ends])
             if data.n_val:

@@ -29,7 +29,7 @@ CHAIN, FUSED, PERCEPTRON = range(3)
 RULE_CODES = {"chain": CHAIN, "fused": FUSED, "perceptron": PERCEPTRON}
 SGD, MOMENTUM, ADAM = range(3)
 OPTIMIZER_CODES = {"sgd": SGD, "momentum": MOMENTUM, "adam": ADAM}
-# what a chunk ended with: fcviz.core.run_state's DONE, TARGET, BAD_LOSS, BAD_WEIGHTS
+# what a chunk ended with: fcviz.core.loop_state's DONE, TARGET, BAD_LOSS, BAD_WEIGHTS
 DONE, TARGET, BAD_LOSS, BAD_WEIGHTS = range(4)
 # columns of the layer table
 FAN_IN, UNITS, BIAS, OFFSET, ACTIVATION, COLUMN = range(6)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, DONE, TARGET, LoopState, Progress, sample_order
 from fcviz.core.losses import Loss
 from fcviz.core.network import Dense, Network
-from fcviz.core.run_state import BAD_LOSS, BAD_WEIGHTS, DONE, TARGET, Progress, RunState, sample_order
 
 if TYPE_CHECKING:
     from fcviz.core.trainer import Trainer
@@ -131,7 +131,7 @@ class NumpyLoop:
         assert self.gathered is not None
         return self.gathered[0].T, self.gathered[1].T
 
-    def advance(self, trainer: "Trainer", run: RunState, epochs: int, batches: int, target: float) -> Progress:
+    def advance(self, trainer: "Trainer", run: LoopState, epochs: int, batches: int, target: float) -> Progress:
         """Up to `batches` batches and `epochs` epoch ends; stops early at `target` or divergence."""
         data, net, optimizer = trainer.data, trainer.net, trainer.optimizer
         assert data is not None

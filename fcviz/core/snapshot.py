@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import Enum
 
 import numpy as np
 
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
-
+from fcviz.core.timeline import TimelineView
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
 
@@ -18,6 +19,16 @@ def curve_indices(length: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
     if length <= limit:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, limit).round().astype(np.int64))
+
+
+class RunState(str, Enum):
+    """Where training stands; a str, so it compares equal to its value ("running", …)."""
+
+    IDLE = "idle"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    DIVERGED = "diverged"
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -30,13 +41,12 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 class Snapshot:
     """What the panels draw. Arrays are read-only copies, never views of live state.
 
-    `state` is one of: idle, running, paused, finished, diverged.
     """
 
     epoch: int
     batch_index: int
     target_epochs: int
-    state: str
+    state: RunState
     params: np.ndarray
     network_config: dict
     learning_rate: float
@@ -49,15 +59,18 @@ class Snapshot:
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
+    timeline: TimelineView = field(default_factory=TimelineView)  # the run's recorded display epochs
+    live_epoch: int | None = None  # set when this shows a recorded epoch: the epoch training is at
     engine: str = ""           # which engine trains: "compiled" or "numpy" (fcviz.core.engine)
 
     @classmethod
-    def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
+    def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
                 message: str = "", data_version: int = 0, with_metrics: bool = True,
                 commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
         history = trainer.history
         indices = curve_indices(len(history.loss))
+        initial = experiment.net.params if experiment.initial_params is None else experiment.initial_params
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
@@ -67,9 +80,22 @@ class Snapshot:
             loss_epochs=_frozen(indices + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
-            commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),
-            engine=trainer.engine,
+            commands_applied=commands_applied, initial_params=_frozen(initial),
+            timeline=experiment.timeline.view(), engine=trainer.engine,
         )
+
+    @property
+    def scrubbed(self) -> bool:
+        """True when this shows a recorded epoch rather than where training is."""
+        return self.live_epoch is not None
+
+    def at_frame(self, index: int) -> "Snapshot":
+        """This (live) snapshot showing the timeline's frame `index`: its parameters, metrics and epoch."""
+        frame = self.timeline.frame(index)
+        if frame.epoch == self.epoch and np.array_equal(frame.params, self.params):
+            return self
+        return replace(self, epoch=frame.epoch, batch_index=0, params=frame.params, metrics=frame.metrics,
+                       live_epoch=self.epoch)
 
     @property
     def loss(self) -> float:

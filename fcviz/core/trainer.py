@@ -2,7 +2,7 @@
 
 The passes themselves run in a loop object (`numpy_loop.NumpyLoop`, the
 reference, or `compiled_loop.CompiledLoop`, see `engine`), which advances an
-explicit `RunState` (batch within the epoch, loss sum, sample order, weights
+explicit `LoopState` (batch within the epoch, loss sum, sample order, weights
 at the epoch's start) and reports a `Progress`; the trainer turns that into
 epochs, history and stop reasons, the same way for every engine.
 """
@@ -17,12 +17,13 @@ import numpy as np
 
 from fcviz.core import engine
 from fcviz.core.compiled_loop import CompiledLoop
+from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, TARGET, LoopState, Progress
 from fcviz.core.losses import Loss, get_loss
 from fcviz.core.network import Network
 from fcviz.core.numpy_loop import NumpyLoop, Plan
 from fcviz.core.numpy_loop import compute_gradients as _compute_gradients
 from fcviz.core.optimizers import Optimizer, get_optimizer
-from fcviz.core.run_state import BAD_LOSS, BAD_WEIGHTS, TARGET, Progress, RunState
+
 
 def _quiet() -> np.errstate:
     """Overflow and NaN are detected explicitly (divergence): NumPy need not warn."""
@@ -44,21 +45,14 @@ class GrowingArray:
         self._data[self._size] = value
         self._size += 1
 
-    def extend(self, values: list, divisor: float = 1) -> None:
-        """Append `values`, each divided by `divisor` (the fast loop records loss sums)."""
+    def extend(self, values: list | np.ndarray) -> None:
         count = len(values)
         if self._size + count > self._data.size:
             grown = np.empty(max(2 * self._data.size, self._size + count))
             grown[: self._size] = self._data[: self._size]
             self._data = grown
-        part = self._data[self._size: self._size + count]
-        part[...] = values
-        if divisor != 1:
-            part /= divisor
+        self._data[self._size: self._size + count] = values
         self._size += count
-
-    def truncate(self, size: int) -> None:
-        self._size = min(self._size, size)
 
     def array(self) -> np.ndarray:
         return self._data[: self._size].copy()
@@ -147,7 +141,7 @@ class Trainer:
         self.rng = np.random.default_rng(seed)
         self.history = History()
         self.epoch = 0               # completed epochs
-        self.run = RunState(net.params.copy())
+        self.loop_state = LoopState(net.params.copy())
         self.diverged = False
         self.stop_reason = ""
         self.divergence_message = ""
@@ -202,7 +196,7 @@ class Trainer:
         if value is not None and int(value) < 1:
             raise ValueError(f"the batch size must be at least 1, not {value}")
         self._batch_size = None if value is None else int(value)
-        self.run.batch_index = 0
+        self.loop_state.batch_index = 0
         if self.data is not None:
             self._use_data(self.data.X, self.data.Y, self.data.X_val, self.data.Y_val)
 
@@ -255,13 +249,14 @@ class Trainer:
             X_val, y_val = np.empty((0, X.shape[1])), np.empty((0, y.shape[1]))
         X_val = np.asarray(X_val, net.dtype).reshape(len(X_val), X.shape[1])
         self._use_data(X, y, X_val, np.asarray(y_val, net.dtype).reshape(len(X_val), y.shape[1]))
-        self.run.order = None
-        self.run.batch_index = 0
-        self.run.loss_sum = 0.0
+        self.loop_state.order = None
+        self.loop_state.batch_index = 0
+        self.loop_state.loss_sum = 0.0
 
     def _use_data(self, X, y, X_val, y_val) -> None:
         size = len(X) if self._batch_size is None else min(self._batch_size, len(X))
-        self.data = TrainingData(*(np.ascontiguousarray(a) for a in (X, y, X_val, y_val)), size)
+        contiguous = np.ascontiguousarray
+        self.data = TrainingData(contiguous(X), contiguous(y), contiguous(X_val), contiguous(y_val), size)
         self._loop = self._reference = None
 
     @property
@@ -276,13 +271,13 @@ class Trainer:
     @property
     def batch_index(self) -> int:
         """The next batch within the current epoch (0: a new epoch starts)."""
-        return self.run.batch_index
+        return self.loop_state.batch_index
 
     def batch(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """Samples and targets (rows) of batch `index` in the current epoch's order."""
         data = self._data()
         start, stop = data.bounds(index)
-        rows = slice(start, stop) if self.run.order is None else self.run.order[start:stop]
+        rows = slice(start, stop) if self.loop_state.order is None else self.loop_state.order[start:stop]
         return data.X[rows], data.Y[rows]
 
     def _data(self) -> TrainingData:
@@ -329,7 +324,7 @@ class Trainer:
         """Run the loop, then the one policy: epochs and history recorded, divergence undone."""
         self._data()
         with _quiet():
-            progress = self._current_loop().advance(self, self.run, epochs, batches, target)
+            progress = self._current_loop().advance(self, self.loop_state, epochs, batches, target)
         if progress.epochs:
             self.epoch += progress.epochs
             self.history.record(progress.epoch_losses, progress.val_losses)
@@ -340,8 +335,8 @@ class Trainer:
         return progress
 
     def _diverge(self, what: str) -> None:
-        np.copyto(self.net.params, self.run.epoch_start)
-        self.run.batch_index = 0
+        np.copyto(self.net.params, self.loop_state.epoch_start)
+        self.loop_state.batch_index = 0
         self.diverged = True
         self.stop_reason = "diverged"
         self.divergence_message = (f"Training diverged: {what}. The last finite weights were kept; "
@@ -400,7 +395,7 @@ class Trainer:
 
     def get_state(self) -> dict:
         """Everything that makes the next steps deterministic (arrays + JSON-able values)."""
-        run = self.run
+        run = self.loop_state
         return {
             "epoch": self.epoch, "batch_index": run.batch_index,
             "epoch_loss_sum": run.loss_sum, "rng": self.rng.bit_generator.state,
@@ -417,7 +412,7 @@ class Trainer:
         self.history = History.from_dict(state["history"])
         self.set_frozen(slice(None), False)
         self.set_frozen(np.asarray(state.get("frozen", self._frozen), bool))
-        run = self.run
+        run = self.loop_state
         np.copyto(run.epoch_start, state.get("epoch_start_params", self.net.params))
         order = state.get("order")
         run.order = None if order is None else np.asarray(order, np.int64)

@@ -20,12 +20,13 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from fcviz.core import engine
-from fcviz.core.dataset import Dataset
 from fcviz.core.backprop import record_step
+from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
-from fcviz.core.snapshot import Snapshot
+from fcviz.core.snapshot import RunState, Snapshot
 
-IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED,
+                                             RunState.DIVERGED)
 SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
 CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
@@ -144,7 +145,7 @@ def _resolve(future: Future, function: Callable[[], Any]) -> None:
 SILENT_COMMANDS = (SetMaxRate, CallInWorker)
 
 
-def initial_state(experiment: Experiment) -> str:
+def initial_state(experiment: Experiment) -> RunState:
     epoch = experiment.trainer.epoch
     if epoch == 0:
         return IDLE
@@ -181,7 +182,7 @@ class TrainingWorker(QObject):
 
     `gui_idle` is set by the GUI thread while its event loop has nothing to do;
     the worker waits on it between batches so that a redraw does not fight the
-    training loop for the GIL (see shared/QT_NOTES.md).
+    training loop for the GIL (see docs/ARCHITECTURE.md, Threads).
     """
 
     snapshot = Signal(object)
@@ -299,24 +300,28 @@ class TrainingWorker(QObject):
             return True
         if trainer.epoch == epoch:
             return False
+        recorded = experiment.record_if_display_epoch()
         if trainer.epoch >= experiment.epochs:
             self._enter(FINISHED)
             return True
-        if trainer.epoch == 1 or trainer.epoch % experiment.display_every == 0:
+        if recorded or experiment.is_display_epoch():
             self._offer_snapshot()
         return False
 
     def _next_shown_epoch(self, now: float) -> int:
-        """The first display epoch at which the snapshot throttle will let a snapshot go (by the pace so far)."""
-        epoch, every = self._experiment.trainer.epoch, self._experiment.display_every
+        """The next display epoch that matters: one the timeline records, or one at which the snapshot
+        throttle will let a snapshot go (by the pace so far). Training runs through the others in one call."""
+        experiment = self._experiment
+        epoch, every, timeline = experiment.trainer.epoch, experiment.display_every, experiment.timeline
         if epoch == 0:
             return 1
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
             wait = max(wait, self._min_interval / 4)
         pace = max(self._epoch_seconds, 1e-9)
-        ahead = epoch + max(1, int(wait / pace)) if math.isfinite(pace) else epoch + 1
-        return -(-ahead // every) * every
+        shown = epoch + max(1, int(wait / pace)) if math.isfinite(pace) else epoch + 1
+        recorded = max(epoch + 1, timeline.last_epoch + timeline.min_gap)
+        return -(-min(shown, recorded) // every) * every
 
     def _offer_snapshot(self) -> None:
         """Emit at a display epoch unless the throttle says the GUI has enough (latest wins)."""
@@ -334,13 +339,13 @@ class TrainingWorker(QObject):
         self._last_emit = time.perf_counter()
         self.snapshot.emit(snapshot)
 
-    def _enter(self, state: str, message: str = "") -> None:
+    def _enter(self, state: RunState, message: str = "") -> None:
         if state == RUNNING and self._state != RUNNING:
             self._rate.restart(self._experiment.trainer.epoch)
         self._state = state
         self._emit(message)
 
-    def _state_after_manual_change(self) -> str:
+    def _state_after_manual_change(self) -> RunState:
         trainer = self._experiment.trainer
         if trainer.diverged:
             return DIVERGED
@@ -373,6 +378,7 @@ class TrainingWorker(QObject):
                 trainer.step()
             else:
                 trainer.run_epoch()
+            experiment.record_if_display_epoch()
             message = trainer.divergence_message if trainer.diverged else ""
             self._enter(self._state_after_manual_change(), message)
         elif isinstance(command, Reset):

@@ -1,7 +1,7 @@
 """What a training run carries from one batch to the next, and what one call of a loop did.
 
 Every loop (the NumPy reference in `numpy_loop`, the compiled one in
-`compiled_loop`) reads and advances a `RunState` and reports a `Progress`;
+`compiled_loop`) reads and advances a `LoopState` and reports a `Progress`;
 the trainer alone turns a progress into history, epochs and stop reasons.
 """
 
@@ -16,7 +16,7 @@ DONE, TARGET, BAD_LOSS, BAD_WEIGHTS = range(4)
 
 
 @dataclass
-class RunState:
+class LoopState:
     """The position within the epoch under way: enough to go on exactly where a run stopped."""
 
     epoch_start: np.ndarray              # the weights when the epoch began (divergence goes back to them)
