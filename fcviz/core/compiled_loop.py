@@ -45,7 +45,7 @@ class CompiledLoop:
         self.optimizer = kernels.OPTIMIZER_CODES[trainer.optimizer.name]
         width = data.batch_size
         dtype = net.dtype
-        self.Z, self.A, self.D = (np.zeros((width, column), dtype) for _ in range(3))
+        self.Z, self.A, self.D = (np.zeros((column, width), dtype) for _ in range(3))
         self.X, self.Y = data.X, data.Y
         self.X_val, self.Y_val = data.X_val, data.Y_val
         self.identity = np.arange(data.n, dtype=np.int64)[None, :]

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from fcviz.core.network import Network
 
 COMPILED, NUMPY = "compiled", "numpy"
-# Measured by benchmarks/engine_choice.py (2 cores): the compiled loops beat BLAS while a layer's
-# matrix (inputs + 1) × units stays below this; above it, the NumPy engine's BLAS products win.
-COMPILED_MAX_LAYER_PARAMS = 4096
+# Measured by benchmarks/engine_choice.py (2 cores, batch 32): compiled ÷ NumPy was 5.5× with layers
+# of 72 parameters ((inputs + 1) × units), 1.3× at 272 and 0.5× at 1,056: above about 400 the NumPy
+# engine's BLAS products win.
+COMPILED_MAX_LAYER_PARAMS = 400
 # Measured by benchmarks/blas_threads.py: on 2 cores a second BLAS thread gains < 10 % on the largest
 # workload quiet, and costs up to 50× on small products when the machine is busy.
 BLAS_THREADS = 1

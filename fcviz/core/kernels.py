@@ -81,40 +81,46 @@ def _slope(code, z, a):
 def forward(params, layers, X, index, first, count, Z, A):
     """z and a of every layer for samples X[index[first:first + count]].
 
-    Z and A are sample-major, (batch, inputs + units of all layers): A's first columns hold the inputs,
-    then each layer's activations at its COLUMN; a layer reads its inputs just left of its own columns.
+    Z and A are feature-major, (inputs + units of all layers, batch): A's first rows hold the inputs,
+    then each layer's activations from its COLUMN on; a layer's inputs are the rows just above its own.
+    Sums run over the inputs in order, then the bias (as the NumPy engine's W·x with a ones row).
     """
     n_in = X.shape[1]
     for s in range(count):
         sample = index[first + s]
         for i in range(n_in):
-            A[s, i] = X[sample, i]
+            A[i, s] = X[sample, i]
     for layer in range(layers.shape[0]):
         fan_in, units, bias = layers[layer, FAN_IN], layers[layer, UNITS], layers[layer, BIAS]
         offset, code, column = layers[layer, OFFSET], layers[layer, ACTIVATION], layers[layer, COLUMN]
         width, below = fan_in + bias, column - fan_in
-        for s in range(count):
-            for j in range(units):
-                base = offset + j * width
-                total = 0.0
-                for i in range(fan_in):
-                    total += params[base + i] * A[s, below + i]
-                if bias:
-                    total += params[base + fan_in]
-                Z[s, column + j] = total
-                if code != SOFTMAX:
-                    A[s, column + j] = _activate(code, total)
-            if code == SOFTMAX:
+        for j in range(units):
+            base, row = offset + j * width, column + j
+            for s in range(count):
+                Z[row, s] = 0.0
+            for i in range(fan_in):
+                w = params[base + i]
+                for s in range(count):
+                    Z[row, s] += w * A[below + i, s]
+            if bias:
+                b = params[base + fan_in]
+                for s in range(count):
+                    Z[row, s] += b
+            if code != SOFTMAX:
+                for s in range(count):
+                    A[row, s] = _activate(code, Z[row, s])
+        if code == SOFTMAX:
+            for s in range(count):
                 top = -np.inf
                 for j in range(units):
-                    top = max(top, Z[s, column + j])
+                    top = max(top, Z[column + j, s])
                 norm = 0.0
                 for j in range(units):
-                    e = math.exp(Z[s, column + j] - top)
-                    A[s, column + j] = e
+                    e = math.exp(Z[column + j, s] - top)
+                    A[column + j, s] = e
                     norm += e
                 for j in range(units):
-                    A[s, column + j] /= norm
+                    A[column + j, s] /= norm
 
 
 @njit(nogil=True, cache=True, error_model="numpy")
@@ -128,24 +134,24 @@ def output_loss(layers, loss, rule, Y, index, first, count, Z, A):
         if rule == FUSED and loss == CCE:
             top = -np.inf
             for j in range(units):
-                top = max(top, Z[s, column + j])
+                top = max(top, Z[column + j, s])
             norm = 0.0
             for j in range(units):
-                norm += math.exp(Z[s, column + j] - top)
+                norm += math.exp(Z[column + j, s] - top)
             log_norm = math.log(norm)
             for j in range(units):
-                total -= Y[sample, j] * (Z[s, column + j] - top - log_norm)
+                total -= Y[sample, j] * (Z[column + j, s] - top - log_norm)
             continue
         for j in range(units):
             y = Y[sample, j]
             if rule == FUSED:  # sigmoid + bce from the logits
-                z = Z[s, column + j]
+                z = Z[column + j, s]
                 total += max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
             elif loss == MSE:
-                d = A[s, column + j] - y
+                d = A[column + j, s] - y
                 total += d * d
             else:
-                p = min(max(A[s, column + j], EPSILON), 1.0 - EPSILON)
+                p = min(max(A[column + j, s], EPSILON), 1.0 - EPSILON)
                 if loss == BCE:
                     total -= y * math.log(p) + (1.0 - y) * math.log1p(-p)
                 else:
@@ -168,13 +174,13 @@ def output_delta(layers, loss, rule, Y, index, first, count, Z, A, D, scale):
     for s in range(count):
         sample = index[first + s]
         for j in range(units):
-            a, y = A[s, column + j], Y[sample, j]
+            a, y = A[column + j, s], Y[sample, j]
             if rule == FUSED:
-                D[s, column + j] = (a - y) * (scale / (count if loss == CCE else size))
+                D[column + j, s] = (a - y) * (scale / (count if loss == CCE else size))
             elif rule == PERCEPTRON:
-                D[s, column + j] = (a - y) * (scale / count)
+                D[column + j, s] = (a - y) * (scale / count)
             elif loss == MSE:
-                D[s, column + j] = (a - y) * (2.0 * scale / size)
+                D[column + j, s] = (a - y) * (2.0 * scale / size)
             else:
                 inside = EPSILON < a < 1.0 - EPSILON
                 p = min(max(a, EPSILON), 1.0 - EPSILON)
@@ -184,17 +190,34 @@ def output_delta(layers, loss, rule, Y, index, first, count, Z, A, D, scale):
                     g = (p - y) / (p * (1.0 - p) * size)
                 else:
                     g = -y / (p * count)
-                D[s, column + j] = g * scale
+                D[column + j, s] = g * scale
         if rule == CHAIN:
             if code == SOFTMAX:
                 dot = 0.0
                 for j in range(units):
-                    dot += D[s, column + j] * A[s, column + j]
+                    dot += D[column + j, s] * A[column + j, s]
                 for j in range(units):
-                    D[s, column + j] = (D[s, column + j] - dot) * A[s, column + j]
+                    D[column + j, s] = (D[column + j, s] - dot) * A[column + j, s]
             elif code != LINEAR:
                 for j in range(units):
-                    D[s, column + j] *= _slope(code, Z[s, column + j], A[s, column + j])
+                    D[column + j, s] *= _slope(code, Z[column + j, s], A[column + j, s])
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _dot(D, row, A, other, count):
+    """Σ_s D[row, s]·A[other, s] in four interleaved partial sums (no chain of dependent additions)."""
+    t0 = t1 = t2 = t3 = 0.0
+    s = 0
+    while s + 4 <= count:
+        t0 += D[row, s] * A[other, s]
+        t1 += D[row, s + 1] * A[other, s + 1]
+        t2 += D[row, s + 2] * A[other, s + 2]
+        t3 += D[row, s + 3] * A[other, s + 3]
+        s += 4
+    while s < count:
+        t0 += D[row, s] * A[other, s]
+        s += 1
+    return (t0 + t1) + (t2 + t3)
 
 
 @njit(nogil=True, cache=True, error_model="numpy")
@@ -204,23 +227,30 @@ def backward(params, layers, count, Z, A, D, grad):
         fan_in, units, bias = layers[layer, FAN_IN], layers[layer, UNITS], layers[layer, BIAS]
         offset, column = layers[layer, OFFSET], layers[layer, COLUMN]
         width, below = fan_in + bias, column - fan_in
-        grad[offset: offset + units * width] = 0.0
-        for s in range(count):
-            for j in range(units):
-                d, base = D[s, column + j], offset + j * width
-                for i in range(fan_in):
-                    grad[base + i] += d * A[s, below + i]
-                if bias:
-                    grad[base + fan_in] += d
+        for j in range(units):
+            base, row = offset + j * width, column + j
+            for i in range(fan_in):
+                grad[base + i] = _dot(D, row, A, below + i, count)
+            if bias:
+                total = 0.0
+                for s in range(count):
+                    total += D[row, s]
+                grad[base + fan_in] = total
         if layer == 0:
             continue
         below_code = layers[layer - 1, ACTIVATION]
-        for s in range(count):
+        for i in range(fan_in):
+            for s in range(count):
+                D[below + i, s] = 0.0
+        for j in range(units):
+            base, row = offset + j * width, column + j
             for i in range(fan_in):
-                total = 0.0
-                for j in range(units):
-                    total += params[offset + j * width + i] * D[s, column + j]
-                D[s, below + i] = total * _slope(below_code, Z[s, below + i], A[s, below + i])
+                w = params[base + i]
+                for s in range(count):
+                    D[below + i, s] += w * D[row, s]
+        for i in range(fan_in):
+            for s in range(count):
+                D[below + i, s] *= _slope(below_code, Z[below + i, s], A[below + i, s])
 
 
 @njit(nogil=True, cache=True, error_model="numpy")
@@ -255,7 +285,7 @@ def update(params, grad, frozen, optimizer, settings, velocity, second, iteratio
 @njit(nogil=True, cache=True, error_model="numpy")
 def dataset_loss(params, layers, loss, rule, X, Y, index, Z, A):
     """The loss of the current weights on all of X, Y (in blocks as wide as the work arrays)."""
-    n, width = X.shape[0], Z.shape[0]
+    n, width = X.shape[0], Z.shape[1]
     total = 0.0
     for first in range(0, n, width):
         count = min(width, n - first)

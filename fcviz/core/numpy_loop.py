@@ -109,14 +109,6 @@ class NumpyLoop:
         self.targets = data.Y
         self.gathered: tuple[np.ndarray, np.ndarray] | None = None       # the rows in `gathered_order`
         self.gathered_order: np.ndarray | None = None
-        self.plans: dict[int, Plan] = {}
-        self.grad = trainer.grad
-
-    def plan(self, net: Network, size: int) -> Plan:
-        plan = self.plans.get(size)
-        if plan is None:
-            plan = self.plans[size] = Plan(net, self.grad, size)
-        return plan
 
     def source(self, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Feature-major inputs (with ones) and targets in `order` (gathered into reused buffers)."""
@@ -149,14 +141,14 @@ class NumpyLoop:
             inputs, targets = self.source(run.order)
             if data.n_batches > 1:
                 inputs, targets = inputs[:, start:stop], targets[:, start:stop]
-            value = compute_gradients(self.plan(net, stop - start), trainer.loss, trainer.output_rule,
+            value = compute_gradients(trainer.plan_for(stop - start), trainer.loss, trainer.output_rule,
                                       inputs, targets, optimizer.gradient_scale)
             if not math.isfinite(value):
                 status = BAD_LOSS
                 break
             if frozen is not None:
-                self.grad[frozen] = 0.0
-            optimizer.apply(net.params, self.grad)
+                trainer.grad[frozen] = 0.0
+            optimizer.apply(net.params, trainer.grad)
             run.loss_sum += value * (stop - start)
             run.batch_index += 1
             done += 1

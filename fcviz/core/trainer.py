@@ -150,7 +150,7 @@ class Trainer:
         self._output_rule = self._choose_output_rule()
         self._engine_override = engine
         self._loop: NumpyLoop | CompiledLoop | None = None
-        self._reference: NumpyLoop | None = None   # for compute_gradients' plans
+        self._plans: dict[int, Plan] = {}
 
     @classmethod
     def from_config(cls, net: Network, config: dict) -> "Trainer":
@@ -257,7 +257,7 @@ class Trainer:
         size = len(X) if self._batch_size is None else min(self._batch_size, len(X))
         contiguous = np.ascontiguousarray
         self.data = TrainingData(contiguous(X), contiguous(y), contiguous(X_val), contiguous(y_val), size)
-        self._loop = self._reference = None
+        self._loop = None
 
     @property
     def n_samples(self) -> int:
@@ -289,9 +289,10 @@ class Trainer:
 
     def plan_for(self, size: int) -> Plan:
         """The NumPy engine's work arrays for batches of `size` samples (made on first use)."""
-        if self._reference is None:
-            self._reference = NumpyLoop(self)
-        return self._reference.plan(self.net, size)
+        plan = self._plans.get(size)
+        if plan is None:
+            plan = self._plans[size] = Plan(self.net, self.grad, size)
+        return plan
 
     def compute_gradients(self, inputs: np.ndarray, targets: np.ndarray, scale: float = 1.0,
                           plan: Plan | None = None) -> float:
