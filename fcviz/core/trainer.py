@@ -10,13 +10,14 @@ epochs, history and stop reasons, the same way for every engine.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from fcviz.core import engine
 from fcviz.core.compiled_loop import CompiledLoop
+from fcviz.core.history import History
 from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, TARGET, LoopState, Progress
 from fcviz.core.losses import Loss, get_loss
 from fcviz.core.network import Network
@@ -28,64 +29,6 @@ from fcviz.core.optimizers import Optimizer, get_optimizer
 def _quiet() -> np.errstate:
     """Overflow and NaN are detected explicitly (divergence): NumPy need not warn."""
     return np.errstate(over="ignore", invalid="ignore", under="ignore")
-
-
-class GrowingArray:
-    """An append-only float array with amortised growth (history without per-epoch objects)."""
-
-    def __init__(self, values=()):
-        values = np.asarray(values, dtype=np.float64)
-        self._data = np.empty(max(1024, 2 * values.size))
-        self._data[: values.size] = values
-        self._size = values.size
-
-    def append(self, value: float) -> None:
-        if self._size == self._data.size:
-            self._data = np.concatenate([self._data, np.empty(self._data.size)])
-        self._data[self._size] = value
-        self._size += 1
-
-    def extend(self, values: list | np.ndarray) -> None:
-        count = len(values)
-        if self._size + count > self._data.size:
-            grown = np.empty(max(2 * self._data.size, self._size + count))
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
-        self._data[self._size: self._size + count] = values
-        self._size += count
-
-    def array(self) -> np.ndarray:
-        return self._data[: self._size].copy()
-
-    def __len__(self):
-        return self._size
-
-    def __getitem__(self, index):
-        return self._data[: self._size][index]
-
-
-@dataclass
-class History:
-    """Per-epoch records: `loss[k-1]` is the loss of epoch k."""
-
-    loss: GrowingArray = field(default_factory=GrowingArray)
-    val_loss: GrowingArray = field(default_factory=GrowingArray)
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        out = {"loss": self.loss.array()}
-        if len(self.val_loss):
-            out["val_loss"] = self.val_loss.array()
-        return out
-
-    @classmethod
-    def from_dict(cls, arrays: dict) -> "History":
-        return cls(GrowingArray(arrays.get("loss", ())), GrowingArray(arrays.get("val_loss", ())))
-
-    def record(self, losses: np.ndarray, val_losses: np.ndarray) -> None:
-        """Append finished epochs' losses (and held-out losses, if any)."""
-        self.loss.extend(losses)
-        if len(val_losses):
-            self.val_loss.extend(val_losses)
 
 
 @dataclass(frozen=True)
@@ -328,7 +271,9 @@ class Trainer:
             progress = self._current_loop().advance(self, self.loop_state, epochs, batches, target)
         if progress.epochs:
             self.epoch += progress.epochs
-            self.history.record(progress.epoch_losses, progress.val_losses)
+            self.history.loss.extend(progress.epoch_losses)
+            if len(progress.val_losses):
+                self.history.val_loss.extend(progress.val_losses)
         if progress.status == BAD_LOSS:
             self._diverge(f"the loss became {progress.value} at epoch {self.epoch + 1}")
         elif progress.status == BAD_WEIGHTS:
