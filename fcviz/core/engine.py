@@ -30,8 +30,9 @@ COMPILED, NUMPY = "compiled", "numpy"
 # of 72 parameters ((inputs + 1) × units), 1.3× at 272 and 0.5× at 1,056: above about 400 the NumPy
 # engine's BLAS products win.
 COMPILED_MAX_LAYER_PARAMS = 400
-# Measured by benchmarks/blas_threads.py: on 2 cores a second BLAS thread gains < 10 % on the largest
-# workload quiet, and costs up to 50× on small products when the machine is busy.
+# Measured by benchmarks/blas_threads.py on a shared 2-core machine: a second BLAS thread made the NumPy
+# engine's workloads take 3× to 127× the time of one (W3, W5, batch-128 products), except one case that
+# ran 3× faster on an idle core: a busy machine turns spinning BLAS threads into a cliff.
 BLAS_THREADS = 1
 
 
