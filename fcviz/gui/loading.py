@@ -55,7 +55,7 @@ def run_with_progress(parent: QWidget | None, text: str, function: Callable[...,
     poll.start()
     show.start(SHOW_AFTER_MS)
     try:
-        if thread.is_alive():
+        while thread.is_alive() and not cancelled:  # a loop may be quit by another's quit(): go on
             loop.exec()
     finally:
         poll.stop()

@@ -471,7 +471,8 @@ class ScatterPanel(Panel):
         brushes, pens = self._styles
         if self._selected.any():
             pens = [SELECTED_PEN if chosen else pen for pen, chosen in zip(pens, self._selected)]
-        self.points.setData(pos=self._positions, brush=brushes, pen=pens)
+        drawable = plots.plottable(self._positions).all(axis=1, keepdims=True)  # the rest: left out, as the note says
+        self.points.setData(pos=np.where(drawable, self._positions, np.nan), brush=brushes, pen=pens)
 
     @Slot(object)
     def _on_data_changed(self, setup: Setup) -> None:
