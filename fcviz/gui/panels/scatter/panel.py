@@ -61,6 +61,7 @@ from fcviz.gui.plots import (
 CURVE_POINTS = 300
 HEATMAP_SIZE = 100
 MARGIN = 0.1  # of the data range, on every side
+MAX_NEURON_CURVES = 64  # dashed curves of the first hidden neurons: a 1-4096-1 network froze the window
 PICK_PIXELS = 8  # a click this close to a point's centre hits the point
 MIN_POINTS = 2
 MAX_TEST_PERCENT = 50
@@ -370,7 +371,7 @@ class ScatterPanel(Panel):
             curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2.5), antialias=True)
             plot.addItem(curve)
             self.curves.append(curve)
-        for unit in range(sum(self._setup.layer_sizes[1:-1])):
+        for unit in range(min(sum(self._setup.layer_sizes[1:-1]), MAX_NEURON_CURVES)):
             curve = pg.PlotDataItem(pen=pg.mkPen(class_color(unit + 2), width=1.5, style=Qt.PenStyle.DashLine))
             curve.setVisible(self.show_neurons.isChecked())
             plot.addItem(curve)
