@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 EXIT_BAD_INPUT = 2
-SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
+SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export", "replay")
 LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
 
 
@@ -106,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--out", required=True, help="PNG file to write")
     shot.add_argument("--size", type=_size, default=(1400, 900), help="window size, e.g. 1400x900")
     shot.add_argument("--lang", choices=LANGUAGE_CODES, help="user-interface language (default: as the window)")
+    shot.add_argument("--show-epoch", type=int, help="show this recorded epoch, as the timeline does")
+
+    replay = sub.add_parser("replay", help="write a run's every display epoch, as the window draws it, as GIF/MP4")
+    replay.add_argument("path", nargs="?", help=".fcviz session (its recorded timeline)")
+    replay.add_argument("--preset", help="a ready experiment, trained for its epochs (see 'fcviz presets')")
+    replay.add_argument("--out", required=True, help="animation to write: .gif, or .mp4 where ffmpeg is installed")
+    replay.add_argument("--panel", help="draw one panel only, e.g. scatter, training, network_diagram")
+    replay.add_argument("--fps", type=float, help="frames a second (default: the experiment's pace)")
+    replay.add_argument("--size", type=_size, default=(1000, 640), help="window size, e.g. 1000x640")
+    replay.add_argument("--lang", choices=LANGUAGE_CODES, help="user-interface language (default: as the window)")
 
     summary = sub.add_parser("summary", help="print a Keras-style summary of a network")
     summary.add_argument("--inputs", type=int, required=True)
@@ -267,8 +277,19 @@ def cmd_screenshot(args) -> int:
     from fcviz.gui.app import screenshot
 
     screenshot(args.out, path=args.path, preset=args.preset, epochs=args.epochs, size=args.size,
-               language=args.lang)
+               language=args.lang, show_epoch=args.show_epoch)
     print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from fcviz.gui.app import replay
+
+    if (args.path is None) == (args.preset is None):
+        raise UsageError("replay needs a session file or --preset NAME (one of them)")
+    frames = replay(args.out, path=args.path, preset=args.preset, panel=args.panel, fps=args.fps,
+                    size=args.size, language=args.lang)
+    print(f"wrote {args.out} ({frames} frames)")
     return 0
 
 
@@ -279,7 +300,7 @@ def cmd_gui(args) -> int:
 
 
 COMMANDS = {"train": cmd_train, "summary": cmd_summary, "presets": cmd_presets,
-            "export": cmd_export, "screenshot": cmd_screenshot}
+            "export": cmd_export, "screenshot": cmd_screenshot, "replay": cmd_replay}
 
 
 def main(argv: list[str] | None = None) -> int:

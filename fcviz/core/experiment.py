@@ -26,6 +26,15 @@ def split_indices(n_samples: int, test_fraction: float, seed: int) -> tuple[np.n
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 
 
+@dataclass(frozen=True)
+class RunMemento:
+    """A run's weights, trainer state and timeline at one moment (see Experiment.memento)."""
+
+    params: np.ndarray
+    trainer_state: dict
+    timeline: Timeline
+
+
 @dataclass
 class Experiment:
     dataset: Dataset
@@ -140,13 +149,31 @@ class Experiment:
             "epoch_start_params": frame.params})
         trainer.diverged = False
         trainer.stop_reason = ""
-        self.timeline.truncate(frame.epoch)
+        self.timeline = self.timeline.truncated(frame.epoch)
         return frame.epoch
+
+    def memento(self) -> "RunMemento":
+        """Where the run stands now, to go back to with `restore` (the undo of `continue_from`)."""
+        return RunMemento(self.net.params.copy(), self.trainer.get_state(), self.timeline)
+
+    def restore(self, memento: "RunMemento") -> None:
+        state = dict(memento.trainer_state, frozen=self.trainer.frozen.copy())
+        self.net.params[...] = memento.params
+        self.trainer.set_state(state)
+        self.trainer.diverged = False
+        self.timeline = memento.timeline.truncated(memento.trainer_state["epoch"])
 
     def train_to_next_display_epoch(self) -> None:
         """Train up to the next display epoch (or the run's end) and record it, as the window draws it."""
         self.trainer.fit(epochs=self.next_display_epoch() - self.trainer.epoch)
         self.record_if_display_epoch()
+
+    def train_to(self, epoch: int) -> None:
+        """Train up to `epoch` (the run's end at the latest), recording every display epoch on the way."""
+        epoch = min(int(epoch), self.epochs)
+        while self.trainer.epoch < epoch and not self.trainer.diverged:
+            self.trainer.fit(epochs=min(self.next_display_epoch(), epoch) - self.trainer.epoch)
+            self.record_if_display_epoch()
 
 
 

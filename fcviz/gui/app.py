@@ -95,16 +95,47 @@ def run_gui(path: str | None = None, preset: str | None = None, language: str | 
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def replay(out: str | Path, path: str | None = None, preset: str | None = None, panel: str | None = None,
+           fps: float | None = None, size: tuple[int, int] = (1000, 640), language: str | None = None) -> int:
+    """Write every recorded display epoch of a session (a preset: its whole run, trained first) as drawn
+    by the window offscreen (or by one `panel`) to an animation; returns the number of frames."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fcviz.gui.main_window import MainWindow
+    from fcviz.gui.replay import ReplayExport
+    app = application(language)
+    experiment = load_experiment(path, preset)
+    if experiment.trainer.epoch < experiment.epochs and len(experiment.timeline) <= 1:
+        experiment.train_to(experiment.epochs)   # nothing recorded yet: the run as the window plays it
+    window = MainWindow(experiment, settings=None)
+    try:
+        window.resize(*size)
+        window.show()
+        for _ in range(SETTLE_ROUNDS):
+            app.processEvents()
+        export = ReplayExport(window, out, fps or experiment.pace or 10.0, panel)
+        try:
+            while export.next_frame():
+                pass
+        except BaseException:
+            export.cancel()
+            raise
+        return export.total
+    finally:
+        window.close()
+
+
 def screenshot(out: str | Path, path: str | None = None, preset: str | None = None, epochs: int = 0,
-               size: tuple[int, int] = (1400, 900), language: str | None = None) -> None:
-    """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG."""
+               size: tuple[int, int] = (1400, 900), language: str | None = None,
+               show_epoch: int | None = None) -> None:
+    """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG
+    (showing the recorded epoch `show_epoch`, as the timeline does, if given)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from fcviz.gui.main_window import MainWindow
     app = application(language)
     experiment = load_experiment(path, preset)
     if epochs > 0:
-        experiment.trainer.fit(epochs=int(epochs))
-        experiment.epochs = max(experiment.epochs, experiment.trainer.epoch)
+        experiment.epochs = max(experiment.epochs, experiment.trainer.epoch + int(epochs))
+        experiment.train_to(experiment.trainer.epoch + int(epochs))
     window = MainWindow(experiment, settings=None)
     try:
         window.resize(*size)
@@ -112,6 +143,8 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         for _ in range(SETTLE_ROUNDS):  # let the docks take their sizes
             app.processEvents()
         window.controller.redraw_now()
+        if show_epoch is not None:
+            window.controller.scrub_to(show_epoch)
         app.processEvents()
         if not window.grab().save(str(out)):
             raise OSError(f"could not write the screenshot to {out}")

@@ -78,6 +78,11 @@ class TrainingPanel(Panel):
         plot.addItem(self.hover_text, ignoreBounds=True)
         self._hide_hover()
         plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        # The epoch shown from the timeline, when it is not the one training is at.
+        self.shown_epoch_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#555555", width=1.5,
+                                                                                    style=Qt.PenStyle.DashLine))
+        plot.addItem(self.shown_epoch_line, ignoreBounds=True)
+        self.shown_epoch_line.hide()
 
         self.log_y = QCheckBox(self.tr("Logarithmic loss axis"))
         self.log_y.toggled.connect(self._on_log_y_toggled)
@@ -145,6 +150,8 @@ class TrainingPanel(Panel):
         self.test_curve.setData(self._epochs[: len(self._val_loss)], self._val_loss)
         self._x_extent = max(snapshot.target_epochs, snapshot.epoch)
         self._fit_view()
+        self.shown_epoch_line.setVisible(snapshot.scrubbed)
+        self.shown_epoch_line.setValue(snapshot.epoch)
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
         self._show_metrics(snapshot.metrics)
