@@ -48,9 +48,9 @@ from fcviz.gui.worker import (
     SetEpochs,
     SetFrozen,
     SetMaxRate,
+    SetPace,
     SetParameter,
     SetParameters,
-    SetPace,
     StepBatch,
     StepEpoch,
     TrainingWorker,
@@ -244,7 +244,7 @@ class Controller(QObject):
     # --- undoable edits ----------------------------------------------------------------
 
     def parameter_value(self, name: str) -> float:
-        """The newest value: the latest snapshot's (the scrubbed epoch's), or one just sent that no snapshot shows yet."""
+        """The newest value: the latest snapshot's (the scrubbed epoch's), or one sent that no snapshot shows yet."""
         if self._scrubbed is not None:
             return float(self._scrubbed.params[self.setup.parameter_index(name)])
         if self.reflects_all_commands(self.latest):

@@ -41,9 +41,9 @@ from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
 from fcviz.gui.replay import ReplayExport, ReplayExportRunner
 from fcviz.gui.timeline_bar import MAX_REPLAY_PACE, PaceBox, TimelineBar
-from fcviz.io.animation import ffmpeg_path
 from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
+from fcviz.io.animation import ffmpeg_path
 from fcviz.io.samples import open_preset
 
 SESSION_SUFFIX = ".fcviz"

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, cast
 
 import numpy as np
 from PIL import GifImagePlugin, Image
@@ -39,8 +39,6 @@ def open_animation(path: str | os.PathLike, fps: float) -> AnimationWriter:
     if suffix == ".gif":
         return GifWriter(path, fps)
     if suffix == ".mp4":
-        if ffmpeg_path() is None:
-            raise ValueError("writing MP4 needs ffmpeg, which is not installed (write a .gif instead)")
         return Mp4Writer(path, fps)
     raise ValueError(f"{Path(path).name}: an animation is written as .gif or .mp4, not {suffix or 'no suffix'!r}")
 
@@ -52,8 +50,8 @@ class GifWriter:
         self.path = Path(path)
         self._temp = self.path.with_name(f".{self.path.name}.part")
         self._duration = max(20, round(1000 / fps))   # GIF counts in 10 ms; browsers treat < 20 ms as slow
-        self._stream: BinaryIO | None = None
-        self._previous: np.ndarray | None = None
+        self._stream: BinaryIO = open(self._temp, "wb")
+        self._previous = np.zeros((0, 0, 3), np.uint8)
         self._pending: tuple[Image.Image, tuple[int, int]] | None = None
         self._held = 0    # milliseconds the pending frame stays on screen
         self.frames = 0
@@ -61,7 +59,7 @@ class GifWriter:
     def add(self, frame: np.ndarray) -> None:
         """Append an RGB frame (height, width, 3) uint8; every frame has the size of the first."""
         frame = np.ascontiguousarray(frame[..., :3], np.uint8)
-        if self._stream is None:
+        if not self.frames:
             self._start(frame)
         elif frame.shape != self._previous.shape:
             raise ValueError(f"frame {self.frames + 1} is {frame.shape[1]}×{frame.shape[0]}, "
@@ -83,7 +81,6 @@ class GifWriter:
 
     def _start(self, frame: np.ndarray) -> None:
         first = Image.fromarray(frame).quantize(GIF_COLORS, method=Image.Quantize.MEDIANCUT)
-        self._stream = open(self._temp, "wb")
         header, _ = GifImagePlugin.getheader(first, info={"loop": 0, "duration": self._duration})
         for chunk in header:
             self._stream.write(chunk)
@@ -101,7 +98,8 @@ class GifWriter:
         self._pending = None
 
     def close(self) -> None:
-        if self._stream is None:
+        if not self.frames:
+            self.abort()
             raise ValueError("there were no frames to write")
         self._flush()
         self._stream.write(b";")
@@ -110,9 +108,8 @@ class GifWriter:
 
     def abort(self) -> None:
         """Stop and delete what was written (the file named `path` is left as it was)."""
-        if self._stream is not None:
-            self._stream.close()
-            self._temp.unlink(missing_ok=True)
+        self._stream.close()
+        self._temp.unlink(missing_ok=True)
 
 
 def _paletted(pixels: np.ndarray, unchanged: np.ndarray | None) -> Image.Image:
@@ -124,7 +121,7 @@ def _paletted(pixels: np.ndarray, unchanged: np.ndarray | None) -> Image.Image:
         return image
     indices = np.array(image)
     indices[unchanged] = TRANSPARENT
-    palette = image.getpalette()[: 3 * TRANSPARENT]
+    palette = (image.getpalette() or [])[: 3 * TRANSPARENT]
     out = Image.fromarray(indices, "P")
     out.putpalette(palette + [0] * (3 * GIF_COLORS - len(palette)))
     out.info["transparency"] = TRANSPARENT
@@ -135,7 +132,10 @@ class Mp4Writer:
     """H.264 MP4 through an ffmpeg process fed raw RGB frames."""
 
     def __init__(self, path: str | os.PathLike, fps: float):
-        self.path, self._fps = Path(path), fps
+        ffmpeg = ffmpeg_path()
+        if ffmpeg is None:
+            raise ValueError("writing MP4 needs ffmpeg, which is not installed (write a .gif instead)")
+        self.path, self._fps, self._ffmpeg = Path(path), fps, ffmpeg
         self._temp = self.path.with_name(f".{self.path.name}.part.mp4")
         self._process: subprocess.Popen | None = None
         self._size: tuple[int, int] | None = None
@@ -148,12 +148,12 @@ class Mp4Writer:
             # H.264 in yuv420p wants even sizes: pad by a pixel where needed.
             self._size = (width + width % 2, height + height % 2)
             self._process = subprocess.Popen(
-                [ffmpeg_path(), "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                [self._ffmpeg, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
                  "-s", f"{width}x{height}", "-r", f"{self._fps:g}", "-i", "-",
                  "-vf", f"pad={self._size[0]}:{self._size[1]}", "-pix_fmt", "yuv420p", "-c:v", "libx264",
                  "-movflags", "+faststart", "-f", "mp4", str(self._temp)],
                 stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        self._process.stdin.write(frame.tobytes())
+        cast(BinaryIO, self._process.stdin).write(frame.tobytes())
         self.frames += 1
 
     def close(self) -> None:

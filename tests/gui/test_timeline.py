@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 from PIL import Image
+from qt_helpers import wait_for_state
 
 from fcviz.core.presets import build_preset
 from fcviz.core.snapshot import RunState
 from fcviz.gui.worker import FINISHED, PAUSED
-from qt_helpers import wait_for_state
 
 LAB_FRAMES = [1, *range(100, 5001, 100)]
 
@@ -29,6 +29,8 @@ def trained_lab(qtbot, open_window, epochs: int = 5000):
     window.epochs_box.setValue(epochs)
     window.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED, timeout=30_000)
+    # At max pace the redraw timer may skip frames; the timeline bar shows what was drawn last.
+    qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
     return window
 
 
@@ -136,3 +138,18 @@ def test_a_replay_to_an_unknown_format_says_so_and_writes_nothing(qtbot, open_wi
     window = open_window()
     assert window.export_replay(tmp_path / "run.avi") is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pause_step_and_edits_answer_at_once_at_the_slowest_pace(qtbot, open_window):
+    window = open_window()
+    choose_pace(window, "1/s")
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch == 1, timeout=5_000)
+    window.controller.edit_parameter("w11_1", 0.5)   # while the worker waits for the next frame's turn
+    qtbot.waitUntil(lambda: window.controller.reflects_all_commands(window.controller.latest), timeout=500)
+    assert window.controller.latest.params[window.controller.setup.parameter_index("w11_1")] == 0.5
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.state == PAUSED, timeout=500)
+    epoch = window.controller.latest.epoch
+    window.step_epoch_action.trigger()
+    qtbot.waitUntil(lambda: window.controller.latest.epoch == epoch + 1, timeout=500)
