@@ -49,8 +49,8 @@ def test_the_lab_at_its_default_pace_draws_every_display_epoch_in_order(qtbot, o
     window.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED, timeout=60_000)
     shown = [epoch for epoch in drawn if epoch > 0]
-    assert list(dict.fromkeys(shown)) == LAB_FRAMES   # 51 distinct epochs, in order
-    assert shown == sorted(shown)
+    assert list(dict.fromkeys(shown)) == LAB_FRAMES, f"drawn: {drawn}"   # 51 distinct epochs, in order
+    assert shown == sorted(shown), f"drawn: {drawn}"
     np.testing.assert_array_equal(window.controller.latest.params, headless_lab(5000).net.params)
 
 
