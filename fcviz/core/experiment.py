@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fcviz.core.dataset import Dataset
+from fcviz.core.history import History
 from fcviz.core.metrics import evaluate
 from fcviz.core.network import Network
 from fcviz.core.timeline import Timeline, default_pace, is_display_epoch
@@ -140,12 +141,14 @@ class Experiment:
         view = self.timeline.view()
         frame = view.frame(view.index_of(epoch))
         trainer = self.trainer
-        history = {name: values[: frame.epoch] for name, values in trainer.history.as_dict().items()}
+        history = History.from_dict(trainer.history.as_dict())  # a copy, cut back to the frame's epoch
+        history.loss.truncate(frame.epoch)
+        history.val_loss.truncate(frame.epoch)
         self.net.params[...] = frame.params
         trainer.set_state({
             "epoch": frame.epoch, "batch_index": 0, "rng": frame.rng, "order": None,
             "epoch_loss_sum": (frame.loss if frame.epoch else 0.0) * trainer.n_samples,
-            "optimizer": dict(frame.optimizer), "history": history, "frozen": trainer.frozen.copy(),
+            "optimizer": dict(frame.optimizer), "history": history.as_dict(), "frozen": trainer.frozen.copy(),
             "epoch_start_params": frame.params})
         trainer.diverged = False
         trainer.stop_reason = ""
