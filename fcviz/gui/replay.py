@@ -40,6 +40,10 @@ class ReplayExport:
         self.epochs = [int(epoch) for epoch in window.controller.latest.timeline.epochs]
         self.done = 0
         self._writer = open_animation(path, fps)
+        # Every frame the same size: longer numbers in the toolbar must not widen the window meanwhile.
+        self._limits = (window.minimumSize(), window.maximumSize())
+        window.setFixedSize(window.size())
+        self._shape: tuple[int, ...] | None = None
 
     @property
     def total(self) -> int:
@@ -49,19 +53,35 @@ class ReplayExport:
         """Draw and write the next frame; False when every frame is written (the file is then complete)."""
         controller = self.window.controller
         if self.done == self.total:
+            self._finish()
             self._writer.close()
-            controller.show_live()
             return False
         controller.scrub_to(self.epochs[self.done])
         QCoreApplication.processEvents()
-        self._writer.add(widget_pixels(self.widget))
+        pixels = widget_pixels(self.widget)
+        self._shape = self._shape or pixels.shape
+        self._writer.add(fit_to(pixels, self._shape))
         self.done += 1
         return True
 
     def cancel(self) -> None:
         """Stop; nothing is written to `path`."""
+        self._finish()
         self._writer.abort()
+
+    def _finish(self) -> None:
+        self.window.setMinimumSize(self._limits[0])
+        self.window.setMaximumSize(self._limits[1])
         self.window.controller.show_live()
+
+
+def fit_to(pixels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """`pixels` cut or padded (with its last column and row) to `shape`, should a panel's size change."""
+    height, width = shape[:2]
+    pixels = pixels[:height, :width]
+    if pixels.shape[:2] == (height, width):
+        return pixels
+    return np.pad(pixels, ((0, height - pixels.shape[0]), (0, width - pixels.shape[1]), (0, 0)), mode="edge")
 
 
 class ReplayExportRunner(QProgressDialog):
