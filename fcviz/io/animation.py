@@ -31,16 +31,21 @@ def ffmpeg_path() -> str | None:
     return shutil.which("ffmpeg")
 
 
-def open_animation(path: str | os.PathLike, fps: float) -> AnimationWriter:
-    """A writer for `path` by its suffix (.gif, or .mp4 when ffmpeg is installed); ValueError otherwise."""
+def check_animation(path: str | os.PathLike, fps: float) -> None:
+    """ValueError unless `path` names a .gif (or an .mp4, with ffmpeg installed) and `fps` is sensible."""
     suffix = Path(path).suffix.lower()
     if not 0 < fps <= 100:
         raise ValueError(f"frames a second must be between 0 and 100, not {fps:g}")
-    if suffix == ".gif":
-        return GifWriter(path, fps)
-    if suffix == ".mp4":
-        return Mp4Writer(path, fps)
-    raise ValueError(f"{Path(path).name}: an animation is written as .gif or .mp4, not {suffix or 'no suffix'!r}")
+    if suffix not in (".gif", ".mp4"):
+        raise ValueError(f"{Path(path).name}: an animation is written as .gif or .mp4, not {suffix or 'no suffix'!r}")
+    if suffix == ".mp4" and ffmpeg_path() is None:
+        raise ValueError("writing MP4 needs ffmpeg, which is not installed (write a .gif instead)")
+
+
+def open_animation(path: str | os.PathLike, fps: float) -> AnimationWriter:
+    """A writer for `path` by its suffix (.gif, or .mp4 when ffmpeg is installed); ValueError otherwise."""
+    check_animation(path, fps)
+    return GifWriter(path, fps) if Path(path).suffix.lower() == ".gif" else Mp4Writer(path, fps)
 
 
 class GifWriter:
@@ -132,10 +137,7 @@ class Mp4Writer:
     """H.264 MP4 through an ffmpeg process fed raw RGB frames."""
 
     def __init__(self, path: str | os.PathLike, fps: float):
-        ffmpeg = ffmpeg_path()
-        if ffmpeg is None:
-            raise ValueError("writing MP4 needs ffmpeg, which is not installed (write a .gif instead)")
-        self.path, self._fps, self._ffmpeg = Path(path), fps, ffmpeg
+        self.path, self._fps, self._ffmpeg = Path(path), fps, ffmpeg_path() or "ffmpeg"
         self._temp = self.path.with_name(f".{self.path.name}.part.mp4")
         self._process: subprocess.Popen | None = None
         self._size: tuple[int, int] | None = None

@@ -153,3 +153,18 @@ def test_pause_step_and_edits_answer_at_once_at_the_slowest_pace(qtbot, open_win
     epoch = window.controller.latest.epoch
     window.step_epoch_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == epoch + 1, timeout=500)
+
+
+def test_the_chosen_pace_is_remembered_for_the_next_window(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from fcviz.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "fcviz.ini"), QSettings.Format.IniFormat)
+    for expected in (10.0, 2.0):   # the lab's own pace, then the one chosen in the first window
+        window = MainWindow(build_preset("clothes"), settings=settings)
+        qtbot.addWidget(window)
+        assert window.controller.pace == expected
+        choose_pace(window, "2/s")
+        window.close()
+        assert not window.controller.running
