@@ -89,6 +89,7 @@ class Controller(QObject):
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
         self.drawn: Snapshot | None = None
         self.pace = experiment.pace
+        self._drawing = False
         self.scrub_epoch: int | None = None   # a recorded epoch the panels show instead of the live one
         self._scrubbed: Snapshot | None = None
         self.frozen: np.ndarray = np.array(experiment.trainer.frozen)  # only the GUI changes it
@@ -428,14 +429,23 @@ class Controller(QObject):
     @Slot()
     def _on_redraw_tick(self) -> None:
         snapshot = self.shown()
-        if snapshot is self.drawn or (snapshot.state == RUNNING and self.pace <= 0 and self._over_gui_budget()):
+        if self._drawing or snapshot is self.drawn or (snapshot.state == RUNNING and self.pace <= 0
+                                                       and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
         self.drawn = snapshot
-        with self.gui_busy():
-            self.snapshot_changed.emit(snapshot)
+        # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
+        # this one, never inside it, so that frames reach the panels in order.
+        self._drawing = True
+        try:
+            with self.gui_busy():
+                self.snapshot_changed.emit(snapshot)
+        finally:
+            self._drawing = False
         if self._worker is not None:
             self._worker.mark_drawn()
+        if self.pace > 0 and self.shown() is not self.drawn:
+            self._on_redraw_tick()
 
     def _over_gui_budget(self) -> bool:
         """True while the GUI thread has used more than its share of CPU since the last redraw
