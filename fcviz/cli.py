@@ -31,6 +31,7 @@ fcviz [PATH] [--preset NAME] [--lang {en,zh_CN}]   open the window (PATH: .fcviz
        fcviz presets                  list the ready experiments
        fcviz samples                  list the shipped sample tables (a name works as PATH: iris, sample:iris)
        fcviz export SESSION|WEIGHTS --to {numpy,torch,keras,json} -o FILE
+       fcviz replay SESSION|--preset NAME --out GIF|MP4 [--panel NAME] [--fps N] [--size WxH]
        fcviz --install-desktop        add fcviz and the .fcviz file type to the desktop (--uninstall-desktop)
        fcviz COMMAND --help           the options of one command"""
 

@@ -445,7 +445,7 @@ class Controller(QObject):
         if self._worker is not None:
             self._worker.mark_drawn()
         if self.pace > 0 and self.shown() is not self.drawn:
-            self._on_redraw_tick()
+            QTimer.singleShot(0, self, self._on_redraw_tick)
 
     def _over_gui_budget(self) -> bool:
         """True while the GUI thread has used more than its share of CPU since the last redraw
