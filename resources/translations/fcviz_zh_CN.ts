@@ -711,6 +711,77 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>LossSurfacePanel</name>
+    <message>
+        <source>Surface: two parameters</source>
+        <translation>曲面：两个参数</translation>
+    </message>
+    <message>
+        <source>Curve: one parameter</source>
+        <translation>曲线：一个参数</translation>
+    </message>
+    <message>
+        <source>The parameter along the horizontal axis</source>
+        <translation>横轴上的参数</translation>
+    </message>
+    <message>
+        <source>The parameter along the vertical axis</source>
+        <translation>纵轴上的参数</translation>
+    </message>
+    <message>
+        <source>Grid points along each axis</source>
+        <translation>每个轴上的网格点数</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>How far each axis reaches from the current value (auto: far enough for the whole path)</source>
+        <translation>每个轴从当前值向两侧延伸的范围（自动：足以容纳整条路径）</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y 轴</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x 轴</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Loss on a fixed sample of {used:,} of the {total:,} training rows.</source>
+        <translation>损失基于 {total:,} 行训练数据中固定抽取的 {used:,} 行。</translation>
+    </message>
+    <message>
+        <source>Loss on all {used:,} training rows (one forward pass, full batch).</source>
+        <translation>损失基于全部 {used:,} 行训练数据（一次前向传播，全批量）。</translation>
+    </message>
+    <message>
+        <source>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</source>
+        <translation>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>L = {loss:.6g}    slope ∂L/∂{w} = {slope:.4g}    step −lr·∂L/∂{w} = {step:.4g} (lr = {lr:g})</source>
+        <translation>L = {loss:.6g}    斜率 ∂L/∂{w} = {slope:.4g}    步长 −lr·∂L/∂{w} = {step:.4g}（lr = {lr:g}）</translation>
+    </message>
+    <message>
+        <source>Set {names} on the loss surface</source>
+        <translation>在损失曲面上设置 {names}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Scatter input</source>
@@ -760,6 +831,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Lessons</source>
         <translation>课程</translation>
+    </message>
+    <message>
+        <source>Loss surface</source>
+        <translation>损失曲面</translation>
     </message>
     <message>
         <source>Play</source>
