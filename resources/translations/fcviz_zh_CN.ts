@@ -1572,6 +1572,14 @@ The file is kept as {path}.</source>
         <translation>损失曲线一开始下降很快，接着在平台上缓慢爬行，等凸起形成时又再次下降。旁边的表格显示每个参数在梯度下降中的变化。点击&lt;b&gt;试一试&lt;/b&gt;从初始值重新开始。</translation>
     </message>
     <message>
+        <source>The loss surface</source>
+        <translation>损失曲面</translation>
+    </message>
+    <message>
+        <source>The colours are the loss over two parameters, all the others held at their current values; the white line is the path gradient descent took and the orange arrow points downhill (−∂L/∂w). Choose &lt;b&gt;Curve&lt;/b&gt; to see one parameter: the tangent&apos;s slope is ∂L/∂w and the red arrow is the step −0.5·∂L/∂w. Click the surface to move the two parameters there.</source>
+        <translation>颜色表示两个参数上的损失，其余参数保持当前值；白线是梯度下降走过的路径，橙色箭头指向下坡方向（−∂L/∂w）。选择&lt;b&gt;曲线&lt;/b&gt;可查看单个参数：切线的斜率就是 ∂L/∂w，红色箭头是一步 −0.5·∂L/∂w。点击曲面即可把这两个参数移到那里。</translation>
+    </message>
+    <message>
         <source>Noisy points on a line</source>
         <translation>直线附近的噪声点</translation>
     </message>

@@ -8,6 +8,7 @@ and recomputing follows the shown parameters at most every THROTTLE_MS.
 from __future__ import annotations
 
 import math
+import traceback
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
@@ -107,10 +108,13 @@ class SurfaceJob(QRunnable):
         self.surface, self.request, self.signals, self.stale = surface, request, signals, stale
 
     def run(self) -> None:
+        result = None
         try:
             result = compute(self.surface, self.request, self._progress)
         except SurfaceCancelled:
-            result = None
+            pass
+        except Exception:  # noqa: BLE001 - a failed grid must not leave the panel waiting forever
+            traceback.print_exc()
         self.signals.finished.emit(result)
 
     def _progress(self, done: int, total: int) -> bool:
@@ -265,7 +269,9 @@ class LossSurfacePanel(Panel):
         X, y = setup.train_data()
         self._surface = LossSurface(setup.network_config, setup.loss_name, X, y)
         self._cache.clear()
+        self._throttle.stop()
         self._wanted = None
+        self._snapshot = None
         self.result = None
         self._path_epochs, self._path_params = [], []
         self._chosen_by_person = False
@@ -351,7 +357,8 @@ class LossSurfacePanel(Panel):
 
     def build_request(self) -> SurfaceRequest | None:
         snapshot, indices = self._snapshot, self.indices()
-        if snapshot is None or self._surface is None or min(indices) < 0:
+        if snapshot is None or self._surface is None or min(indices) < 0 \
+                or len(snapshot.params) != len(self._setup.parameter_names):
             return None
         params = np.array(snapshot.params)
         path = self.path(snapshot)
@@ -398,7 +405,7 @@ class LossSurfacePanel(Panel):
     def _on_job_finished(self, result: SurfaceResult | None) -> None:
         self._running = None
         self.progress.hide()
-        if result is not None:
+        if result is not None and result.request.key[0] == id(self._surface):  # not of a replaced experiment
             self._cache[result.request.key] = result
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
