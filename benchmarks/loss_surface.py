@@ -33,36 +33,39 @@ def median_seconds(action, repeat: int = REPEATS) -> float:
     return statistics.median(timings)
 
 
-def main() -> None:
+def measure(name: str, size: int, epochs: int) -> str:
+    """One row of the table: the preset `name` after `epochs` epochs, a `size` x `size` grid."""
     from fcviz.gui.panels.loss_surface import SurfaceRequest, compute
 
+    experiment = open_preset(name)
+    experiment.trainer.fit(epochs=epochs)
+    train = experiment.split_indices()[0]
+    X, y = experiment.dataset.X[train], experiment.dataset.y[train]
+    surface = LossSurface(experiment.net.config(), experiment.trainer.loss.name, X, y)
+    params = experiment.net.params.copy()
+    first, second = moved_most(experiment.initial_params, params)
+    xs, ys = axis_values(params[first], 1.0, size), axis_values(params[second], 1.0, size)
+    net, trainer = experiment.net, experiment.trainer
+    points = np.random.default_rng(0).integers(0, size, (REFERENCE_POINTS, 2))
+
+    def point_by_point():
+        for i, j in points:
+            net.params[first], net.params[second] = xs[i], ys[j]
+            trainer.evaluate_loss(X, y)
+
+    reference = median_seconds(point_by_point, 3) / REFERENCE_POINTS * size * size
+    grid = median_seconds(lambda: surface.grid(params, first, second, xs, ys))
+    request = SurfaceRequest((), params, (first, second), (xs, ys), trainer.learning_rate)
+    job = median_seconds(lambda: compute(surface, request, lambda done, total: True))
+    label = f"{name} {size}x{size}"
+    return (f"{label:<18}{surface.rows_used:>6}{reference * 1000:>13.0f} ms{grid * 1000:>7.0f} ms"
+            f"{job * 1000:>8.0f} ms{reference / grid:>9.1f}x")
+
+
+def main() -> None:
     print(f"{'case':<18}{'rows':>6}{'point by point':>16}{'grid':>10}{'panel job':>11}{'speed-up':>10}")
-    for name, size, epochs in CASES:
-        experiment = open_preset(name)
-        experiment.trainer.fit(epochs=epochs)
-        train = experiment.split_indices()[0]
-        X, y = experiment.dataset.X[train], experiment.dataset.y[train]
-        surface = LossSurface(experiment.net.config(), experiment.trainer.loss.name, X, y)
-        params = experiment.net.params.copy()
-        first, second = moved_most(experiment.initial_params, params)
-        xs, ys = axis_values(params[first], 1.0, size), axis_values(params[second], 1.0, size)
-
-        net, trainer = experiment.net, experiment.trainer
-        points = np.random.default_rng(0).integers(0, size, (REFERENCE_POINTS, 2))
-
-        def point_by_point():
-            for i, j in points:
-                net.params[first], net.params[second] = xs[i], ys[j]
-                trainer.evaluate_loss(X, y)
-
-        reference = median_seconds(point_by_point, 3) / REFERENCE_POINTS * size * size
-        net.params[...] = params
-        grid = median_seconds(lambda: surface.grid(params, first, second, xs, ys))
-        request = SurfaceRequest((), params, (first, second), (xs, ys), trainer.learning_rate)
-        job = median_seconds(lambda: compute(surface, request, lambda done, total: True))
-        label = f"{name} {size}x{size}"
-        print(f"{label:<18}{surface.rows_used:>6}{reference * 1000:>13.0f} ms{grid * 1000:>7.0f} ms"
-              f"{job * 1000:>8.0f} ms{reference / grid:>9.1f}x")
+    for case in CASES:
+        print(measure(*case), flush=True)
 
 
 if __name__ == "__main__":

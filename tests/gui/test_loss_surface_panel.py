@@ -19,10 +19,8 @@ def headless_lab(epochs: int):
     return experiment
 
 
-def trained_window(qtbot, open_window, epochs=EPOCHS, every_display_epoch=False):
+def trained_window(qtbot, open_window, epochs=EPOCHS):
     window = open_window()
-    if every_display_epoch:
-        window.controller.set_max_redraw_rate(0)  # no throttle: every display epoch is handed over
     window.epochs_box.setValue(epochs)
     window.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
@@ -77,14 +75,27 @@ def test_the_heatmap_puts_every_grid_value_at_its_parameters(qtbot, open_window)
 
 
 def test_the_path_is_the_recorded_parameters_of_every_display_epoch(qtbot, open_window):
-    window, panel = trained_window(qtbot, open_window, every_display_epoch=True)
+    window, panel = trained_window(qtbot, open_window)
     result = wait_for_result(qtbot, window, panel)
     first, second = result.request.indices
-    x, y = panel.path_curve.getData()
+    timeline = window.controller.latest.timeline
     epochs = [0, 1, 100, 200, 300]
+    assert list(timeline.epochs) == epochs
     expected = np.array([headless_lab(epoch).net.params for epoch in epochs])
+    np.testing.assert_array_equal(timeline.params, expected)
+    x, y = panel.path_curve.getData()
     np.testing.assert_array_equal(x, expected[:, first])
     np.testing.assert_array_equal(y, expected[:, second])
+
+    # Showing a recorded epoch: the path ends there, and the grid is that epoch's.
+    scrubbed = window.controller.latest.at_frame(2)
+    panel.draw(scrubbed)
+    panel.request_now()
+    qtbot.waitUntil(lambda: np.array_equal(panel.result.request.params, expected[2]), timeout=15_000)
+    x, y = panel.path_curve.getData()
+    np.testing.assert_array_equal(x, expected[:3, first])
+    np.testing.assert_array_equal(y, expected[:3, second])
+    assert panel.result.loss == pytest.approx(headless_lab(101).trainer.history.loss[-1], abs=1e-12, rel=0)
 
 
 def test_the_curve_tangent_is_the_gradient_and_the_step_is_minus_lr_times_it(qtbot, open_window):

@@ -157,8 +157,6 @@ class LossSurfacePanel(Panel):
         self._running: SurfaceRequest | None = None
         self._wanted: SurfaceRequest | None = None
         self.result: SurfaceResult | None = None
-        self._path_epochs: list[int] = []
-        self._path_params: list[np.ndarray] = []
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._signals = _JobSignals(self)
@@ -259,7 +257,6 @@ class LossSurfacePanel(Panel):
         self.surface_view.picked.connect(self._on_surface_picked)
         self.curve_view.picked.connect(self._on_curve_picked)
         controller.data_changed.connect(self._on_setup_changed)
-        controller.snapshot_received.connect(self._on_snapshot_received)
         self.catch_up()
 
     # --- setup, path and snapshots ---------------------------------------------------------------
@@ -273,7 +270,6 @@ class LossSurfacePanel(Panel):
         self._wanted = None
         self._snapshot = None
         self.result = None
-        self._path_epochs, self._path_params = [], []
         self._chosen_by_person = False
         names = list(setup.parameter_names)
         for box in (self.x_choice, self.y_choice):
@@ -287,23 +283,15 @@ class LossSurfacePanel(Panel):
         else:
             text = self.tr("Loss on all {used:,} training rows (one forward pass, full batch).")
         self.rows_label.setText(text.format(used=surface.rows_used, total=surface.rows_total))
-        self._on_snapshot_received(self.controller.latest)  # the path starts where the run starts
 
-    @Slot(object)
-    def _on_snapshot_received(self, snapshot: Snapshot) -> None:
-        """Record the parameters of every display epoch the worker hands over: the descent path."""
-        if self._path_epochs and snapshot.epoch <= self._path_epochs[-1]:
-            keep = int(np.searchsorted(self._path_epochs, snapshot.epoch))
-            del self._path_epochs[keep:], self._path_params[keep:]
-        self._path_epochs.append(snapshot.epoch)
-        self._path_params.append(snapshot.params)
-
-    def path(self, snapshot: Snapshot) -> np.ndarray:
-        """The recorded parameters (one row per recorded display epoch) up to the shown epoch."""
-        count = int(np.searchsorted(self._path_epochs, snapshot.epoch, side="right"))
+    @staticmethod
+    def path(snapshot: Snapshot) -> np.ndarray:
+        """The descent path: the timeline's recorded parameters (one row per display epoch) up to the shown epoch."""
+        timeline = snapshot.timeline
+        count = int(np.searchsorted(timeline.epochs, snapshot.epoch, side="right"))
         if not count:
             return snapshot.params[None]
-        return np.array(self._path_params[:count])
+        return timeline.params[:count]
 
     def draw(self, snapshot: Snapshot) -> None:
         previous, self._snapshot = self._snapshot, snapshot
