@@ -35,6 +35,7 @@ from fcviz.gui.plots import FIT_COLOR, make_plot_widget
 
 SURFACE, CURVE = 0, 1          # the view modes: two parameters, or one
 DEFAULT_GRID = 81              # points per axis (odd: the grid is symmetric about the current point)
+CURVE_POINTS = 401             # points along the one axis of the curve (a line is cheap: draw it smooth)
 THROTTLE_MS = 150              # recompute at most this often while the shown parameters change
 CACHE_SIZE = 8                 # results kept for reuse (going back to a shown epoch or mode)
 CONTOUR_QUANTILES = np.linspace(0.04, 0.9, 9) ** 2  # contour levels: denser near the minimum
@@ -185,9 +186,10 @@ class LossSurfacePanel(Panel):
         for box in (self.grid_size, self.half_width):
             box.setKeyboardTracking(False)
         self.y_label = QLabel(self.tr("y"))
+        self.grid_label = QLabel(self.tr("grid"))
         controls = QHBoxLayout()
         for label, widget in ((None, self.mode), (self.tr("x"), self.x_choice), (self.y_label, self.y_choice),
-                              (self.tr("grid"), self.grid_size), (self.tr("range"), self.half_width)):
+                              (self.grid_label, self.grid_size), (self.tr("range"), self.half_width)):
             if label is not None:
                 controls.addWidget(label if isinstance(label, QLabel) else QLabel(label))
             controls.addWidget(widget)
@@ -321,8 +323,8 @@ class LossSurfacePanel(Panel):
     @Slot(int)
     def _on_mode_changed(self, mode: int) -> None:
         self.views.setCurrentIndex(mode)
-        self.y_choice.setVisible(mode == SURFACE)
-        self.y_label.setVisible(mode == SURFACE)
+        for widget in (self.y_choice, self.y_label, self.grid_size, self.grid_label):
+            widget.setVisible(mode == SURFACE)
         self._schedule()
 
     def indices(self) -> tuple[int, ...]:
@@ -350,7 +352,7 @@ class LossSurfacePanel(Panel):
             return None
         params = np.array(snapshot.params)
         path = self.path(snapshot)
-        count = self.grid_size.value()
+        count = self.grid_size.value() if len(indices) == 2 else CURVE_POINTS
         axes = []
         for index in indices:
             half = self.half_width.value() or nice_half_width(path[:, index] - params[index])
@@ -457,9 +459,10 @@ class LossSurfacePanel(Panel):
         width, height = view.viewPixelSize()
         if not (width > 0 and height > 0):
             return
-        # ArrowItem's angle 0 points left; screen y grows downwards.
-        angle = math.degrees(math.atan2(-(y[1] - y[0]) / height, (x[1] - x[0]) / width))
-        head.setStyle(angle=180 - angle)
+        # The direction on screen, counter-clockwise from +x; ArrowItem's angle 0 points left and
+        # turns the arrow clockwise on screen.
+        direction = math.degrees(math.atan2((y[1] - y[0]) / height, (x[1] - x[0]) / width))
+        head.setStyle(angle=180 - direction)
         head.setPos(x[1], y[1])
 
     def _show_curve(self, result: SurfaceResult) -> None:
