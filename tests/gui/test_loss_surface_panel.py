@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from qt_helpers import wait_for_state
 
 from fcviz.core.presets import build_preset
-from fcviz.gui.panels.loss_surface import CURVE
+from fcviz.gui.panels.loss_surface import CURVE, DEFAULT_GRID
 from fcviz.gui.worker import FINISHED
 
 EPOCHS = 300
@@ -135,3 +135,21 @@ def test_clicking_the_surface_sets_both_parameters_and_undo_restores_them(qtbot,
     assert window.controller.undo_stack.count() == 1
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(window.controller.latest.params, before), timeout=5000)
+
+
+def test_a_newer_request_stops_the_running_grid_and_a_repeated_one_comes_from_the_cache(qtbot, open_window):
+    window, panel = trained_window(qtbot, open_window)
+    first_result = wait_for_result(qtbot, window, panel)
+    finished = []
+    panel._signals.finished.connect(finished.append)
+    panel.grid_size.setValue(301)  # 90,601 points: many chunks
+    panel.request_now()
+    panel.grid_size.setValue(7)
+    panel.request_now()
+    qtbot.waitUntil(lambda: len(panel.result.request.axes[0]) == 7, timeout=15_000)
+    assert finished[0] is None  # the 301-point grid stopped as stale
+    assert [len(result.request.axes[0]) for result in finished[1:]] == [7]
+
+    panel.grid_size.setValue(DEFAULT_GRID)
+    panel.request_now()  # the first grid again: no job, the cached result
+    assert panel.result is first_result and len(finished) == 2 and panel._running is None

@@ -8,6 +8,7 @@ and recomputing follows the shown parameters at most every THROTTLE_MS.
 from __future__ import annotations
 
 import math
+import time
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -36,11 +37,11 @@ from fcviz.gui.plots import FIT_COLOR, make_plot_widget
 SURFACE, CURVE = 0, 1          # the view modes: two parameters, or one
 DEFAULT_GRID = 81              # points per axis (odd: the grid is symmetric about the current point)
 CURVE_POINTS = 401             # points along the one axis of the curve (a line is cheap: draw it smooth)
-THROTTLE_MS = 150              # recompute at most this often while the shown parameters change
+THROTTLE_MS = 200              # recompute at most this often while the shown parameters change
 CACHE_SIZE = 8                 # results kept for reuse (going back to a shown epoch or mode)
 CONTOUR_QUANTILES = np.linspace(0.04, 0.9, 9) ** 2  # contour levels: denser near the minimum
 ARROW_FRACTION = 0.3           # the negative-gradient arrow spans this share of the grid's half width
-PROGRESS_AFTER_POINTS = 4000   # grids with more points show a progress bar
+PROGRESS_AFTER_SECONDS = 0.3   # a grid that takes longer than this shows a progress bar
 PATH_COLOR, POINT_COLOR, ARROW_COLOR = "#ffffff", "#d62728", "#ff7f0e"
 
 
@@ -157,6 +158,7 @@ class LossSurfacePanel(Panel):
         self._cache: OrderedDict[tuple, SurfaceResult] = OrderedDict()
         self._running: SurfaceRequest | None = None
         self._wanted: SurfaceRequest | None = None
+        self._started = 0.0  # when the running job started (time.monotonic)
         self.result: SurfaceResult | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -378,6 +380,7 @@ class LossSurfacePanel(Panel):
         if self._running is not None or self._wanted is None:
             return  # the running job sees that something newer is wanted and stops
         self._running, self._wanted = self._wanted, None
+        self._started = time.monotonic()
         self.pool.start(SurfaceJob(self._surface, self._running, self._signals, self._is_stale))
 
     def _is_stale(self) -> bool:
@@ -386,7 +389,7 @@ class LossSurfacePanel(Panel):
 
     @Slot(int, int)
     def _on_job_progress(self, done: int, total: int) -> None:
-        if total >= PROGRESS_AFTER_POINTS and done < total:
+        if done < total and time.monotonic() - self._started > PROGRESS_AFTER_SECONDS:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
             self.progress.show()
