@@ -56,7 +56,7 @@ def main() -> None:
         panel.show()
         if trained:
             window.controller.play()
-            wait(app, lambda: window.controller.latest.state == FINISHED)
+            wait(app, lambda controller=window.controller: controller.latest.state == FINISHED)
             shoot(app, window, DOCS / name, 2)
         else:
             panel.mode.setCurrentIndex(CURVE)

@@ -753,6 +753,14 @@ The file is kept as {path}.</source>
         <translation>网格</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop computing this grid (a smaller grid is faster)</source>
+        <translation>停止计算这个网格（网格越小算得越快）</translation>
+    </message>
+    <message>
         <source>range</source>
         <translation>范围</translation>
     </message>

@@ -153,3 +153,17 @@ def test_a_newer_request_stops_the_running_grid_and_a_repeated_one_comes_from_th
     panel.grid_size.setValue(DEFAULT_GRID)
     panel.request_now()  # the first grid again: no job, the cached result
     assert panel.result is first_result and len(finished) == 2 and panel._running is None
+
+
+def test_a_slow_grid_shows_progress_and_cancel_stops_it(qtbot, open_window):
+    window, panel = trained_window(qtbot, open_window)
+    shown = wait_for_result(qtbot, window, panel)
+    finished = []
+    panel._signals.finished.connect(finished.append)
+    panel.grid_size.setValue(301)
+    panel.request_now()
+    qtbot.waitUntil(panel.cancel_button.isVisible, timeout=15_000)
+    assert 0 < panel.progress.value() < panel.progress.maximum() == 301 * 301
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: finished == [None], timeout=15_000)
+    assert panel.result is shown and not panel.progress.isVisible()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -78,6 +79,13 @@ def compute(surface: LossSurface, request: SurfaceRequest, progress: Callable[[i
     step = params[indices[0]] - request.learning_rate * gradient[indices[0]]
     landing = float(surface.line(params, indices[0], np.array([step]))[0])
     return SurfaceResult(request, values, loss, gradient, (), landing)
+
+
+def _plain_axes(plot: pg.PlotWidget) -> None:
+    """Axes with the plain numbers (no "x0.001" prefix) and no autoscale button."""
+    plot.getPlotItem().hideButtons()
+    for side in ("left", "bottom"):
+        plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
 
 
 def contour_lines(values: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -165,9 +173,50 @@ class LossSurfacePanel(Panel):
         self._signals = _JobSignals(self)
         self._signals.progress.connect(self._on_job_progress)
         self._signals.finished.connect(self._on_job_finished)
+        self._cancelled = False  # the person pressed Cancel on the running grid
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self._request)
 
+        controls = self._create_controls()
+        self._create_surface_view()
+        self._create_curve_view()
+        self.views = QStackedWidget()
+        self.views.addWidget(self.surface_plot)
+        self.views.addWidget(self.curve_plot)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop computing this grid (a smaller grid is faster)"))
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        self._show_progress(False)
+        self.rows_label = QLabel()
+        self.values_label = QLabel()
+        for label in (self.rows_label, self.values_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.views, 1)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.values_label)
+        layout.addWidget(self.rows_label)
+
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        for box in (self.x_choice, self.y_choice):
+            box.activated.connect(self._on_parameter_chosen)
+        self.grid_size.valueChanged.connect(self._schedule)
+        self.half_width.valueChanged.connect(self._schedule)
+        self.surface_view.picked.connect(self._on_surface_picked)
+        self.curve_view.picked.connect(self._on_curve_picked)
+        controller.data_changed.connect(self._on_setup_changed)
+        self.catch_up()
+
+    def _create_controls(self) -> QHBoxLayout:
         self.mode = QComboBox()
         self.mode.addItems([self.tr("Surface: two parameters"), self.tr("Curve: one parameter")])
         self.x_choice, self.y_choice = QComboBox(), QComboBox()
@@ -196,10 +245,11 @@ class LossSurfacePanel(Panel):
                 controls.addWidget(label if isinstance(label, QLabel) else QLabel(label))
             controls.addWidget(widget)
         controls.addStretch(1)
+        return controls
 
+    def _create_surface_view(self) -> None:
         self.surface_view = PickingViewBox()
         self.surface_plot = make_plot_widget(viewBox=self.surface_view)
-        self.surface_plot.getPlotItem().hideButtons()
         self.heatmap = pg.ImageItem(axisOrder="col-major")
         self.heatmap.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=False))
         self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
@@ -215,12 +265,12 @@ class LossSurfacePanel(Panel):
                      self.current_point, self.pick_marker):
             self.surface_view.addItem(item)
         self.surface_view.sigRangeChanged.connect(self._place_arrow_head)
+        _plain_axes(self.surface_plot)
 
+    def _create_curve_view(self) -> None:
         self.curve_view = PickingViewBox()
         self.curve_plot = make_plot_widget(viewBox=self.curve_view)
-        for plot in (self.surface_plot, self.curve_plot):
-            for side in ("left", "bottom"):
-                plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+        _plain_axes(self.curve_plot)
         self.curve = self.curve_plot.plot(pen=pg.mkPen(FIT_COLOR, width=2))
         self.tangent = self.curve_plot.plot(pen=pg.mkPen(ARROW_COLOR, width=2, style=Qt.PenStyle.DashLine))
         self.step_line = self.curve_plot.plot(pen=pg.mkPen(POINT_COLOR, width=2))
@@ -232,36 +282,6 @@ class LossSurfacePanel(Panel):
                                             symbolBrush=None)
         self.curve_point = self.curve_plot.plot(pen=None, symbol="o", symbolSize=11,
                                                 symbolPen=pg.mkPen("w", width=1.5), symbolBrush=POINT_COLOR)
-
-        self.views = QStackedWidget()
-        self.views.addWidget(self.surface_plot)
-        self.views.addWidget(self.curve_plot)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(8)
-        self.progress.hide()
-        self.rows_label = QLabel()
-        self.values_label = QLabel()
-        for label in (self.rows_label, self.values_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
-        layout.addWidget(self.views, 1)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.values_label)
-        layout.addWidget(self.rows_label)
-
-        self.mode.currentIndexChanged.connect(self._on_mode_changed)
-        for box in (self.x_choice, self.y_choice):
-            box.activated.connect(self._on_parameter_chosen)
-        self.grid_size.valueChanged.connect(self._schedule)
-        self.half_width.valueChanged.connect(self._schedule)
-        self.surface_view.picked.connect(self._on_surface_picked)
-        self.curve_view.picked.connect(self._on_curve_picked)
-        controller.data_changed.connect(self._on_setup_changed)
-        self.catch_up()
 
     # --- setup, path and snapshots ---------------------------------------------------------------
 
@@ -381,23 +401,32 @@ class LossSurfacePanel(Panel):
             return  # the running job sees that something newer is wanted and stops
         self._running, self._wanted = self._wanted, None
         self._started = time.monotonic()
+        self._cancelled = False
         self.pool.start(SurfaceJob(self._surface, self._running, self._signals, self._is_stale))
 
     def _is_stale(self) -> bool:
         """Called from the pool thread: a newer request is waiting."""
-        return self._wanted is not None
+        return self._wanted is not None or self._cancelled
 
     @Slot(int, int)
     def _on_job_progress(self, done: int, total: int) -> None:
         if done < total and time.monotonic() - self._started > PROGRESS_AFTER_SECONDS:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self.progress.show()
+            self._show_progress(True)
+
+    def _show_progress(self, shown: bool) -> None:
+        self.progress.setVisible(shown)
+        self.cancel_button.setVisible(shown)
+
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        self._cancelled = True
 
     @Slot(object)
     def _on_job_finished(self, result: SurfaceResult | None) -> None:
         self._running = None
-        self.progress.hide()
+        self._show_progress(False)
         if result is not None and result.request.key[0] == id(self._surface):  # not of a replaced experiment
             self._cache[result.request.key] = result
             while len(self._cache) > CACHE_SIZE:
