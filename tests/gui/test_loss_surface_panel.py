@@ -1,11 +1,14 @@
 """The loss surface panel: exact losses, the recorded path, the tangent, and picking parameters by clicking."""
 
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from qt_helpers import wait_for_state
 
 from fcviz.core.presets import build_preset
+from fcviz.gui.panels import loss_surface
 from fcviz.gui.panels.loss_surface import CURVE, DEFAULT_GRID
 from fcviz.gui.worker import FINISHED
 
@@ -146,7 +149,8 @@ def test_a_newer_request_stops_the_running_grid_and_a_repeated_one_comes_from_th
     panel.request_now()
     panel.grid_size.setValue(7)
     panel.request_now()
-    qtbot.waitUntil(lambda: len(panel.result.request.axes[0]) == 7, timeout=15_000)
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=15_000)  # queued after the panel's own slot
+    assert len(panel.result.request.axes[0]) == 7
     assert finished[0] is None  # the 301-point grid stopped as stale
     assert [len(result.request.axes[0]) for result in finished[1:]] == [7]
 
@@ -155,15 +159,20 @@ def test_a_newer_request_stops_the_running_grid_and_a_repeated_one_comes_from_th
     assert panel.result is first_result and len(finished) == 2 and panel._running is None
 
 
-def test_a_slow_grid_shows_progress_and_cancel_stops_it(qtbot, open_window):
+def test_a_slow_grid_shows_progress_and_cancel_stops_it(qtbot, open_window, monkeypatch):
     window, panel = trained_window(qtbot, open_window)
     shown = wait_for_result(qtbot, window, panel)
     finished = []
     panel._signals.finished.connect(finished.append)
+    # The job waits after its first chunk until Cancel was clicked: no race with a fast machine.
+    monkeypatch.setattr(loss_surface, "PROGRESS_AFTER_SECONDS", 0.0)
+    clicked, is_stale = threading.Event(), panel._is_stale
+    monkeypatch.setattr(panel, "_is_stale", lambda: clicked.wait(15) and is_stale())
     panel.grid_size.setValue(301)
     panel.request_now()
     qtbot.waitUntil(panel.cancel_button.isVisible, timeout=15_000)
     assert 0 < panel.progress.value() < panel.progress.maximum() == 301 * 301
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    clicked.set()
     qtbot.waitUntil(lambda: finished == [None], timeout=15_000)
     assert panel.result is shown and not panel.progress.isVisible()
