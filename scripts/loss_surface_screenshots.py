@@ -1,6 +1,6 @@
 """Regenerate docs/loss_surface.png and docs/gradient_1d.png (the loss surface panel on the lab).
 
-    QT_QPA_PLATFORM=offscreen python scripts/loss_surface_screenshots.py
+    QT_QPA_PLATFORM=offscreen python scripts/loss_surface_screenshots.py   (make docs runs it)
 
 loss_surface.png: the lab after its default 5000 epochs, over the two parameters that moved most,
 with the path of every display epoch. gradient_1d.png: the lab at its start, the loss against b1_2
