@@ -18,6 +18,10 @@ SIZE = "1400x900"
 WINDOW_EPOCHS = 2000  # README's first picture: the clothes lab part-way, the curve still bending
 TIMELINE_EPOCH = 1500  # the lab trained to its end, scrubbed back to this epoch
 REPLAY_GIF = "clothes.gif"
+# Pictures of the loss surface panel alone (file -> the lab's epochs), all drawn by one script that
+# sets the panel up as each picture needs.
+PANEL_PICTURES = {"loss_surface.png": 5000, "gradient_1d.png": 0}
+PANEL_SCRIPT = REPO / "scripts" / "loss_surface_screenshots.py"
 
 
 def preset_epochs() -> dict[str, int]:
@@ -37,6 +41,7 @@ def recipes() -> dict[str, tuple]:
     shots["clothes_zh_CN.png"] = ("clothes", epochs["clothes"], "zh_CN")
     shots["window.png"] = ("clothes", WINDOW_EPOCHS, "en")
     shots["timeline.png"] = ("clothes", epochs["clothes"], "en", ("--show-epoch", str(TIMELINE_EPOCH)))
+    shots.update({name: ("clothes", count, "en") for name, count in PANEL_PICTURES.items()})
     return shots
 
 
@@ -45,9 +50,12 @@ def shown_in_readme() -> list[str]:
     return sorted(set(re.findall(r"docs/([\w.-]+\.png)", text)))
 
 
+def offscreen() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+
+
 def fcviz(*args: str) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "fcviz", *args], check=True, env=env, cwd=REPO)
+    subprocess.run([sys.executable, "-m", "fcviz", *args], check=True, env=offscreen(), cwd=REPO)
 
 
 def draw(out: Path, preset: str, epochs: int, language: str, extra: tuple = ()) -> None:
@@ -71,7 +79,10 @@ def main() -> int:
         print(f"README shows {', '.join(missing)}, which no recipe here draws", file=sys.stderr)
         return 1
     for name in shown_in_readme():
-        draw(REPO / "docs" / name, *shots[name])
+        if name not in PANEL_PICTURES:
+            draw(REPO / "docs" / name, *shots[name])
+    if set(PANEL_PICTURES) & set(shown_in_readme()):
+        subprocess.run([sys.executable, str(PANEL_SCRIPT)], check=True, env=offscreen(), cwd=REPO)
     fcviz("replay", "--preset", "clothes", "--out", str(REPO / "docs" / REPLAY_GIF))
     return 0
 
