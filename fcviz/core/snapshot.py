@@ -8,6 +8,7 @@ import numpy as np
 
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
 
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
@@ -49,6 +50,7 @@ class Snapshot:
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
+    preprocessing: Preprocessing | None = None  # immutable; maps data units to and from the network's
 
     @classmethod
     def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
@@ -67,6 +69,7 @@ class Snapshot:
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),
+            preprocessing=experiment.preprocessing,
         )
 
     @property
@@ -77,7 +80,12 @@ class Snapshot:
         return float(self.loss_history[-1]) if len(self.loss_history) else float("nan")
 
     def network(self) -> Network:
-        """A private Network holding this snapshot's weights (for drawing curves)."""
+        """A private Network holding this snapshot's weights (for drawing curves).
+
+        With preprocessing it takes rows and gives outputs in the data's own units.
+        """
         net = Network.from_config(self.network_config)
         net.params[...] = self.params
+        if self.preprocessing is not None:
+            return PreprocessedNetwork(net, self.preprocessing)  # type: ignore[return-value]
         return net

@@ -26,6 +26,7 @@ from fcviz import __version__
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import Preprocessing
 from fcviz.core.trainer import Trainer
 
 FORMAT = "fcviz-session"
@@ -107,6 +108,7 @@ def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
         },
         "network": net.config(),
         "trainer": trainer.config(),
+        **({"preprocessing": experiment.preprocessing.to_dict()} if experiment.preprocessing is not None else {}),
         "state": {"epoch": state["epoch"], "batch_index": state["batch_index"],
                   "epoch_loss_sum": state["epoch_loss_sum"], "rng": state["rng"]},
     }
@@ -313,9 +315,20 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
         test_fraction=test_fraction, split_seed=_count(settings, "split_seed", "experiment"),
         name=_typed(settings, "name", "experiment", str), title=_typed(settings, "title", "experiment", str),
         initial_params=_array(arrays, "net.initial_params", (n_params,)),
-        ui_state=_typed(settings, "ui_state", "experiment", dict))
+        ui_state=_typed(settings, "ui_state", "experiment", dict),
+        preprocessing=_preprocessing(document, net))
     _restore_trainer(trainer, _typed(document, "state", "session", dict), arrays)
     return experiment
+
+
+def _preprocessing(document: dict, net: Network) -> Preprocessing | None:
+    """The optional preprocessing (sessions before it have none), fitting the network's inputs and outputs."""
+    if "preprocessing" not in document:
+        return None
+    preprocessing = Preprocessing.from_dict(document["preprocessing"])
+    if (preprocessing.fill.size, preprocessing.y_shift.size) != (net.layer_sizes[0], net.layer_sizes[-1]):
+        raise ValueError("the preprocessing does not fit the network's inputs and outputs")
+    return preprocessing
 
 
 def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarray]) -> None:

@@ -16,7 +16,7 @@ LAB_WEIGHTS = {
         {"units": 2, "activation": "sigmoid", "use_bias": True, "kernel": [[0.1, 0.9]], "bias": [0.6, -1.5]},
         {"units": 1, "activation": "sigmoid", "use_bias": True, "kernel": [[0.1], [0.9]], "bias": [0.2]},
     ]}
-LAB_FLAGS = ["--hidden", "2", "--activation", "sigmoid", "--output-activation", "sigmoid", "--loss", "mse",
+LAB_FLAGS = ["--scale", "none", "--hidden", "2", "--activation", "sigmoid", "--output-activation", "sigmoid", "--loss", "mse",
              "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "full", "--no-shuffle"]
 
 

@@ -52,7 +52,7 @@ def test_numeric_first_row_means_no_header(tmp_path):
     path = write(tmp_path / "plain.csv", "1,2,3\n4,5,6\n")
     assert list(read_table(path).columns) == ["x1", "x2", "x3"]
     data = load_dataset(path)
-    assert data.feature_names == ("x1", "x2") and data.target_names == ("y",)
+    assert data.feature_names == ("x1", "x2") and data.target_names == ("x3",)  # the same name as in the dialog
     np.testing.assert_array_equal(data.X, [[1, 2], [4, 5]])
     np.testing.assert_array_equal(data.y, [[3], [6]])
 
@@ -120,9 +120,9 @@ def test_duplicate_and_blank_header_cells_get_unique_names(tmp_path):
 
 
 def test_text_cells_stay_text(tmp_path):
-    frame = read_table(write(tmp_path / "mixed.csv", "a,b\n1,x\nNA,y\n"))
+    frame = read_table(write(tmp_path / "mixed.csv", "a,b\n1,x\nn.a.,y\n"))
     assert frame["b"].tolist() == ["x", "y"]
-    assert frame["a"].tolist() == [1, "NA"]
+    assert frame["a"].tolist() == [1, "n.a."]
 
 
 def test_list_sheets(tmp_path):
@@ -137,7 +137,7 @@ def test_excel_with_separate_headerless_target_sheet(tmp_path):
     assert data.feature_names == ("x1", "x2") and data.target_names == ("y",)
     np.testing.assert_array_equal(data.X, [[1, 2], [3, 4], [5, 6]])
     np.testing.assert_array_equal(data.y, [[0], [1], [0]])
-    assert data.meta == {"path": str(book), "sheet": "X", "target_sheet": "y"}
+    assert {k: v for k, v in data.meta.items() if k != "report"} == {"path": str(book), "sheet": "X", "target_sheet": "y"}
 
 
 def test_excel_sheet_choice_and_table_away_from_a1(tmp_path):
@@ -221,7 +221,7 @@ def test_dataset_name_and_meta(tmp_path):
     path = write(tmp_path / "clothes.csv", "size,fits\n1,0\n2,1\n")
     data = load_dataset(path)
     assert data.name == "clothes"
-    assert data.meta == {"path": str(path), "sheet": None, "target_sheet": None}
+    assert {k: v for k, v in data.meta.items() if k != "report"} == {"path": str(path), "sheet": None, "target_sheet": None}
 
 
 # ---- errors -------------------------------------------------------------------
@@ -258,14 +258,17 @@ def test_infinite_value_is_not_a_number(tmp_path):
     assert error_of(path) == 'data.csv: row 2, column "b": "inf" is not a number'
 
 
-def test_empty_cell(tmp_path):
+def test_empty_cell_is_a_gap_to_fill(tmp_path):
     path = write(tmp_path / "data.csv", "x1,x2,y\n1,2,3\n1,2,3\n1,2,3\n1,,3\n")
-    assert error_of(path) == 'data.csv: row 5, column "x2" is empty'
+    data = load_dataset(path)
+    assert np.isnan(data.X[3, 1]) and data.meta["report"]["cells_missing"] == 1
 
 
-def test_empty_cell_in_text_target(tmp_path):
+def test_empty_cell_in_text_target_drops_the_row(tmp_path):
     path = write(tmp_path / "data.csv", "a,species\n1,setosa\n2,\n")
-    assert error_of(path) == 'data.csv: row 3, column "species" is empty'
+    assert error_of(path) == "data.csv: needs at least 2 rows with a target and inputs, found 1"
+    data = load_dataset(write(tmp_path / "more.csv", "a,species\n1,setosa\n2,\n3,virginica\n"))
+    assert data.n_samples == 2 and data.meta["report"]["rows_without_target"] == 1
 
 
 def test_empty_cell_in_unused_column_is_fine(tmp_path):

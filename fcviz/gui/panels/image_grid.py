@@ -139,7 +139,7 @@ class ImageGridPanel(Panel):
 
     def set_setup(self, setup: Setup) -> None:
         self._setup = setup
-        self._net = Network.from_config(setup.network_config)
+        self._net = setup.network()
         dataset = setup.dataset
         self.width_box.blockSignals(True)
         self.width_box.setMaximum(dataset.n_features)

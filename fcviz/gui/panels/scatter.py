@@ -219,7 +219,7 @@ class ScatterPanel(Panel):
         self._mode = CURVE if n_base == 1 else MAP if n_base == 2 else PAIRS if pairs else MANY
         if self._mode == PAIRS:
             self._fill_pair_boxes(dataset)
-        self._net = Network.from_config(setup.network_config)
+        self._net = setup.network()
         self._shown_neuron = -1
         self._drag = None
         self._fill_class_box(dataset)
