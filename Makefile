@@ -1,7 +1,7 @@
 PYTHON ?= python3
 PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
 
-.PHONY: install run test bench clean translations fuzz soak
+.PHONY: install run test lint bench clean translations fuzz soak
 
 # Installs what a fresh machine lacks: Debian libraries for Qt, then fcviz with its test tools.
 install:
@@ -14,6 +14,13 @@ run: install
 # pytest exits 5 when it collects no tests; that is not a failure here.
 test: install
 	$(PYTEST) -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
+
+# Style (ruff), types of the core and io layers (mypy) and the layer contracts (import-linter, pyproject.toml).
+lint:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[lint]'
+	$(PYTHON) -m ruff check fcviz tests benchmarks scripts
+	$(PYTHON) -m mypy
+	lint-imports
 
 bench: install
 	$(PYTHON) benchmarks/run_all.py

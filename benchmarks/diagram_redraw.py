@@ -25,8 +25,8 @@ from fcviz.core.presets import build_preset  # noqa: E402
 from fcviz.core.snapshot import Snapshot  # noqa: E402
 from fcviz.gui.app import application  # noqa: E402
 from fcviz.gui.controller import Controller  # noqa: E402
-from fcviz.gui.panels.backprop import BackpropPanel  # noqa: E402
-from fcviz.gui.panels.network_diagram import NetworkDiagramPanel  # noqa: E402
+from fcviz.gui.panels.diagram.backprop import BackpropPanel  # noqa: E402
+from fcviz.gui.panels.diagram.network import NetworkDiagramPanel  # noqa: E402
 
 PANEL_SIZE = (420, 520)
 TARGET_MS = 16.0

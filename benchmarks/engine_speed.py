@@ -137,6 +137,7 @@ def run_torch(w: Workload) -> float:
 
 def run_sklearn(w: Workload) -> float:
     import warnings
+
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier, MLPRegressor
     X, y = make_data(w)

@@ -19,10 +19,11 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from gui_latency import LONG_RUN_EPOCHS, headless_epochs_per_second, train_in_window  # noqa: E402  (this folder)
+
 from fcviz.core.dataset import Dataset  # noqa: E402
 from fcviz.core.experiment import build_experiment  # noqa: E402
 from fcviz.gui.app import application  # noqa: E402
-from gui_latency import LONG_RUN_EPOCHS, headless_epochs_per_second, train_in_window  # noqa: E402  (this folder)
 
 
 def w2_experiment(dtype: str = "float64"):

@@ -19,7 +19,7 @@ EXIT_DIVERGED = 3
 BLOW_UP_FACTOR = 100     # a loss this many times its best so far ...
 BLOW_UP_EPOCHS = 20      # ... for this many epochs in a row is divergence
 SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
-LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.app.LANGUAGES)
+LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
 
 
 class UsageError(Exception):
@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default adam")
     fit.add_argument("--lr", type=float, help="learning rate (default 0.003)")
     fit.add_argument("--epochs", type=int, help="epochs to train (default: about 6000 steps, 10 to 300 epochs)")
-    fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS, help="samples per step, or 'full' (default 32)")
+    fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
+                     help="samples per step, or 'full' (default 32)")
     fit.add_argument("--seed", type=int, help="seed for initial weights, shuffling and the test split (default 0)")
     fit.add_argument("--no-shuffle", action="store_true", help="keep the sample order in every epoch")
     out = train.add_argument_group("files")

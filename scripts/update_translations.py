@@ -17,8 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "resources" / "translations"
-# Every tr() in the GUI, plus the QT_TRANSLATE_NOOP texts of the presets and lessons.
-SOURCES = ("fcviz/gui", "fcviz/core/presets.py", "fcviz/core/lessons.py")
+# Every tr() and QT_TRANSLATE_NOOP in the GUI (lessons included), plus those of the presets.
+SOURCES = ("fcviz/gui", "fcviz/core/presets.py")
 LANGUAGES = ("zh_CN",)
 
 

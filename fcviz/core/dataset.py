@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,9 +19,9 @@ class Dataset:
 
     X: np.ndarray
     y: np.ndarray
-    feature_names: tuple[str, ...]
-    target_names: tuple[str, ...]
-    classes: tuple[str, ...] = ()
+    feature_names: Sequence[str]   # stored as tuples
+    target_names: Sequence[str]
+    classes: Sequence[str] = ()
     name: str = ""
     meta: dict = field(default_factory=dict, compare=False)
 

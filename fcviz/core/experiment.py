@@ -18,6 +18,15 @@ from fcviz.core.tasks import check_settings, suggest_loss, suggest_output_activa
 from fcviz.core.trainer import Trainer
 
 
+def split_indices(n_samples: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) row indices; the test part is a seeded random `test_fraction` of the rows."""
+    n_test = int(round(test_fraction * n_samples))
+    if n_test == 0 or n_test >= n_samples:
+        return np.arange(n_samples), np.arange(0)
+    order = np.random.default_rng(seed).permutation(n_samples)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
 @dataclass
 class Experiment:
     dataset: Dataset
@@ -28,7 +37,7 @@ class Experiment:
     split_seed: int = 0
     name: str = ""
     title: str = ""
-    initial_params: np.ndarray = field(default=None)
+    initial_params: np.ndarray | None = None  # where Reset goes back to; None: the weights as built
     ui_state: dict = field(default_factory=dict)
     scale: str = "none"   # how a fresh experiment fits `preprocessing` (ignored when one is given)
     preprocessing: Preprocessing | None = None
@@ -69,13 +78,8 @@ class Experiment:
         return self.trainer.net
 
     def split_indices(self) -> tuple[np.ndarray, np.ndarray]:
-        """(train, test) row indices; the test part is a seeded random `test_fraction`."""
-        n = self.dataset.n_samples
-        n_test = int(round(self.test_fraction * n))
-        if n_test == 0 or n_test >= n:
-            return np.arange(n), np.arange(0)
-        order = np.random.default_rng(self.split_seed).permutation(n)
-        return np.sort(order[n_test:]), np.sort(order[:n_test])
+        """(train, test) row indices of this experiment's data (see `split_indices`)."""
+        return split_indices(self.dataset.n_samples, self.test_fraction, self.split_seed)
 
     def apply_data(self) -> None:
         """Hand the (split) dataset to the trainer."""

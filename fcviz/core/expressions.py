@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import math
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 
@@ -27,12 +29,12 @@ def _step(v):
 
 
 # name -> (number of arguments, NumPy function). `step` and `sign` appear only in derivatives.
-FUNCTIONS = {
+FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "exp": (1, np.exp), "log": (1, np.log), "sin": (1, np.sin), "cos": (1, np.cos),
     "tanh": (1, np.tanh), "sigmoid": (1, _sigmoid), "abs": (1, np.abs), "sqrt": (1, np.sqrt),
     "maximum": (2, np.maximum), "minimum": (2, np.minimum),
 }
-_DERIVATIVE_ONLY = {"step": (1, _step), "sign": (1, np.sign)}
+_DERIVATIVE_ONLY: dict[str, tuple[int, Callable]] = {"step": (1, _step), "sign": (1, np.sign)}
 _EVALUATORS = {**FUNCTIONS, **_DERIVATIVE_ONLY}
 _OPERATORS = {
     ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
@@ -96,8 +98,9 @@ def _validate(node: ast.expr, functions: dict) -> None:
             raise ValueError(f"operator {ast.unparse(node)!r} is not allowed; use + - * / **")
         _validate(node.left, functions)
         _validate(node.right, functions)
-        if isinstance(node.op, ast.Pow) and _constant_value(node.right) is not None:
-            if abs(_constant_value(node.right)) > MAX_EXPONENT:
+        exponent = _constant_value(node.right)
+        if isinstance(node.op, ast.Pow) and exponent is not None:
+            if abs(exponent) > MAX_EXPONENT:
                 raise ValueError(f"exponents larger than {MAX_EXPONENT:g} are not allowed")
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -127,7 +130,7 @@ def _constant_value(node: ast.expr) -> float | None:
 
 def _evaluate(node: ast.expr, x):
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(cast(float, node.value))  # _validate let only numbers through
     if isinstance(node, ast.Name):
         return x
     if isinstance(node, ast.BinOp):
@@ -135,8 +138,9 @@ def _evaluate(node: ast.expr, x):
     if isinstance(node, ast.UnaryOp):
         value = _evaluate(node.operand, x)
         return -value if isinstance(node.op, ast.USub) else value
-    _, func = _EVALUATORS[node.func.id]
-    return func(*(_evaluate(arg, x) for arg in node.args))
+    call = cast(ast.Call, node)  # the only node left after _validate
+    _, func = _EVALUATORS[cast(ast.Name, call.func).id]
+    return func(*(_evaluate(arg, x) for arg in call.args))
 
 
 # --- symbolic differentiation -------------------------------------------------
@@ -163,7 +167,7 @@ def _diff(node: ast.expr) -> ast.expr:
         return ast.UnaryOp(ast.USub(), inner) if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.BinOp):
         return _diff_binop(node)
-    return _diff_call(node)
+    return _diff_call(cast(ast.Call, node))
 
 
 def _diff_binop(node: ast.BinOp) -> ast.expr:
@@ -188,7 +192,7 @@ def _diff_binop(node: ast.BinOp) -> ast.expr:
 
 
 def _diff_call(node: ast.Call) -> ast.expr:
-    name, args = node.func.id, node.args
+    name, args = cast(ast.Name, node.func).id, node.args
     if name in ("maximum", "minimum"):
         u, v = args
         first_wins = _call("step", _bin(u, ast.Sub(), v) if name == "maximum" else _bin(v, ast.Sub(), u))
@@ -215,21 +219,25 @@ def _is_number(node, value=None) -> bool:
     return isinstance(node, ast.Constant) and (value is None or node.value == value)
 
 
+def _number(node: ast.expr) -> float:
+    return cast(float, cast(ast.Constant, node).value)
+
+
 def _simplify(node: ast.expr) -> ast.expr:
     """Fold away the 0s and 1s that differentiation leaves behind."""
     if isinstance(node, ast.UnaryOp):
         operand = _simplify(node.operand)
         if _is_number(operand):
-            return _num(-operand.value) if isinstance(node.op, ast.USub) else operand
+            return _num(-_number(operand)) if isinstance(node.op, ast.USub) else operand
         return ast.UnaryOp(node.op, operand)
     if isinstance(node, ast.Call):
-        return _call(node.func.id, *(_simplify(a) for a in node.args))
+        return _call(cast(ast.Name, node.func).id, *(_simplify(a) for a in node.args))
     if not isinstance(node, ast.BinOp):
         return node
     left, right, op = _simplify(node.left), _simplify(node.right), node.op
     if _is_number(left) and _is_number(right) and not isinstance(op, ast.Div):
         with contextlib.suppress(OverflowError):  # NumPy cannot fold ints beyond 64 bits: keep them as typed
-            return _num(_OPERATORS[type(op)](left.value, right.value))
+            return _num(_OPERATORS[type(op)](_number(left), _number(right)))
     if isinstance(op, ast.Add):
         if _is_number(left, 0):
             return right

@@ -21,7 +21,7 @@ class Loss:
     def __call__(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         raise NotImplementedError
 
-    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         raise NotImplementedError
 
     def from_logits(self, z: np.ndarray, y_true: np.ndarray) -> float:

@@ -115,7 +115,7 @@ class Network:
         return weights
 
     def weight_shapes(self) -> list[tuple[int, ...]]:
-        shapes = []
+        shapes: list[tuple[int, ...]] = []
         for layer in self.layers:
             shapes.append((layer.fan_in, layer.units))
             if layer.use_bias:
@@ -152,7 +152,7 @@ class Network:
 
     def parameter_names(self) -> list[str]:
         """`w{i}{j}_{l}` and `b{j}_{l}` in the order of `params`."""
-        names = []
+        names: list[str] = []
         for l, layer in enumerate(self.layers, 1):
             for j in range(1, layer.units + 1):
                 names.extend(weight_name(i, j, l) for i in range(1, layer.fan_in + 1))

@@ -19,7 +19,7 @@ from fcviz.core.trainer import Trainer
 
 CLOTHES_SIZES = [0.8, 1.1, 1.7, 1.9, 2.7, 3.2, 3.7, 4.0, 5.0, 5.5, 6.0, 6.3]
 CLOTHES_FITS = [0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0]
-# The seed lab's initial parameters, named as in DESIGN.md (w{i}{j}_{layer}, b{j}_{layer}).
+# The seed lab's initial parameters, named as in docs/ARCHITECTURE.md (w{i}{j}_{layer}, b{j}_{layer}).
 CLOTHES_INITIAL = {"w11_1": 0.1, "b1_1": 0.6, "w12_1": 0.9, "b2_1": -1.5,
                    "w11_2": 0.1, "w21_2": 0.9, "b1_2": 0.2}
 KERAS_DENSE_INPUT = [1, 1, 3, 1, 2, 1, 1, 1, 1, 2]

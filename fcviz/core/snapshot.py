@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
-
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
 
@@ -19,6 +19,16 @@ def curve_indices(length: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
     if length <= limit:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, limit).round().astype(np.int64))
+
+
+class RunState(str, Enum):
+    """Where training stands; a str, so it compares equal to its value ("running", …)."""
+
+    IDLE = "idle"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    DIVERGED = "diverged"
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -31,13 +41,12 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 class Snapshot:
     """What the panels draw. Arrays are read-only copies, never views of live state.
 
-    `state` is one of: idle, running, paused, finished, diverged.
     """
 
     epoch: int
     batch_index: int
     target_epochs: int
-    state: str
+    state: RunState
     params: np.ndarray
     network_config: dict
     learning_rate: float
@@ -53,12 +62,13 @@ class Snapshot:
     preprocessing: Preprocessing | None = None  # immutable; maps data units to and from the network's
 
     @classmethod
-    def capture(cls, experiment: Experiment, state: str, *, epochs_per_second: float = 0.0,
+    def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
                 message: str = "", data_version: int = 0, with_metrics: bool = True,
                 commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
         history = trainer.history
         indices = curve_indices(len(history.loss))
+        initial = experiment.net.params if experiment.initial_params is None else experiment.initial_params
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
@@ -68,7 +78,7 @@ class Snapshot:
             loss_epochs=_frozen(indices + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
-            commands_applied=commands_applied, initial_params=_frozen(experiment.initial_params),
+            commands_applied=commands_applied, initial_params=_frozen(initial),
             preprocessing=experiment.preprocessing,
         )
 

@@ -395,6 +395,7 @@ class Trainer:
         if self._shuffled_rows is None:
             self._shuffled_rows = (np.empty_like(self._rows), np.empty_like(self._target_rows))
         rows, targets = self._shuffled_rows
+        assert self._order is not None
         np.take(self._rows, self._order, axis=0, out=rows)
         np.take(self._target_rows, self._order, axis=0, out=targets)
         self._data, self._targets = rows.T, targets.T
@@ -497,11 +498,13 @@ class Trainer:
             if self._shuffled_rows is None:
                 self._shuffled_rows = (np.empty_like(self._rows), np.empty_like(self._target_rows))
             return self._shuffled_rows
+        assert self._data is not None
         return self._data.T, self._targets.T
 
     def _fit_full_batch(self, epochs: int, target_loss: float | None) -> bool:
         """`epochs` epochs through FullBatchLoop, with fit's bookkeeping; True if training stopped."""
         loop = self._full_batch
+        assert self._data is not None
         if loop is None or loop.loss is not self.loss or loop.inputs is not self._data:
             loop = self._full_batch = FullBatchLoop(self, self.plan_for(self.n_samples), self._data, self._targets)
         params, start = self.net.params, self.epoch

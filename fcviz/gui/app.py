@@ -7,24 +7,16 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
-from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
 from fcviz.core.experiment import Experiment
+from fcviz.gui.language import LANGUAGE_KEY, set_language
 from fcviz.io.samples import open_preset
 
-SWITCH_INTERVAL_SECONDS = 0.0005  # shared/QT_NOTES.md: the 5 ms default starves redraws
+SWITCH_INTERVAL_SECONDS = 0.0005  # docs/ARCHITECTURE.md, Threads: the 5 ms default starves redraws
 SIGNAL_POLL_MS = 200
 SETTLE_ROUNDS = 5
-# In a wheel the translations sit inside the package (pyproject maps resources/ there);
-# in a source checkout or an editable install, in the top-level resources/.
-_TRANSLATION_DIRS = (Path(__file__).resolve().parents[1] / "resources" / "translations",
-                     Path(__file__).resolve().parents[2] / "resources" / "translations")
-LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
-LANGUAGE_KEY = "language"  # QSettings key of the language chosen in View ▸ Language
-_translators: list[QTranslator] = []
-_language = "en"
 
 
 def application(language: str | None = None) -> QApplication:
@@ -42,51 +34,6 @@ def application(language: str | None = None) -> QApplication:
     elif language is not None:
         set_language(language)
     return app
-
-
-def translations_dir() -> Path | None:
-    return next((folder for folder in _TRANSLATION_DIRS if folder.is_dir()), None)
-
-
-def set_language(language: str | None) -> str:
-    """Translate widgets created from now on into `language` (None: the system's); returns the one in use."""
-    global _language
-    app = QCoreApplication.instance()
-    for translator in _translators:
-        app.removeTranslator(translator)
-    _translators.clear()
-    locale = QLocale.system() if language is None else QLocale(language)
-    _language = "en"
-    for directory, prefix in ((translations_dir(), "fcviz"),
-                              (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase")):
-        translator = QTranslator(app)
-        if directory is not None and translator.load(locale, prefix, "_", str(directory)):
-            app.installTranslator(translator)
-            _translators.append(translator)
-            if prefix == "fcviz":
-                _language = Path(translator.filePath()).stem.removeprefix("fcviz_")
-    return _language
-
-
-def language_menu(parent: QMainWindow, settings: QSettings | None) -> QMenu:
-    """View ▸ Language: the choice is saved in `settings` and takes effect at the next start."""
-    menu = QMenu(QCoreApplication.translate("app", "Language"), parent)
-    group = QActionGroup(menu)
-    for code, name in LANGUAGES.items():
-        action = group.addAction(name)
-        action.setData(code)
-        action.setCheckable(True)
-        action.setChecked(code == _language)
-        menu.addAction(action)
-
-    def choose(action) -> None:
-        if settings is not None:
-            settings.setValue(LANGUAGE_KEY, action.data())
-        parent.statusBar().showMessage(QCoreApplication.translate(
-            "app", "The language changes when fcviz starts again."))
-
-    group.triggered.connect(choose)
-    return menu
 
 
 def load_experiment(path: str | Path | None = None, preset: str | None = None) -> Experiment:

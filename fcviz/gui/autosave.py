@@ -59,7 +59,7 @@ def ask_unsaved_changes(window: QWidget) -> Button:
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Autosave", "Unsaved changes"),
                       QCoreApplication.translate("Autosave", "Save the changes to this experiment?"),
                       Button.Save | Button.Discard | Button.Cancel, window)
-    box.setInformativeText(QCoreApplication.translate("Autosave", "Edits and training since the last save are lost if you discard them."))
+    box.setInformativeText(QCoreApplication.translate("Autosave", "Edits and training since the last save are lost if you discard them."))  # noqa: E501 (lupdate reads the call on one line)
     box.setDefaultButton(Button.Save)
     box.exec()
     return box.standardButton(box.clickedButton())
@@ -69,7 +69,7 @@ def ask_restore(window: QWidget, copy: Path) -> bool:
     """Whether to restore the autosaved `copy` (a modal question; tests replace `Autosave.ask_restore`)."""
     saved_at = QDateTime.fromSecsSinceEpoch(int(copy.stat().st_mtime)).toString("yyyy-MM-dd HH:mm")
     box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("Autosave", "Restore unsaved work"),
-                      QCoreApplication.translate("Autosave", "fcviz was closed with unsaved changes (autosaved {time}). Restore them?")
+                      QCoreApplication.translate("Autosave", "fcviz was closed with unsaved changes (autosaved {time}). Restore them?")  # noqa: E501 (lupdate reads the call on one line)
                       .format(time=saved_at), Button.Yes | Button.Discard, window)
     box.button(Button.Yes).setText(QCoreApplication.translate("Autosave", "Restore"))
     box.setDefaultButton(Button.Yes)
@@ -114,7 +114,7 @@ class Autosave(QObject):
         except OSError:
             pass  # tryLock fails below and says so
         if not self._lock.tryLock(0):
-            self._show(QCoreApplication.translate("Autosave", "Autosave is off: {folder} is not writable.").format(folder=directory))
+            self._show(QCoreApplication.translate("Autosave", "Autosave is off: {folder} is not writable.").format(folder=directory))  # noqa: E501 (lupdate reads the call on one line)
             self.path = None
         self._baseline: tuple | None = None
         self._saved: tuple | None = None  # what the copy holds (undo index, mark); None: no copy
@@ -217,7 +217,7 @@ class Autosave(QObject):
             copies = find_recoverable(self.path.parent)
             return bool(copies) and self.restore(copies[0])
         except OSError as error:  # the folder changed under us, or cannot be written
-            self._show(QCoreApplication.translate("Autosave", "Cannot restore the autosaved work: {error}").format(error=error))
+            self._show(QCoreApplication.translate("Autosave", "Cannot restore the autosaved work: {error}").format(error=error))  # noqa: E501 (lupdate reads the call on one line)
             return False
 
     def restore(self, copy: Path) -> bool:
@@ -231,7 +231,7 @@ class Autosave(QObject):
             damaged = copy.with_name(f"damaged-{copy.name}")
             copy.replace(damaged)  # out of the way of the next start, but kept
             show_error(self.window, QCoreApplication.translate("Autosave", "Cannot restore the autosaved work"),
-                       QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))
+                       QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))  # noqa: E501 (lupdate reads the call on one line)
             return False
         view = dict(experiment.ui_state)
         self.window.session_path = None

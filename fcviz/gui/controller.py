@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
-from concurrent.futures import Future
 from typing import Any, Callable
 
 import numpy as np
@@ -20,14 +20,38 @@ from PySide6.QtGui import QUndoStack
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
+from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.experiment_setup import Blueprint, Setup
-from fcviz.gui.undo_commands import (ReplaceExperimentCommand, SetDataCommand, SetFrozenCommand,
-                                     SetLearningRateCommand, SetParameterCommand, SetParametersCommand)
-from fcviz.gui.worker import (DEFAULT_MAX_RATE_HZ, DIVERGED, RUNNING, CallInWorker, Pause, Play,
-                              ReplaceExperiment, Reset, SetData, SetDisplayEvery, SetEpochs, SetFrozen,
-                              SetMaxRate, SetParameter, SetParameters, SILENT_COMMANDS, StepBatch, StepEpoch,
-                              TrainingWorker, initial_state)
+from fcviz.gui.undo_commands import (
+    ReplaceExperimentCommand,
+    SetDataCommand,
+    SetFrozenCommand,
+    SetLearningRateCommand,
+    SetParameterCommand,
+    SetParametersCommand,
+)
+from fcviz.gui.worker import (
+    DEFAULT_MAX_RATE_HZ,
+    DIVERGED,
+    RUNNING,
+    SILENT_COMMANDS,
+    CallInWorker,
+    Pause,
+    Play,
+    ReplaceExperiment,
+    Reset,
+    SetData,
+    SetDisplayEvery,
+    SetEpochs,
+    SetFrozen,
+    SetMaxRate,
+    SetParameter,
+    SetParameters,
+    StepBatch,
+    StepEpoch,
+    TrainingWorker,
+    initial_state,
+)
 
 WORKER_REPLY_TIMEOUT_SECONDS = 30.0
 UNTHROTTLED_REDRAW_MS = 8
@@ -343,7 +367,7 @@ class Controller(QObject):
     @contextmanager
     def gui_busy(self):
         """Hold training back while the GUI thread draws, so drawing never waits for the GIL
-        (shared/QT_NOTES.md: a redraw fighting the training loop takes 5-30 times longer)."""
+        (docs/ARCHITECTURE.md, Threads: a redraw fighting the training loop takes 5-30 times longer)."""
         self._gui_idle.clear()
         try:
             yield

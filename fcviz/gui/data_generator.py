@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QMenu, QSpinBox,
-                               QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QMenu, QSpinBox, QWidget
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.generators import GENERATORS, generate

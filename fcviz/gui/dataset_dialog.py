@@ -15,13 +15,34 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fcviz.core.dataset import Dataset
-from fcviz.core.tasks import (BINARY, MULTI_CLASS, REGRESSION, check_settings, data_report, infer_task,
-                              suggest_loss, suggest_output_activation)
+from fcviz.core.tasks import (
+    BINARY,
+    MULTI_CLASS,
+    REGRESSION,
+    check_settings,
+    data_report,
+    infer_task,
+    suggest_loss,
+    suggest_output_activation,
+)
 from fcviz.io.tables import DatasetError, has_header, list_sheets, load_dataset, paired_sheets, read_table
 
 PREVIEW_ROWS = 200

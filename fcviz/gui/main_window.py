@@ -6,26 +6,36 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QSpinBox, QStyle, QToolBar, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
 
 from fcviz import __version__
 from fcviz.core.experiment import Experiment
-from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT, PRESETS
+from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
+from fcviz.core.presets import PRESETS
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.app import language_menu
 from fcviz.gui.controller import Controller
 from fcviz.gui.data_generator import new_data_menu
-from fcviz.gui.data_table import DataTablePanel
+from fcviz.gui.language import language_menu
 from fcviz.gui.panels.activations import ActivationsPanel
 from fcviz.gui.panels.architecture import ArchitecturePanel
-from fcviz.gui.panels.backprop import BackpropPanel
+from fcviz.gui.panels.data_table import DataTablePanel
+from fcviz.gui.panels.diagram.backprop import BackpropPanel
+from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
 from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
-from fcviz.gui.panels.network_diagram import NetworkDiagramPanel
 from fcviz.gui.panels.parameters import ParametersPanel
-from fcviz.gui.panels.scatter import ScatterPanel
+from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
 from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
@@ -639,7 +649,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td></tr>"
+        rows = "".join(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td></tr>"  # noqa: E501
                        for action in self.findChildren(QAction) if not action.shortcut().isEmpty())
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
                           f"<table cellspacing='6'>{rows}</table>", QMessageBox.StandardButton.Ok, self)

@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from fcviz.gui.experiment_setup import Setup
+from fcviz.core.experiment_setup import Setup
 
 LAYER, NAME, VALUE, CHANGE, GRADIENT = "layer", "name", "value", "change", "gradient"
 NUMERIC_COLUMNS = (VALUE, CHANGE, GRADIENT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
@@ -10,6 +11,7 @@ CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 REGRESSION_COLOR = "#1f77b4"
 FIT_COLOR = "#222222"
 AXIS_COLOR = "#444444"
+LIGHTEN = 0.6  # heatmap colours are the class colours mixed with this much white
 
 
 def class_color(index: int, alpha: int = 255) -> QColor:
@@ -34,3 +36,16 @@ def set_axis_labels(widget: pg.PlotWidget, x_label: str, y_label: str) -> None:
     plot = widget.getPlotItem()
     plot.setLabel("bottom", x_label, color=AXIS_COLOR)
     plot.setLabel("left", y_label, color=AXIS_COLOR)
+
+
+def lighter(color: QColor, amount: float = LIGHTEN) -> np.ndarray:
+    rgb = np.array([color.red(), color.green(), color.blue()], float)
+    return rgb + amount * (255.0 - rgb)
+
+
+def diverging_lut() -> np.ndarray:
+    """Class-0 blue through white to class-1 orange (colour-blind safe), 256 entries."""
+    ramp = np.linspace(-1.0, 1.0, 256)[:, None]
+    low, high, white = lighter(class_color(0), 0.1), lighter(class_color(1), 0.1), np.full(3, 255.0)
+    lut = np.where(ramp < 0, white + (-ramp) * (low - white), white + ramp * (high - white))
+    return lut.astype(np.uint8)

@@ -26,7 +26,7 @@ class SetParameterCommand(QUndoCommand):
         self._update_text()
 
     def _update_text(self):
-        self.setText(QCoreApplication.translate("UndoCommands", "Set {name} to {value:g}").format(name=self._name, value=self._new))
+        self.setText(QCoreApplication.translate("UndoCommands", "Set {name} to {value:g}").format(name=self._name, value=self._new))  # noqa: E501 (lupdate reads the call on one line)
 
     def id(self):
         return -1 if self._gesture is None else NUDGE_ID
@@ -82,7 +82,7 @@ class SetLearningRateCommand(QUndoCommand):
         self._update_text()
 
     def _update_text(self):
-        self.setText(QCoreApplication.translate("UndoCommands", "Set learning rate to {value:g}").format(value=self._new))
+        self.setText(QCoreApplication.translate("UndoCommands", "Set learning rate to {value:g}").format(value=self._new))  # noqa: E501 (lupdate reads the call on one line)
 
     def id(self):
         return LEARNING_RATE_ID

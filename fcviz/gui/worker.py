@@ -19,12 +19,13 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from fcviz.core.dataset import Dataset
 from fcviz.core.backprop import record_step
+from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
-from fcviz.core.snapshot import Snapshot
+from fcviz.core.snapshot import RunState, Snapshot
 
-IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = "idle", "running", "paused", "finished", "diverged"
+IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED,
+                                             RunState.DIVERGED)
 SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
 CHUNK_SECONDS = 0.002        # ... in chunks this long, checking the GUI and the queue after each
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway
@@ -143,7 +144,7 @@ def _resolve(future: Future, function: Callable[[], Any]) -> None:
 SILENT_COMMANDS = (SetMaxRate, CallInWorker)
 
 
-def initial_state(experiment: Experiment) -> str:
+def initial_state(experiment: Experiment) -> RunState:
     epoch = experiment.trainer.epoch
     if epoch == 0:
         return IDLE
@@ -180,7 +181,7 @@ class TrainingWorker(QObject):
 
     `gui_idle` is set by the GUI thread while its event loop has nothing to do;
     the worker waits on it between batches so that a redraw does not fight the
-    training loop for the GIL (see shared/QT_NOTES.md).
+    training loop for the GIL (see docs/ARCHITECTURE.md, Threads).
     """
 
     snapshot = Signal(object)
@@ -316,13 +317,13 @@ class TrainingWorker(QObject):
         self._last_emit = time.perf_counter()
         self.snapshot.emit(snapshot)
 
-    def _enter(self, state: str, message: str = "") -> None:
+    def _enter(self, state: RunState, message: str = "") -> None:
         if state == RUNNING and self._state != RUNNING:
             self._rate.restart(self._experiment.trainer.epoch)
         self._state = state
         self._emit(message)
 
-    def _state_after_manual_change(self) -> str:
+    def _state_after_manual_change(self) -> RunState:
         trainer = self._experiment.trainer
         if trainer.diverged:
             return DIVERGED

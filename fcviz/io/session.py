@@ -59,7 +59,7 @@ def save_session(path, experiment: Experiment) -> None:
 
     def write(stream: BinaryIO) -> None:
         buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
         with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(SESSION_JSON, text)
             archive.writestr(ARRAYS_NPZ, buffer.getvalue())
@@ -70,7 +70,7 @@ def save_session(path, experiment: Experiment) -> None:
         raise SessionError(f"{os.fspath(path)} cannot be saved: {exc.strerror or exc}") from exc
 
 
-def write_atomically(path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path, write: Callable[[BinaryIO], object]) -> None:
     """Run `write(stream)` on a temp file beside `path`, fsync it, then move it over `path`.
 
     On any failure the temp file is removed and an existing `path` is untouched.
@@ -243,7 +243,7 @@ def _typed(mapping: dict, key: str, where: str, kind: type):
     allowed = (int, float) if kind is float else kind
     if isinstance(value, bool) or not isinstance(value, allowed):
         raise ValueError(f"{where} {key!r} must be {_KIND_NAMES[kind]}, not {value!r}")
-    if kind is float and not math.isfinite(value):
+    if kind is float and not math.isfinite(float(value)):  # type: ignore[arg-type]  # int or float here
         raise ValueError(f"{where} {key!r} must be finite, not {value!r}")
     return value
 

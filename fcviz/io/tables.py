@@ -262,7 +262,7 @@ def _read_text(path: Path, header: bool | None = None) -> _Table:
     text, encoding = _decode(data, source)
     if not text or text.isspace():
         raise source.error("file is empty")
-    blank_lines = _BLANK_LINES.match(text).group()
+    blank_lines = _BLANK_LINES.match(text).group()  # type: ignore[union-attr]  # \s* always matches
     first_line_end = text.find("\n", len(blank_lines))
     head = text if first_line_end < 0 else text[: max(first_line_end + 1, _SNIFF_CHARS)]
     sample = [line for line in head.splitlines() if line.strip()][:_SNIFF_LINES]

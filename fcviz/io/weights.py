@@ -1,4 +1,4 @@
-"""Weights JSON (see DESIGN.md) and exports of a network as NumPy, PyTorch or Keras code.
+"""Weights JSON (see docs/ARCHITECTURE.md, File formats) and exports of a network as NumPy, PyTorch or Keras code.
 
 Floats are written as `repr` text (JSON's float format too), so every file and every
 export holds exactly the network's numbers. A custom activation is translated from its
@@ -57,7 +57,7 @@ def network_from_dict(document, source: str = "weight data") -> Network:
         found = document.get("format") if isinstance(document, dict) else None
         raise WeightsError(f"{source} is not an fcviz weights file (format {found!r}, expected {FORMAT!r})")
     version = document.get("version")
-    if _is_int(version) and version > VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise WeightsError(f"{source} was saved by a newer fcviz (format version {version}); "
                            f"this version reads up to {VERSION}")
     try:
@@ -279,7 +279,7 @@ def _custom(net: Network) -> list[CustomActivation]:
 
 
 def _uses_function(activations: list[CustomActivation], function: str) -> bool:
-    return any(isinstance(node, ast.Call) and node.func.id == function
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function
                for act in activations for node in ast.walk(act.expression.tree))
 
 
@@ -433,7 +433,8 @@ class Preprocessed(nn.Module):
 def export_torch(net: Network, preprocessing: Preprocessing | None = None) -> str:
     """A PyTorch script building `model`, an nn.Sequential holding the network's weights
     (wrapped in a module applying the preprocessing, when there is some)."""
-    modules, state = [], []
+    modules: list[str] = []
+    state: list[str] = []
     for layer in net.layers:
         index = len(modules)
         modules.append(f"nn.Linear({layer.fan_in}, {layer.units}, bias={layer.use_bias}, dtype=DTYPE)")

@@ -83,8 +83,8 @@ def test_from_config_keeps_the_dtype():
 
 
 def test_session_of_a_float32_run_continues_exactly(tmp_path):
-    from fcviz.io.session import load_session, save_session
     from fcviz.core.experiment import build_experiment
+    from fcviz.io.session import load_session, save_session
     from fcviz.io.tables import load_dataset
 
     dataset = load_dataset(SAMPLES / "clothes_size.csv")

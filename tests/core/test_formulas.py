@@ -8,16 +8,10 @@ import pytest
 from finite_differences import numerical_gradient
 
 from fcviz.core import Network, Trainer, get_optimizer
-from fcviz.core.backprop import (
-    chain_rule,
-    fmt,
-    forward_formula,
-    node_name,
-    parameter_table,
-    trace_batch,
-)
+from fcviz.core.backprop import parameter_table, trace_batch
 from fcviz.core.network import weight_name
 from fcviz.core.presets import CLOTHES_FITS, CLOTHES_SIZES, build_preset
+from fcviz.gui.formulas import chain_rule, fmt, forward_formula, node_name
 
 
 def clothes():

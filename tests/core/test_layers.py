@@ -18,7 +18,7 @@ def test_no_qt_import_in_core_sources():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             for name in names:
-                assert not name.split(".")[0] in FORBIDDEN, f"{path.name} imports {name}"
+                assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
 
 
 def test_importing_core_loads_no_qt_module():

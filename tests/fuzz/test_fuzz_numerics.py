@@ -18,7 +18,8 @@ HIDDEN = ["sigmoid", "tanh", "relu", "elu", "softplus", "leaky_relu", "linear"]
 
 
 @FUZZ
-@given(hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(PAIRS), optimizer=st.sampled_from(["sgd", "momentum", "adam"]),
+@given(hidden=st.sampled_from(HIDDEN), pair=st.sampled_from(PAIRS),
+       optimizer=st.sampled_from(["sgd", "momentum", "adam"]),
        log_lr=st.floats(-6, 3), log_scale=st.floats(-3, 6), dtype=st.sampled_from(["float64", "float32"]),
        constant_column=st.booleans(), single_class=st.booleans(), seed=st.integers(0, 3))
 def test_training_stays_finite_or_reports_divergence(hidden, pair, optimizer, log_lr, log_scale, dtype,

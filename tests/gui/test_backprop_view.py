@@ -15,7 +15,7 @@ from fcviz.core import Trainer
 from fcviz.core.backprop import record_step, trace_batch
 from fcviz.core.experiment import build_experiment
 from fcviz.core.presets import build_preset, clothes_dataset
-from fcviz.gui.diagram_view import BIAS, EDGE, NODE, Target
+from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, Target
 from fcviz.gui.worker import PAUSED, RUNNING
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "core"))

@@ -14,7 +14,7 @@ from fcviz.gui.worker import PAUSED, RUNNING
 from fcviz.io.samples import open_preset
 
 ROUNDS = 50
-HARMLESS = "This plugin does not support propagateSizeHints()"  # offscreen platform, shared/QT_NOTES.md
+HARMLESS = "This plugin does not support propagateSizeHints()"  # offscreen platform, docs/ARCHITECTURE.md
 
 
 def test_open_train_close_fifty_times(qtbot, qtlog, tmp_path):
@@ -30,7 +30,7 @@ def test_open_train_close_fifty_times(qtbot, qtlog, tmp_path):
             controller.set_epochs(100_000_000)
             window.show()
             window.play_action.trigger()
-            qtbot.waitUntil(lambda: controller.latest.state == RUNNING and controller.latest.epoch > 0,
+            qtbot.waitUntil(lambda c=controller: c.latest.state == RUNNING and c.latest.epoch > 0,
                             timeout=20_000)
             if round_number % 5 == 0:  # a command still queued when the window closes
                 controller.reset()

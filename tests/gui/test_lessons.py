@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from qt_helpers import wait_for_state
 
-from fcviz.core.lessons import LESSONS
 from fcviz.core.presets import PRESETS
+from fcviz.gui.lessons import LESSONS
 from fcviz.gui.panels.lessons import HIGHLIGHT_NAME, Highlight
 from fcviz.gui.worker import RUNNING
 

@@ -9,13 +9,22 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from qt_helpers import wait_for_state
 
 from fcviz.core import Trainer
-from fcviz.core.backprop import fmt
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import build_experiment
 from fcviz.core.presets import CLOTHES_FITS, CLOTHES_SIZES, build_preset
-from fcviz.gui.diagram_editing import DRAG_STEP, WHEEL_STEP
-from fcviz.gui.diagram_view import (BIAS, EDGE, MAX_WIDTH, MORE, NEGATIVE_COLOR, NODE, POSITIVE_COLOR, TOP_K,
-                                    Target)
+from fcviz.gui.formulas import fmt
+from fcviz.gui.panels.diagram.editing import DRAG_STEP, WHEEL_STEP
+from fcviz.gui.panels.diagram.view import (
+    BIAS,
+    EDGE,
+    MAX_WIDTH,
+    MORE,
+    NEGATIVE_COLOR,
+    NODE,
+    POSITIVE_COLOR,
+    TOP_K,
+    Target,
+)
 from fcviz.gui.worker import PAUSED
 
 

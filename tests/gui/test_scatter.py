@@ -9,7 +9,7 @@ from qt_helpers import wait_for_state
 from scatter_helpers import activate, click, drag, free_spot, line_lab, pixel_size, widget_pos, worker_data, xor_lab
 
 from fcviz.core.metrics import confusion_matrix
-from fcviz.gui.panels.scatter import HEATMAP_SIZE, HOLLOW
+from fcviz.gui.panels.scatter.panel import HEATMAP_SIZE, HOLLOW
 from fcviz.gui.worker import RUNNING
 from fcviz.io.samples import open_preset
 

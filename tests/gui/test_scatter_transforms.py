@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from fcviz.core.data_transforms import PRODUCT, SINE, SQUARE, available, base_X, with_base_data, with_transforms
 from fcviz.core.generators import generate
-from fcviz.gui.data_transforms import PRODUCT, SINE, SQUARE, available, base_X, with_base_data, with_transforms
 
 
 def test_transforms_append_named_columns_after_the_measured_ones():

@@ -19,7 +19,7 @@ from fcviz.io.session import load_session
 
 STARTUP_TIMEOUT = 90
 EXIT_TIMEOUT = 30
-HARMLESS = "This plugin does not support propagateSizeHints()"  # offscreen platform, shared/QT_NOTES.md
+HARMLESS = "This plugin does not support propagateSizeHints()"  # offscreen platform, docs/ARCHITECTURE.md
 
 # The real entry point, with Play pressed once the window shows; it prints "training" once
 # a running snapshot past epoch 0 arrives, and autosaves every 300 ms.

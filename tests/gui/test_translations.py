@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 
 from fcviz.cli import build_gui_parser, main
 from fcviz.core.presets import build_preset
-from fcviz.gui.app import LANGUAGE_KEY, set_language, translations_dir
+from fcviz.gui.language import LANGUAGE_KEY, set_language, translations_dir
 from fcviz.gui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]

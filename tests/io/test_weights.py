@@ -14,8 +14,18 @@ from hypothesis import strategies as st
 
 from fcviz.core import Network
 from fcviz.core.presets import CLOTHES_INITIAL
-from fcviz.io.weights import (WeightsError, apply_weights, export, export_keras, export_numpy, export_torch,
-                              load_weights, network_from_dict, save_weights, weights_to_dict)
+from fcviz.io.weights import (
+    WeightsError,
+    apply_weights,
+    export,
+    export_keras,
+    export_numpy,
+    export_torch,
+    load_weights,
+    network_from_dict,
+    save_weights,
+    weights_to_dict,
+)
 
 BUILTIN_ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "heaviside"]
 CUSTOM_ACTIVATIONS = ["x*sigmoid(x)", "x**2", "minimum(maximum(x, 0), 6)", "sin(x)*cos(x) - abs(x)/3",

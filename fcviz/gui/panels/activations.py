@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from fcviz.core.activations import BUILTINS, CustomActivation
-from fcviz.gui.experiment_setup import Setup
+from fcviz.core.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.plots import class_color, make_plot_widget
 

@@ -5,14 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QSignalBlocker, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fcviz.core.activations import BUILTINS, get_activation
+from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.initializers import INITIALIZERS
 from fcviz.core.losses import LOSSES
 from fcviz.core.optimizers import OPTIMIZERS
-from fcviz.gui.experiment_setup import Blueprint, Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.widgets import show_error
 

@@ -7,9 +7,9 @@ import traceback
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
-from fcviz.gui.experiment_setup import Setup
 
 
 class Panel(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Slot
 from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
-from fcviz.gui.experiment_setup import Setup
+from fcviz.core.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.worker import DEFAULT_MAX_RATE_HZ
 

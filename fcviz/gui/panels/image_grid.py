@@ -14,13 +14,12 @@ from PySide6.QtCore import QPointF, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
 
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.metrics import class_labels
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.data_maps import diverging_lut
-from fcviz.gui.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
-from fcviz.gui.plots import AXIS_COLOR
+from fcviz.gui.plots import AXIS_COLOR, diverging_lut
 
 COLUMNS, ROWS = 8, 5
 LABEL_POINTS = 7

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from fcviz.core import lessons, presets
-from fcviz.core.lessons import LESSONS, Lesson, Step
-from fcviz.gui.experiment_setup import Setup
+from fcviz.core import presets
+from fcviz.core.experiment_setup import Setup
+from fcviz.gui import lessons
+from fcviz.gui.lessons import LESSONS, Lesson, Step
 from fcviz.gui.panels.base import Panel
 
 HIGHLIGHT_MS = 2500

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
-                               QPushButton, QSpinBox, QStyledItemDelegate, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+)
 
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.initializers import INITIALIZERS
-
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.parameter_model import LAYER, NAME, VALUE, ParameterTableModel
 from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value

@@ -5,11 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Slot
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHeaderView, QLabel, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
 from fcviz.gui.plots import CLASS_COLORS, make_plot_widget

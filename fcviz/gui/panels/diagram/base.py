@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QSpinBox, QToolTip
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplitter, QToolTip
 
-from fcviz.core.backprop import Formula
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.network import Network
-from fcviz.gui.diagram_editing import DiagramEditing, frozen_neurons
-from fcviz.gui.diagram_view import BIAS, EDGE, MORE, NODE, NetworkDiagram, Target
-from fcviz.gui.experiment_setup import Setup
+from fcviz.gui.formulas import Formula
 from fcviz.gui.panels.base import Panel
+from fcviz.gui.panels.diagram.editing import DiagramEditing, frozen_neurons
+from fcviz.gui.panels.diagram.view import BIAS, EDGE, MORE, NODE, NetworkDiagram, Target
 
 FORMULA_BOX_STYLE = "QLabel#formulaBox { background: #f7f7f2; padding: 6px; }"
 FORMULA_LINES = 7  # the formula box's starting height; the splitter above it resizes it

@@ -12,10 +12,11 @@ from PySide6.QtCore import QLocale, QObject, QPoint, Qt, Slot
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QLineEdit, QMenu
 
-from fcviz.core.backprop import neuron_parameters, node_name
+from fcviz.core.backprop import neuron_parameters
 from fcviz.core.network import Network
 from fcviz.gui.controller import Controller
-from fcviz.gui.diagram_view import BIAS, EDGE, NODE, NetworkDiagram, Target
+from fcviz.gui.formulas import node_name
+from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, NetworkDiagram, Target
 
 WHEEL_STEP, FINE_WHEEL_STEP = 0.1, 0.01  # per wheel notch; the fine step with Shift held
 DRAG_STEP = 0.01                         # per pixel moved up

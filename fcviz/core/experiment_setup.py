@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
-from types import SimpleNamespace
 
 import numpy as np
 
 from fcviz.core.dataset import Dataset
-from fcviz.core.experiment import Experiment
+from fcviz.core.experiment import Experiment, split_indices
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
 from fcviz.core.tasks import BINARY, check_settings, infer_task, suggest_loss, suggest_output_activation
@@ -90,8 +89,7 @@ class Setup:
 
     def with_data(self, dataset: Dataset, test_fraction: float) -> "Setup":
         """This setup over edited data (same inputs and outputs), split as the worker will split it."""
-        probe = SimpleNamespace(dataset=dataset, test_fraction=test_fraction, split_seed=self.split_seed)
-        train, test = Experiment.split_indices(probe)  # the experiment's own rule, not a copy of it
+        train, test = split_indices(dataset.n_samples, test_fraction, self.split_seed)  # as the worker splits
         return replace(self, dataset=dataset, test_fraction=test_fraction, train_rows=train, test_rows=test)
 
 

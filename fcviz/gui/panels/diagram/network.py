@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from fcviz.core.backprop import Formula, Trace, forward_formula, input_formula, trace_batch, weight_formula
+from fcviz.core.backprop import Trace, trace_batch
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.diagram_panel import DiagramPanel
-from fcviz.gui.diagram_view import BIAS, EDGE, NODE, Target
-from fcviz.gui.experiment_setup import Setup
+from fcviz.gui.formulas import Formula, forward_formula, input_formula, weight_formula
+from fcviz.gui.panels.diagram.base import DiagramPanel
+from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, Target
 
 
 class NetworkDiagramPanel(DiagramPanel):

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Signal, Slot
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from fcviz.core.metrics import confusion_matrix
-from fcviz.gui.plots import AXIS_COLOR, class_color, make_plot_widget
+from fcviz.gui.plots import AXIS_COLOR, class_color, diverging_lut, lighter, make_plot_widget
 
 MAPS_PER_ROW = 4
 GAP = 0.12        # between maps, as a share of a map's size
@@ -21,20 +21,6 @@ SELECTED_PEN = pg.mkPen("#222222", width=3, cosmetic=True)
 # Activations with a known range get fixed colour levels (no flicker); others use ±max |value|.
 ACTIVATION_LEVELS = {"sigmoid": (0.0, 1.0), "heaviside": (0.0, 1.0), "tanh": (-1.0, 1.0),
                      "softmax": (0.0, 1.0)}
-LIGHTEN = 0.6  # heatmap colours are the class colours mixed with this much white
-
-
-def lighter(color: QColor, amount: float = LIGHTEN) -> np.ndarray:
-    rgb = np.array([color.red(), color.green(), color.blue()], float)
-    return rgb + amount * (255.0 - rgb)
-
-
-def diverging_lut() -> np.ndarray:
-    """Class-0 blue through white to class-1 orange (colour-blind safe), 256 entries."""
-    ramp = np.linspace(-1.0, 1.0, 256)[:, None]
-    low, high, white = lighter(class_color(0), 0.1), lighter(class_color(1), 0.1), np.full(3, 255.0)
-    lut = np.where(ramp < 0, white + (-ramp) * (low - white), white + ramp * (high - white))
-    return lut.astype(np.uint8)
 
 
 def activation_levels(activation: str, values: np.ndarray) -> tuple[float, float]:
@@ -129,7 +115,7 @@ class ConfusionMatrixPlot:
     """Counts of true class (rows, top to bottom) against predicted class (columns), in `widget`."""
 
     def __init__(self):
-        self.widget = make_plot_widget(QCoreApplication.translate("ConfusionMatrixPlot", "predicted"), QCoreApplication.translate("ConfusionMatrixPlot", "actual"))
+        self.widget = make_plot_widget(QCoreApplication.translate("ConfusionMatrixPlot", "predicted"), QCoreApplication.translate("ConfusionMatrixPlot", "actual"))  # noqa: E501 (lupdate reads the call on one line)
         plot = self.widget.getPlotItem()
         plot.setMouseEnabled(False, False)
         plot.hideButtons()

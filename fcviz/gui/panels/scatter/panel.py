@@ -10,23 +10,52 @@ inputs) go through the controller: they are undoable and reach the worker.
 
 from __future__ import annotations
 
+from enum import Enum
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGraphicsRectItem, QHBoxLayout, QLabel,
-                               QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
+from fcviz.core.data_transforms import (
+    PRODUCT,
+    SINE,
+    SQUARE,
+    available,
+    base_count,
+    base_X,
+    expand,
+    transforms_of,
+    with_base_data,
+    with_transforms,
+)
 from fcviz.core.dataset import Dataset
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.metrics import class_labels
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.data_maps import ConfusionMatrixPlot, NeuronMaps, activation_levels, diverging_lut, lighter
-from fcviz.gui.data_transforms import (PRODUCT, SINE, SQUARE, available, base_count, base_X, expand, transforms_of,
-                                       with_base_data, with_transforms)
-from fcviz.gui.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
-from fcviz.gui.plots import FIT_COLOR, REGRESSION_COLOR, class_color, make_plot_widget, set_axis_labels
+from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps, activation_levels
+from fcviz.gui.plots import (
+    FIT_COLOR,
+    REGRESSION_COLOR,
+    class_color,
+    diverging_lut,
+    lighter,
+    make_plot_widget,
+    set_axis_labels,
+)
 
 CURVE_POINTS = 300
 HEATMAP_SIZE = 100
@@ -37,7 +66,18 @@ MAX_TEST_PERCENT = 50
 REGRESSION_STEPS = 10  # colour bands of a discretized regression map
 SIDE_WIDTH = 220
 MAX_PAIR_FEATURES = 20  # more inputs than this (pixels): the confusion matrix alone
-CURVE, MAP, PAIRS, MANY = "curve", "map", "pairs", "many"  # 1 input, 2, a chosen pair of several, many
+
+
+class ScatterMode(str, Enum):
+    """How the data is drawn, by the number of (base) inputs."""
+
+    CURVE = "curve"   # 1 input: points and the fitted curve
+    MAP = "map"       # 2 inputs: points over the prediction heatmap
+    PAIRS = "pairs"   # several: a chosen pair of inputs
+    MANY = "many"     # many (pixels): predicted vs actual, or the confusion matrix
+
+
+CURVE, MAP, PAIRS, MANY = ScatterMode
 WRONG_COLOR = "#d62728"
 SELECTED_PEN = pg.mkPen("#000000", width=2.5)
 TRAIN_PEN = pg.mkPen("w", width=1.2)

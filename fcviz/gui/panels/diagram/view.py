@@ -16,8 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from fcviz.core.backprop import fmt, node_name
 from fcviz.core.network import Network, weight_name
+from fcviz.gui.formulas import fmt, node_name
 
 POSITIVE_COLOR, NEGATIVE_COLOR = "#0072b2", "#e69f00"  # colour-blind-safe pair (Okabe-Ito)
 DIM_COLOR, TEXT_COLOR = "#d0d0d0", "#222222"

@@ -8,17 +8,25 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Slot
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QHeaderView, QLabel, QStackedWidget,
-                               QTableView, QToolButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+)
 
-from fcviz.core.backprop import (Formula, StepRecord, Trace, chain_rule, fmt, forward_formula, input_formula,
-                                 trace_batch, weight_formula)
+from fcviz.core.backprop import StepRecord, Trace, trace_batch
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.network import Network, weight_name
 from fcviz.core.optimizers import Optimizer, get_optimizer
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.diagram_panel import DiagramPanel
-from fcviz.gui.diagram_view import BIAS, EDGE, NODE, Target
-from fcviz.gui.experiment_setup import Setup
+from fcviz.gui.formulas import Formula, chain_rule, fmt, forward_formula, input_formula, weight_formula
+from fcviz.gui.panels.diagram.base import DiagramPanel
+from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, Target
 
 ANIMATION_MS = 900     # per phase when the stepper plays by itself
 PHASE_UNITS = 3        # a phase's box spells out this many nodes of its layer

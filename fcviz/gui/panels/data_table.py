@@ -15,11 +15,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout
 
+from fcviz.core.data_transforms import base_count, base_X, with_base_data
 from fcviz.core.dataset import Dataset
+from fcviz.core.experiment_setup import Setup
 from fcviz.core.metrics import class_labels
 from fcviz.core.snapshot import Snapshot
-from fcviz.gui.data_transforms import base_count, base_X, with_base_data
-from fcviz.gui.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.plots import class_color
 
