@@ -105,18 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--test-fraction", type=_fraction, default=0.0,
                       help="hold out this fraction of the rows and report test metrics (default 0)")
     model = train.add_argument_group("network")
-    model.add_argument("--hidden", type=_int_list, help="hidden layer sizes, e.g. 2 or 16,8 or none (default 32)")
-    model.add_argument("--activation", help="hidden activation or an expression in x (default tanh)")
+    model.add_argument("--hidden", type=_int_list, help="hidden layer sizes, e.g. 2 or 16,8 or none (default 64)")
+    model.add_argument("--activation", help="hidden activation or an expression in x (default relu)")
     model.add_argument("--output-activation", help="output activation (default: suits the loss and targets)")
     model.add_argument("--init", help="glorot_uniform, he_normal, normal, uniform, zeros, ones")
     model.add_argument("--dtype", choices=("float64", "float32"), help="number type (default float64)")
     fit = train.add_argument_group("training")
     fit.add_argument("--loss", choices=("mse", "bce", "cce"), help="default: cce for classes, bce for 0/1, else mse")
     fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default adam")
-    fit.add_argument("--lr", type=float, help="learning rate (default 0.003)")
-    fit.add_argument("--epochs", type=int, help="epochs to train (default: about 6000 steps, 10 to 300 epochs)")
+    fit.add_argument("--lr", type=float, help="learning rate (default 0.001)")
+    fit.add_argument("--epochs", type=int, help="epochs to train (default 200; fewer for tables over 200k rows)")
     fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
-                     help="samples per step, or 'full' (default 32)")
+                     help="samples per step, or 'full' (default 200, full for fewer training rows)")
     fit.add_argument("--seed", type=int, help="seed for initial weights, shuffling and the test split (default 0)")
     fit.add_argument("--no-shuffle", action="store_true", help="keep the sample order in every epoch")
     out = train.add_argument_group("files")
@@ -195,10 +195,9 @@ def _load_experiment(args):
     dataset = load_dataset(path, features=args.features, target=args.target, sheet=args.sheet,
                            target_sheet=args.target_sheet, one_hot=one_hot, header=args.header,
                            missing="drop" if args.impute == "drop" else "impute")
-    batch_size = getattr(args, "batch_size", 32)
     n_train = dataset.n_samples - int(round(args.test_fraction * dataset.n_samples))
-    settings = table_settings(dataset, loss=args.loss, output_activation=args.output_activation,
-                              batch_size=batch_size, n_train=n_train)
+    settings = table_settings(dataset, loss=args.loss, output_activation=args.output_activation, n_train=n_train)
+    batch_size = getattr(args, "batch_size", settings.batch_size)
     seed = 0 if args.seed is None else args.seed
     return build_experiment(
         dataset, hidden=settings.hidden if args.hidden is None else args.hidden,

@@ -19,8 +19,9 @@ from fcviz.core.dataset import Dataset
 REGRESSION, BINARY, MULTI_CLASS = "regression", "binary", "multi-class"
 MAX_GUESSED_CLASSES = 20
 BOUNDED_OUTPUTS = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0), "heaviside": (0.0, 1.0)}
-TRAINING_STEPS = 6000   # mini-batch steps a loaded table trains for, spread over its epochs
-MIN_EPOCHS, MAX_EPOCHS = 10, 300
+TABLE_BATCH = 200        # scikit-learn's MLP batch: min(200, rows)
+MAX_STEPS = 20_000       # a big table trains fewer epochs: at most this many batches ...
+MIN_EPOCHS, MAX_EPOCHS = 10, 200  # ... and 10 to 200 epochs (scikit-learn's max_iter)
 
 
 def looks_like_class_labels(values: np.ndarray) -> bool:
@@ -82,15 +83,17 @@ class Settings:
 
 
 def table_settings(dataset: Dataset, loss: str | None = None, output_activation: str | None = None,
-                   batch_size: int | None = 32, n_train: int | None = None) -> Settings:
-    """Settings for a table: one tanh layer, Adam, scaled inputs, epochs for about TRAINING_STEPS steps."""
+                   n_train: int | None = None) -> Settings:
+    """Settings for a table, after scikit-learn's MLP: 64 relu units, Adam at 0.001, batches of 200
+    (full batch for fewer training rows), 200 epochs (fewer for big tables), standardized inputs."""
     loss = loss or suggest_loss(dataset)
     rows = dataset.n_samples if n_train is None else n_train
-    steps_per_epoch = 1 if batch_size is None else max(1, math.ceil(rows / batch_size))
-    epochs = int(np.clip(round(TRAINING_STEPS / steps_per_epoch), MIN_EPOCHS, MAX_EPOCHS))
-    return Settings(hidden=(32,), activation="tanh",
+    batch_size = TABLE_BATCH if rows > TABLE_BATCH else None
+    steps_per_epoch = math.ceil(rows / TABLE_BATCH)
+    epochs = int(np.clip(MAX_STEPS // max(1, steps_per_epoch), MIN_EPOCHS, MAX_EPOCHS))
+    return Settings(hidden=(64,), activation="relu",
                     output_activation=output_activation or suggest_output_activation(dataset, loss),
-                    loss=loss, optimizer="adam", lr=0.003, batch_size=batch_size, shuffle=True,
+                    loss=loss, optimizer="adam", lr=0.001, batch_size=batch_size, shuffle=True,
                     epochs=epochs, scale="standard")
 
 

@@ -519,7 +519,8 @@ def _position(table: _Table, text: str, spec: str) -> int:
     """0-based index of a 1-based (or negative, from the end) column number."""
     count, number = table.frame.shape[1], int(text)
     if not (1 <= number <= count or -count <= number <= -1):
-        raise table.source.error(f'no column "{spec}": the table has {count} columns (1 to {count}, or -1 for the last)')
+        raise table.source.error(
+            f'no column "{spec}": the table has {count} columns (1 to {count}, or -1 for the last)')
     return number - 1 if number > 0 else count + number
 
 

@@ -345,7 +345,8 @@ def export_numpy(net: Network, example=None, preprocessing: Preprocessing | None
     if preprocessing is None:
         constants, prepare, finish = "", "", "    return a"
     else:
-        constants = "\n# fcviz's preprocessing, fitted on the training rows.\n" + _preprocessing_constants(preprocessing)
+        constants = ("\n# fcviz's preprocessing, fitted on the training rows.\n"
+                     + _preprocessing_constants(preprocessing))
         prepare = ("    a = np.where(np.isnan(a), FILL, a)\n"
                    "    a = (a - np.array(X_SHIFT)) / np.array(X_SCALE)\n")
         finish = "    return a * np.array(Y_SCALE) + np.array(Y_SHIFT)"
@@ -524,11 +525,13 @@ def export(net: Network | PreprocessedNetwork, fmt: str, path, preprocessing: Pr
 
     A PreprocessedNetwork (what a snapshot hands out) brings its preprocessing along.
     """
+    plain: Network = net.net if isinstance(net, PreprocessedNetwork) else net
     if isinstance(net, PreprocessedNetwork):
-        net, preprocessing = net.net, net.preprocessing
-    writers = {"numpy": lambda: export_numpy(net, preprocessing=preprocessing),
-               "torch": lambda: export_torch(net, preprocessing), "keras": lambda: export_keras(net, preprocessing),
-               "json": lambda: _weights_text(net, preprocessing)}
+        preprocessing = net.preprocessing
+    writers = {"numpy": lambda: export_numpy(plain, preprocessing=preprocessing),
+               "torch": lambda: export_torch(plain, preprocessing),
+               "keras": lambda: export_keras(plain, preprocessing),
+               "json": lambda: _weights_text(plain, preprocessing)}
     key = str(fmt).strip().lower()
     if key not in writers:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(writers)}")

@@ -16,8 +16,8 @@ LAB_WEIGHTS = {
         {"units": 2, "activation": "sigmoid", "use_bias": True, "kernel": [[0.1, 0.9]], "bias": [0.6, -1.5]},
         {"units": 1, "activation": "sigmoid", "use_bias": True, "kernel": [[0.1], [0.9]], "bias": [0.2]},
     ]}
-LAB_FLAGS = ["--scale", "none", "--hidden", "2", "--activation", "sigmoid", "--output-activation", "sigmoid", "--loss", "mse",
-             "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "full", "--no-shuffle"]
+LAB_FLAGS = ["--scale", "none", "--hidden", "2", "--activation", "sigmoid", "--output-activation", "sigmoid",
+             "--loss", "mse", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "full", "--no-shuffle"]
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ import pytest
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import build_experiment
-from fcviz.core.tasks import (check_settings, format_number, infer_task, looks_like_class_labels,
-                              table_settings)
+from fcviz.core.tasks import check_settings, format_number, infer_task, looks_like_class_labels, table_settings
 
 
 @pytest.mark.parametrize(("values", "expected"), [
@@ -35,7 +34,10 @@ def test_infer_task_and_settings():
     settings = table_settings(regression)
     assert (settings.loss, settings.output_activation, settings.optimizer, settings.scale) == \
         ("mse", "linear", "adam", "standard")
-    assert settings.epochs == 188  # 6000 steps over 32 batches an epoch
+    assert (settings.hidden, settings.batch_size, settings.epochs) == ((64,), 200, 200)
+    big = Dataset(np.zeros((400_000, 1)), np.zeros(400_000), ("x",), ("y",))
+    assert table_settings(big).epochs == 10  # 20,000 steps of 200 rows at most, at least 10 epochs
+    assert table_settings(one_hot([1, 2, 3, 1])).batch_size is None  # full batch for a small table
     assert table_settings(one_hot([1, 2, 3, 1])).loss == "cce"
 
 

@@ -137,7 +137,8 @@ def test_excel_with_separate_headerless_target_sheet(tmp_path):
     assert data.feature_names == ("x1", "x2") and data.target_names == ("y",)
     np.testing.assert_array_equal(data.X, [[1, 2], [3, 4], [5, 6]])
     np.testing.assert_array_equal(data.y, [[0], [1], [0]])
-    assert {k: v for k, v in data.meta.items() if k != "report"} == {"path": str(book), "sheet": "X", "target_sheet": "y"}
+    meta = {k: v for k, v in data.meta.items() if k != "report"}
+    assert meta == {"path": str(book), "sheet": "X", "target_sheet": "y"}
 
 
 def test_excel_sheet_choice_and_table_away_from_a1(tmp_path):
@@ -221,7 +222,8 @@ def test_dataset_name_and_meta(tmp_path):
     path = write(tmp_path / "clothes.csv", "size,fits\n1,0\n2,1\n")
     data = load_dataset(path)
     assert data.name == "clothes"
-    assert {k: v for k, v in data.meta.items() if k != "report"} == {"path": str(path), "sheet": None, "target_sheet": None}
+    meta = {k: v for k, v in data.meta.items() if k != "report"}
+    assert meta == {"path": str(path), "sheet": None, "target_sheet": None}
 
 
 # ---- errors -------------------------------------------------------------------
