@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
+from fcviz.core.timeline import TimelineView
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
 
@@ -60,6 +61,8 @@ class Snapshot:
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
     preprocessing: Preprocessing | None = None  # immutable; maps data units to and from the network's
+    timeline: TimelineView = field(default_factory=TimelineView)  # the run's recorded display epochs
+    live_epoch: int | None = None  # set when this shows a recorded epoch: the epoch training is at
 
     @classmethod
     def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
@@ -80,7 +83,21 @@ class Snapshot:
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(initial),
             preprocessing=experiment.preprocessing,
+            timeline=experiment.timeline.view(),
         )
+
+    @property
+    def scrubbed(self) -> bool:
+        """True when this shows a recorded epoch rather than where training is."""
+        return self.live_epoch is not None
+
+    def at_frame(self, index: int) -> "Snapshot":
+        """This (live) snapshot showing the timeline's frame `index`: its parameters, metrics and epoch."""
+        frame = self.timeline.frame(index)
+        if frame.epoch == self.epoch and np.array_equal(frame.params, self.params):
+            return self
+        return replace(self, epoch=frame.epoch, batch_index=0, params=frame.params, metrics=frame.metrics,
+                       live_epoch=self.epoch)
 
     @property
     def loss(self) -> float:

@@ -27,6 +27,7 @@ from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import Preprocessing
+from fcviz.core.timeline import Timeline
 from fcviz.core.trainer import Trainer
 
 FORMAT = "fcviz-session"
@@ -100,7 +101,7 @@ def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
         "experiment": {
             "name": experiment.name, "title": experiment.title, "epochs": experiment.epochs,
             "display_every": experiment.display_every, "test_fraction": experiment.test_fraction,
-            "split_seed": experiment.split_seed, "ui_state": experiment.ui_state,
+            "split_seed": experiment.split_seed, "ui_state": experiment.ui_state, "pace": experiment.pace,
         },
         "dataset": {
             "name": data.name, "feature_names": list(data.feature_names),
@@ -121,6 +122,7 @@ def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
         arrays["trainer.order"] = state["order"]
     arrays.update({f"optimizer.{key}": value for key, value in state["optimizer"].items()})
     arrays.update({f"history.{key}": value for key, value in state["history"].items()})
+    arrays.update(experiment.timeline.arrays())
     return document, arrays
 
 
@@ -316,8 +318,10 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
         name=_typed(settings, "name", "experiment", str), title=_typed(settings, "title", "experiment", str),
         initial_params=_array(arrays, "net.initial_params", (n_params,)),
         ui_state=_typed(settings, "ui_state", "experiment", dict),
+        pace=_pace(settings), timeline=Timeline.from_arrays(arrays, n_params),
         preprocessing=_preprocessing(document, net))
     _restore_trainer(trainer, _typed(document, "state", "session", dict), arrays)
+    experiment.start_timeline()  # sessions saved before timelines existed start one here
     return experiment
 
 
@@ -329,6 +333,16 @@ def _preprocessing(document: dict, net: Network) -> Preprocessing | None:
     if (preprocessing.fill.size, preprocessing.y_shift.size) != (net.layer_sizes[0], net.layer_sizes[-1]):
         raise ValueError("the preprocessing does not fit the network's inputs and outputs")
     return preprocessing
+
+
+def _pace(settings: dict) -> float | None:
+    """The saved pace (display epochs a second, 0 = max), None for sessions saved before paces."""
+    if "pace" not in settings:
+        return None
+    pace = settings["pace"]
+    if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not 0 <= pace <= 1000:
+        raise ValueError(f"experiment 'pace' must be a number of display epochs a second, not {pace!r}")
+    return float(pace)
 
 
 def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarray]) -> None:
