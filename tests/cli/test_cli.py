@@ -136,7 +136,7 @@ def test_digits_with_separate_target_sheet_learns(capsys):
 
 def test_iris_learns_three_species(capsys):
     code, out, err = run(capsys, "train", SAMPLES / "iris.csv", "--hidden", "8", "--loss", "cce",
-                         "--output-activation", "softmax", "--epochs", "200")
+                         "--output-activation", "softmax", "--epochs", "200", "--lr", "0.01")
     assert code == 0, err
     assert float(out.split("accuracy")[1].split()[0]) >= 0.95
     assert np.isfinite(float(out.split("loss")[1].split()[0]))
