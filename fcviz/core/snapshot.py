@@ -70,15 +70,14 @@ class Snapshot:
                 commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
         history = trainer.history
-        indices = curve_indices(len(history.loss))
+        positions, loss = history.loss.sample(curve_indices(len(history.loss)))
+        val_loss = history.val_loss.sample(positions)[1] if len(history.val_loss) else np.zeros(0)
         initial = experiment.net.params if experiment.initial_params is None else experiment.initial_params
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
             network_config=experiment.net.config(), learning_rate=trainer.learning_rate,
-            loss_history=_frozen(history.loss[indices]),
-            val_loss_history=_frozen(history.val_loss[indices] if len(history.val_loss) else np.zeros(0)),
-            loss_epochs=_frozen(indices + 1),
+            loss_history=_frozen(loss), val_loss_history=_frozen(val_loss), loss_epochs=_frozen(positions + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(initial),

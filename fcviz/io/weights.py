@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from fcviz import __version__
+from fcviz.core import limits
 from fcviz.core.activations import LEAKY_SLOPE, CustomActivation, get_activation
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
-from fcviz.io.session import write_atomically
+from fcviz.io.files import FileRefused, read_limited, write_atomically
 
 FORMAT = "fcviz-weights"
 VERSION = 1
@@ -64,30 +65,38 @@ def network_from_dict(document, source: str = "weight data") -> Network:
         if version != VERSION:
             raise ValueError(f"unknown format version {version!r}")
         return _build(document)
+    except limits.LimitError as exc:
+        raise WeightsError(f"{source}: {exc}") from exc
     except ValueError as exc:
         raise WeightsError(f"{source} is invalid: {exc}") from exc
 
 
-def save_weights(path, net: Network, preprocessing: Preprocessing | None = None) -> None:
-    """Write the Weights JSON of `net` (and its preprocessing) to `path` (atomically)."""
-    _write_text(path, _weights_text(net, preprocessing))
+def save_weights(path, net: Network, inputs=(), preprocessing: Preprocessing | None = None) -> None:
+    """Write the Weights JSON of `net` (and its preprocessing) to `path` (atomically; never over one of `inputs`)."""
+    _write_text(path, _weights_text(net, preprocessing), inputs)
 
 
 def _weights_text(net: Network, preprocessing: Preprocessing | None = None) -> str:
     return _pretty_json(weights_to_dict(net, preprocessing)) + "\n"
 
 
-def load_weights(path) -> Network:
-    """The network stored in the Weights JSON file `path`."""
-    return load_model(path)[0]
+# a weights file of n parameters holds about 20 characters per number; this allows 4x that
+_BYTES_PER_PARAMETER = 80
 
 
-def load_model(path) -> tuple[Network, Preprocessing | None]:
+def load_weights(path, max_bytes: int = limits.MAX_WEIGHTS_JSON_BYTES) -> Network:
+    """The network stored in the Weights JSON file `path` (refused unread beyond `max_bytes`)."""
+    return load_model(path, max_bytes)[0]
+
+
+def load_model(path, max_bytes: int = limits.MAX_WEIGHTS_JSON_BYTES) -> tuple[Network, Preprocessing | None]:
     """The network and (if the file has the block) the preprocessing stored in the Weights JSON `path`."""
     source = os.fspath(path)
     try:
-        with open(path, "rb") as stream:
-            text = stream.read().decode("utf-8")
+        data = read_limited(path, max_bytes, "weights file")
+        if limits.json_depth(data) > limits.MAX_JSON_DEPTH:
+            raise WeightsError(f"{source} nests deeper than {limits.MAX_JSON_DEPTH} levels (not a weights file)")
+        text = data.decode("utf-8")
     except OSError as exc:
         raise WeightsError(f"{source} cannot be read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -119,7 +128,8 @@ def preprocessing_from_dict(document: dict, net: Network, source: str = "weight 
 def apply_weights(net: Network, path) -> Preprocessing | None:
     """Load the weights file `path` into `net` (its layer shapes must match); returns its preprocessing."""
     source = os.fspath(path)
-    loaded, preprocessing = load_model(path)
+    loaded, preprocessing = load_model(
+        path, min(limits.MAX_WEIGHTS_JSON_BYTES, 2 ** 20 + _BYTES_PER_PARAMETER * net.params.size))
     if len(loaded.layers) != len(net.layers):
         raise WeightsError(f"{source} does not fit the network: it has {len(loaded.layers)} layers, "
                            f"the network has {len(net.layers)}")
@@ -148,6 +158,10 @@ def _build(document: dict) -> Network:
     layers = _entry(document, "layers", "the file")
     if not isinstance(layers, list) or not layers:
         raise ValueError("layers must be a non-empty list")
+    limits.check_count("layers", len(layers), limits.MAX_LAYERS)
+    declared = [layer.get("units") if isinstance(layer, dict) else None for layer in layers]
+    if all(_is_int(units) and units >= 1 for units in declared):
+        limits.check_network([fan_in, *declared])  # before any kernel is read
     sizes, activations, biases, weights = [fan_in], [], [], []
     for number, layer in enumerate(layers, 1):
         where = f"layer {number}"
@@ -211,9 +225,11 @@ def _pretty_json(value, depth: int = 0) -> str:
     return json.dumps(value, allow_nan=False)
 
 
-def _write_text(path, text: str) -> None:
+def _write_text(path, text: str, inputs=()) -> None:
     try:
-        write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+        write_atomically(path, lambda stream: stream.write(text.encode("utf-8")), inputs)
+    except FileRefused as exc:
+        raise WeightsError(str(exc)) from exc
     except OSError as exc:
         raise WeightsError(f"{os.fspath(path)} cannot be saved: {exc.strerror or exc}") from exc
 
@@ -520,8 +536,9 @@ import numpy as np
 {wrap}'''
 
 
-def export(net: Network | PreprocessedNetwork, fmt: str, path, preprocessing: Preprocessing | None = None) -> None:
-    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights.
+def export(net: Network | PreprocessedNetwork, fmt: str, path, inputs=(),
+           preprocessing: Preprocessing | None = None) -> None:
+    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights (never over `inputs`).
 
     A PreprocessedNetwork (what a snapshot hands out) brings its preprocessing along.
     """
@@ -535,4 +552,4 @@ def export(net: Network | PreprocessedNetwork, fmt: str, path, preprocessing: Pr
     key = str(fmt).strip().lower()
     if key not in writers:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(writers)}")
-    _write_text(path, writers[key]())
+    _write_text(path, writers[key](), inputs)
