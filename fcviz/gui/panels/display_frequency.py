@@ -23,7 +23,7 @@ class DisplayFrequencyPanel(Panel):
         self.every.setRange(1, MAX_EVERY)
         self.every.setKeyboardTracking(False)
         self.every.setPrefix(self.tr("every "))
-        self.every.setSuffix(self.tr(" epochs"))
+        self._show_unit(self.every.value())
         self.every.valueChanged.connect(self._on_every_changed)
         self.presets = QButtonGroup(self)
         buttons = QHBoxLayout()
@@ -57,6 +57,7 @@ class DisplayFrequencyPanel(Panel):
     def set_setup(self, setup: Setup) -> None:
         with QSignalBlocker(self.every):
             self.every.setValue(setup.display_every)
+        self._show_unit(setup.display_every)
         self._check_preset(setup.display_every)
 
     def _check_preset(self, every: int) -> None:
@@ -65,8 +66,12 @@ class DisplayFrequencyPanel(Panel):
             button.setChecked(self.presets.id(button) == every)
         self.presets.setExclusive(True)
 
+    def _show_unit(self, every: int) -> None:
+        self.every.setSuffix(self.tr(" epoch") if every == 1 else self.tr(" epochs"))  # "every 1 epoch"
+
     @Slot(int)
     def _on_every_changed(self, every: int) -> None:
+        self._show_unit(every)
         self._check_preset(every)
         self.controller.set_display_every(every)
 
