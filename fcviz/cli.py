@@ -7,6 +7,7 @@ and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import sys
@@ -272,6 +273,18 @@ def _format_metrics(metrics: dict) -> str:
     return " ".join(f"{name} {format_number(value)}" for name, value in metrics.items() if name != "loss")
 
 
+SMALL_LAYER = 100_000  # weights in the largest layer below which one BLAS thread is fastest
+
+
+def _blas_threads_for(net):
+    """One BLAS thread for a small network: its products are too small to share, and waiting
+    threads on a busy machine made a 3-second run take 100 (the numbers are the same)."""
+    from threadpoolctl import threadpool_limits
+
+    largest = max(layer.fan_in * layer.units for layer in net.layers)
+    return threadpool_limits(limits=1, user_api="blas") if largest < SMALL_LAYER else contextlib.nullcontext()
+
+
 class _DivergenceWatch:
     """Stops training when the loss stays BLOW_UP_FACTOR times above its best for BLOW_UP_EPOCHS epochs."""
 
@@ -333,7 +346,8 @@ def cmd_train(args) -> int:
             next_report = now + 0.5
         return watch(tr)
 
-    trainer.fit(epochs=epochs, callback=progress)
+    with _blas_threads_for(experiment.net):
+        trainer.fit(epochs=epochs, callback=progress)
     elapsed = time.perf_counter() - started
     trained = trainer.epoch - first_epoch
     experiment.epochs = max(experiment.epochs, trainer.epoch)
