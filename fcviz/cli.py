@@ -20,8 +20,6 @@ from fcviz.core import limits
 
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
-BLOW_UP_FACTOR = 100     # a loss this many times its best so far ...
-BLOW_UP_EPOCHS = 20      # ... for this many epochs in a row is divergence
 SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "samples", "export")
 LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
 
@@ -285,31 +283,6 @@ def _blas_threads_for(net):
     return threadpool_limits(limits=1, user_api="blas") if largest < SMALL_LAYER else contextlib.nullcontext()
 
 
-class _DivergenceWatch:
-    """Stops training when the loss stays BLOW_UP_FACTOR times above its best for BLOW_UP_EPOCHS epochs."""
-
-    def __init__(self):
-        self.best = np.inf
-        self.best_epoch = 0
-        self.above_since = 0
-        self.message = ""
-
-    def __call__(self, trainer) -> bool:
-        loss = float(trainer.history.loss[-1])
-        if loss < self.best:
-            self.best, self.best_epoch, self.above_since = loss, trainer.epoch, 0
-        elif self.best > 0 and loss > BLOW_UP_FACTOR * self.best:
-            self.above_since = self.above_since or trainer.epoch
-            if trainer.epoch - self.above_since + 1 >= BLOW_UP_EPOCHS:
-                self.message = (f"training diverged at epoch {self.above_since}: the loss rose to "
-                                f"{loss:.6g}, over {BLOW_UP_FACTOR}× its best {self.best:.6g} (epoch "
-                                f"{self.best_epoch}); try a lower --lr, or --scale standard")
-                return True
-        else:
-            self.above_since = 0
-        return False
-
-
 def cmd_train(args) -> int:
     experiment = _load_experiment(args)
     if args.weights_in:
@@ -336,7 +309,9 @@ def cmd_train(args) -> int:
     target = trainer.epoch + epochs
     started = time.perf_counter()
     next_report = started + 0.5
-    watch = _DivergenceWatch()
+    from fcviz.core.divergence import BlowUpWatch
+
+    watch = BlowUpWatch()
 
     def progress(tr) -> bool:
         nonlocal next_report
@@ -344,7 +319,7 @@ def cmd_train(args) -> int:
         if not args.quiet and now >= next_report:
             print(f"epoch {tr.epoch}/{target} loss {tr.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
             next_report = now + 0.5
-        return watch(tr)
+        return watch.check(tr)
 
     with _blas_threads_for(experiment.net):
         trainer.fit(epochs=epochs, callback=progress)
@@ -357,7 +332,7 @@ def cmd_train(args) -> int:
     if trainer.diverged:
         print(f"fcviz: {trainer.divergence_message}", file=sys.stderr)
     elif watch.message:
-        print(f"fcviz: {watch.message}", file=sys.stderr)
+        print(f"fcviz: {watch.message} (--lr, --scale standard)", file=sys.stderr)
     inputs = (args.path, args.weights_in)
     if args.weights_out:
         from fcviz.io.weights import save_weights

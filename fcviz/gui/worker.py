@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from fcviz.core.backprop import record_step
 from fcviz.core.dataset import Dataset
+from fcviz.core.divergence import BlowUpWatch
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import RunState, Snapshot
 
@@ -204,6 +205,8 @@ class TrainingWorker(QObject):
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
         self._epoch_started = 0.0
+        self._blow_up = BlowUpWatch()  # a finite blow-up stops the run as the CLI's does
+        self._blow_up.start_at(experiment.trainer)
 
     @property
     def experiment(self) -> Experiment:
@@ -291,6 +294,9 @@ class TrainingWorker(QObject):
             self._epoch_seconds = (time.perf_counter() - start) / epochs
         if trainer.diverged:
             self._enter(DIVERGED, message=trainer.divergence_message)
+            return True
+        if self._blow_up.check(trainer):
+            self._enter(DIVERGED, message=self._blow_up.message[:1].upper() + self._blow_up.message[1:] + ".")
             return True
         if trainer.epoch == epoch:
             return False
@@ -391,6 +397,7 @@ class TrainingWorker(QObject):
             self._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
         elif isinstance(command, ReplaceExperiment):
             self._experiment, self._version = command.experiment, command.version
+            self._blow_up.start_at(self._experiment.trainer)
             command.previous.set_result(experiment)
             self._state = initial_state(command.experiment)
             self._emit()

@@ -202,7 +202,7 @@ def test_divergence_stops_says_where_and_exits_3(capsys, tmp_path):
     code, out, err = run(capsys, "train", path, "--scale", "none", "--optimizer", "sgd", "--lr", "1",
                          "--batch-size", "full", "--epochs", 500)
     assert code == 3
-    assert "fcviz: training diverged at epoch " in err and "its best" in err and "try a lower --lr" in err
+    assert "fcviz: training diverged at epoch " in err and "its best" in err and "try a lower learning rate" in err
     epoch = int(out.split()[1])
     assert epoch < 500 and f"trained {epoch} epochs" in err  # counts what was trained
 

@@ -72,3 +72,19 @@ def test_the_loss_axis_follows_a_short_run(qtbot, open_window):
     window.controller.redraw_now()
     x0, x1 = window.training.loss_plot.getPlotItem().getViewBox().viewRange()[0]
     assert 3 <= x1 < 4  # the three epochs run, not a vertical line at the left of 100,000
+
+
+def test_a_finite_blow_up_stops_the_window_run_and_says_where(qtbot, open_window):
+    from qt_helpers import wait_for_state
+
+    from fcviz.gui.worker import DIVERGED
+
+    k = np.arange(40.0)
+    data = Dataset(np.column_stack([k * 40, k % 7]), k * 1000, ("a", "b"), ("y",))
+    experiment = build_experiment(data, hidden=(64,), activation="relu", output_activation="linear", loss="mse",
+                                  optimizer="sgd", lr=1.0, batch_size=None, epochs=500, display_every=1)
+    window = open_window(experiment)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, DIVERGED)
+    latest = window.controller.latest
+    assert latest.epoch < 500 and "diverged at epoch" in latest.message and "its best" in latest.message
