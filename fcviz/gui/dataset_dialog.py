@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,7 +43,15 @@ from fcviz.core.tasks import (
     suggest_loss,
     suggest_output_activation,
 )
-from fcviz.io.tables import DatasetError, has_header, list_sheets, load_dataset, paired_sheets, read_table
+from fcviz.io.tables import (
+    DatasetError,
+    has_header,
+    left_out_columns,
+    list_sheets,
+    load_dataset,
+    paired_sheets,
+    read_table,
+)
 
 PREVIEW_ROWS = 200
 ERROR_STYLE = "color: #c62828;"
@@ -70,7 +79,8 @@ class TablePreviewModel(QAbstractTableModel):
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and index.isValid():
-            return str(self._frame.iat[index.row(), index.column()])
+            value = self._frame.iat[index.row(), index.column()]
+            return "" if pd.isna(value) else str(value)  # a missing cell shows empty
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -123,6 +133,7 @@ class DatasetDialog(QDialog):
         self._lay_out()
 
         self._columns: list[str] = []
+        self._left_out: list[str] = []  # index and ID-like columns, unticked as the CLI leaves them out
         self._header_detected = True
         self._fill_sheets()
         self.sheet.currentIndexChanged.connect(self._on_sheet_chosen)
@@ -257,6 +268,11 @@ class DatasetDialog(QDialog):
         frame = self._read(self.chosen_sheet())
         self.preview_model.set_frame(frame)
         self._columns = [] if frame is None else [str(column) for column in frame.columns]
+        try:
+            self._left_out = [] if frame is None else left_out_columns(self.path, self.chosen_sheet(),
+                                                                        self.chosen_header())
+        except (DatasetError, OSError):
+            self._left_out = []
         self._on_target_sheet_changed()
 
     @Slot()
@@ -287,7 +303,7 @@ class DatasetDialog(QDialog):
                 continue
             item = QListWidgetItem(column)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            item.setCheckState(Qt.CheckState.Unchecked if column in self._left_out else Qt.CheckState.Checked)
             self.features.addItem(item)
         self.features.blockSignals(False)
         self._reload(guess=True)

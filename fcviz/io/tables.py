@@ -102,6 +102,12 @@ def has_header(path, sheet=None) -> bool:
     return _read(path, sheet, None).has_header
 
 
+def left_out_columns(path, sheet=None, header: bool | None = None) -> list[str]:
+    """Columns the default features leave out: an unnamed index column, text with too many values."""
+    table = _read(path, sheet, header)
+    return [c for c in table.frame.columns if _is_index(table, c) or _too_many_categories(table.frame[c])]
+
+
 def paired_sheets(path) -> tuple[str, str] | None:
     """Input and target sheets of a workbook holding them apart (X/y, Xval/yval): the first sheet
     followed by a narrower sheet with as many rows; None for a text file or no such pair."""

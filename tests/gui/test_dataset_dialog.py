@@ -138,3 +138,18 @@ def test_cancel_leaves_the_experiment_untouched(qtbot, open_window):
     np.testing.assert_array_equal(window.controller.latest.params, snapshot.params)
     data = window.controller.call_in_worker(lambda experiment: experiment.dataset)
     assert data is setup.dataset
+
+
+def test_the_dialog_starts_from_the_clis_reading(qtbot, tmp_path):
+    path = tmp_path / "saved.csv"
+    path.write_text(",size,island,label\n" + "".join(f"{k},{k % 5},{'AB'[k % 2]},{1 + k % 3}\n" for k in range(30)))
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    cli = load_dataset(path)
+    assert dialog.chosen_features() == ["size", "island"]  # the index column unticked, as the CLI leaves it out
+    assert dialog.dataset.feature_names == cli.feature_names == ("size", "island=A", "island=B")
+    assert (dialog.chosen_problem(), dialog.loss(), dialog.output_activation()) == ("multi-class", "cce", "softmax")
+    assert dialog.header.isChecked() and "left out" not in dialog.summary.text()
+    dialog.output_box.setCurrentIndex(dialog.output_box.findData("sigmoid"))
+    assert dialog.error.text() == "categorical cross-entropy over 3 classes needs a softmax output, not sigmoid"
+    assert not dialog.buttons.button(OPEN).isEnabled()

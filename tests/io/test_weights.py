@@ -358,7 +358,7 @@ def test_weights_with_preprocessing_round_trip_and_a_bad_block_is_named(tmp_path
     pre = Preprocessing.fit(np.array([[1.0, 5.0], [3.0, np.nan], [2.0, 9.0]]), np.array([10.0, 30.0, 20.0]),
                             "standard", scale_target=True)
     path = tmp_path / "w.json"
-    save_weights(path, net, pre)
+    save_weights(path, net, preprocessing=pre)
     loaded, again = load_model(path)
     np.testing.assert_array_equal(loaded.params, net.params)
     np.testing.assert_array_equal(again.x_scale, pre.x_scale)
