@@ -7,7 +7,6 @@ and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import io
 import sys
@@ -271,16 +270,24 @@ def _format_metrics(metrics: dict) -> str:
     return " ".join(f"{name} {format_number(value)}" for name, value in metrics.items() if name != "loss")
 
 
-SMALL_LAYER = 100_000  # weights in the largest layer below which one BLAS thread is fastest
+REPORT_SECONDS = 0.5   # progress lines on stderr at most this often
 
 
-def _blas_threads_for(net):
-    """One BLAS thread for a small network: its products are too small to share, and waiting
-    threads on a busy machine made a 3-second run take 100 (the numbers are the same)."""
-    from threadpoolctl import threadpool_limits
-
-    largest = max(layer.fan_in * layer.units for layer in net.layers)
-    return threadpool_limits(limits=1, user_api="blas") if largest < SMALL_LAYER else contextlib.nullcontext()
+def _train_with_progress(trainer, epochs: int, target: int, quiet: bool, stop=None) -> None:
+    """`trainer.fit(epochs)` in chunks of about REPORT_SECONDS, with a progress line after each
+    (the numbers are those of one call: every engine gives the same results in any chunks);
+    `stop(trainer)` True after a chunk ends the run (a blow-up)."""
+    remaining, chunk = epochs, 1
+    while remaining > 0:
+        before, started = trainer.epoch, time.perf_counter()
+        trainer.fit(epochs=min(chunk, remaining))
+        remaining -= max(1, trainer.epoch - before)
+        if trainer.diverged or trainer.stop_reason != "epochs" or (stop is not None and stop(trainer)):
+            return
+        elapsed = time.perf_counter() - started
+        chunk = max(1, min(10 * chunk, int(chunk * REPORT_SECONDS / max(elapsed, 1e-6))))
+        if not quiet and elapsed > REPORT_SECONDS / 2 and remaining > 0:
+            print(f"epoch {trainer.epoch}/{target} loss {trainer.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
 
 
 def cmd_train(args) -> int:
@@ -308,21 +315,10 @@ def cmd_train(args) -> int:
     first_epoch = trainer.epoch
     target = trainer.epoch + epochs
     started = time.perf_counter()
-    next_report = started + 0.5
     from fcviz.core.divergence import BlowUpWatch
 
     watch = BlowUpWatch()
-
-    def progress(tr) -> bool:
-        nonlocal next_report
-        now = time.perf_counter()
-        if not args.quiet and now >= next_report:
-            print(f"epoch {tr.epoch}/{target} loss {tr.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
-            next_report = now + 0.5
-        return watch.check(tr)
-
-    with _blas_threads_for(experiment.net):
-        trainer.fit(epochs=epochs, callback=progress)
+    _train_with_progress(trainer, epochs, target, quiet=args.quiet, stop=watch.check)
     elapsed = time.perf_counter() - started
     trained = trainer.epoch - first_epoch
     experiment.epochs = max(experiment.epochs, trainer.epoch)
@@ -346,7 +342,8 @@ def cmd_train(args) -> int:
 
         _output("--save", save_session, args.save, experiment, inputs)
     if not args.quiet and elapsed > 0 and trained:
-        print(f"trained {trained} epochs in {elapsed:.2f} s ({trained / elapsed:,.0f} epochs/s)", file=sys.stderr)
+        print(f"trained {trained} epochs in {elapsed:.2f} s ({trained / elapsed:,.0f} epochs/s, "
+              f"{trainer.engine} engine)", file=sys.stderr)
     print(f"epoch {trainer.epoch} loss {loss:.6g} {_format_metrics(metrics)}".rstrip())
     return EXIT_DIVERGED if diverged else 0
 

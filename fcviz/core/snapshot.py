@@ -63,6 +63,7 @@ class Snapshot:
     preprocessing: Preprocessing | None = None  # immutable; maps data units to and from the network's
     timeline: TimelineView = field(default_factory=TimelineView)  # the run's recorded display epochs
     live_epoch: int | None = None  # set when this shows a recorded epoch: the epoch training is at
+    engine: str = ""           # which engine trains: "compiled" or "numpy" (fcviz.core.engine)
 
     @classmethod
     def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
@@ -82,7 +83,7 @@ class Snapshot:
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(initial),
             preprocessing=experiment.preprocessing,
-            timeline=experiment.timeline.view(),
+            timeline=experiment.timeline.view(), engine=trainer.engine,
         )
 
     @property
