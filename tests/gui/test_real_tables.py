@@ -28,12 +28,12 @@ def test_a_clicked_point_goes_through_the_same_preprocessing(qtbot, open_window)
     click(qtbot, panel, x, y)
 
     def network_rows(experiment):
-        return experiment.preprocessing, experiment.trainer._data, experiment.dataset.X[-1].copy()
+        return experiment.preprocessing, experiment.trainer.data.X.copy(), experiment.dataset.X[-1].copy()
 
     preprocessing, data, added = window.controller.call_in_worker(network_rows)
     assert abs(added[0] - x) <= pixel_size(panel)[0]  # stored in the data's own units
     assert preprocessing is before.preprocessing      # not refitted: the model's preprocessing holds
-    np.testing.assert_allclose(data[0, -1], preprocessing.inputs(added[None, :])[0, 0])  # the network's input
+    np.testing.assert_allclose(data[-1, 0], preprocessing.inputs(added[None, :])[0, 0])  # the network's input
 
 
 def test_the_window_opens_a_table_with_the_settings_fcviz_train_uses(tmp_path):
