@@ -367,6 +367,9 @@ class TrainingWorker(QObject):
         except Exception as error:  # a bad command must never end the training thread
             self.command_failed.emit(str(error))
             self._emit()
+        if not isinstance(command, SILENT_COMMANDS):
+            # a person's edit may raise the loss at once: that is no blow-up, so judge only what follows
+            self._blow_up.start_at(self._experiment.trainer)
 
     def _dispatch(self, command) -> None:
         experiment, trainer = self._experiment, self._experiment.trainer
@@ -418,7 +421,6 @@ class TrainingWorker(QObject):
             self._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
         elif isinstance(command, ReplaceExperiment):
             self._experiment, self._version = command.experiment, command.version
-            self._blow_up.start_at(self._experiment.trainer)
             command.previous.set_result(experiment)
             self._state = initial_state(command.experiment)
             self._emit()
