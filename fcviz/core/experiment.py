@@ -78,8 +78,10 @@ class Experiment:
 
     def predict(self, X) -> np.ndarray:
         """The network's outputs for rows X, both in the data's own units."""
-        out = self.net.predict(self.network_inputs(X))
-        return out if self.preprocessing is None else self.preprocessing.outputs(out)
+        return self._data_units(self.net.predict(self.network_inputs(X)))
+
+    def _data_units(self, network_output: np.ndarray) -> np.ndarray:
+        return network_output if self.preprocessing is None else self.preprocessing.outputs(network_output)
 
     @property
     def net(self) -> Network:
@@ -101,12 +103,13 @@ class Experiment:
         X, y = self.dataset.X, self.dataset.y
         X_net, y_net = self.network_inputs(X), self.network_targets(y)
         classification = self.dataset.is_classification
-        out = {"loss": self.trainer.evaluate_loss(X_net[train], y_net[train])}
-        out.update(evaluate(self.predict(X[train]), y[train], classification))
+        loss, outputs = self.trainer.loss_and_outputs(X_net[train], y_net[train])
+        out = {"loss": loss, **evaluate(self._data_units(outputs), y[train], classification)}
         if len(test):
-            out["test_loss"] = self.trainer.evaluate_loss(X_net[test], y_net[test])
+            loss, outputs = self.trainer.loss_and_outputs(X_net[test], y_net[test])
+            out["test_loss"] = loss
             out.update({f"test_{k}": v for k, v in
-                        evaluate(self.predict(X[test]), y[test], classification).items()})
+                        evaluate(self._data_units(outputs), y[test], classification).items()})
         return out
 
     def reset(self) -> None:
