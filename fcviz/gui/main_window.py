@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
@@ -36,6 +35,7 @@ from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
 from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
+from fcviz.gui.panels.loss_surface import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.data_table = DataTablePanel(controller)
         self.activations = ActivationsPanel(controller)
         self.lessons = LessonsPanel(controller)
+        self.loss_surface = LossSurfacePanel(controller)
         self.lessons.panel_requested.connect(self.show_panel)
         self.docks: dict[str, QDockWidget] = {}
         for key, title, panel in (
@@ -123,7 +124,8 @@ class MainWindow(QMainWindow):
                 ("image_grid", self.tr("Image grid"), self.image_grid),
                 ("data_table", self.tr("Data table"), self.data_table),
                 ("activations", self.tr("Activation functions"), self.activations),
-                ("lessons", self.tr("Lessons"), self.lessons)):
+                ("lessons", self.tr("Lessons"), self.lessons),
+                ("loss_surface", self.tr("Loss surface"), self.loss_surface)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(panel)
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(docks["network_diagram"], docks["backprop"])
         self.tabifyDockWidget(docks["scatter"], docks["activations"])
         self.tabifyDockWidget(docks["scatter"], docks["image_grid"])
+        self.tabifyDockWidget(docks["scatter"], docks["loss_surface"])
         self.tabifyDockWidget(docks["training"], docks["data_table"])
         for dock in docks.values():
             dock.show()
@@ -468,16 +471,13 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, dataset, path: str | Path, loss: str | None = None,
                      output_activation: str | None = None) -> None:
-        """Learn `dataset` with the current hidden layers and optimizer; the output layer and loss
-        fit the data unless given (the dataset dialog suggests them)."""
+        """Learn `dataset` with the settings `fcviz train` uses for a table (fcviz.core.tasks); the loss
+        and output activation suit the data unless given (the dataset dialog suggests them)."""
+        from fcviz.core.experiment import build_table_experiment
         path = Path(path)
-        setup = self.controller.setup
-        blueprint = self.controller.blueprint().for_dataset(dataset)
-        blueprint = replace(blueprint, loss=loss or blueprint.loss,
-                            output_activation=output_activation or blueprint.output_activation)
         try:
-            experiment = blueprint.build(
-                dataset, setup.epochs, setup.display_every, name=dataset.name or path.stem, title=path.name)
+            experiment = build_table_experiment(dataset, loss, output_activation)
+            experiment.name, experiment.title = dataset.name or path.stem, path.name
         except ValueError as error:
             self._report(self.tr("Cannot build a network for this dataset"), str(error))
             return
@@ -718,6 +718,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_settings()
+        self.loss_surface.shutdown()
         self.controller.shutdown()
         if self.autosave is not None:
             self.autosave.finish()
