@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
@@ -491,16 +490,13 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, dataset, path: str | Path, loss: str | None = None,
                      output_activation: str | None = None) -> None:
-        """Learn `dataset` with the current hidden layers and optimizer; the output layer and loss
-        fit the data unless given (the dataset dialog suggests them)."""
+        """Learn `dataset` with the settings `fcviz train` uses for a table (fcviz.core.tasks); the loss
+        and output activation suit the data unless given (the dataset dialog suggests them)."""
+        from fcviz.core.experiment import build_table_experiment
         path = Path(path)
-        setup = self.controller.setup
-        blueprint = self.controller.blueprint().for_dataset(dataset)
-        blueprint = replace(blueprint, loss=loss or blueprint.loss,
-                            output_activation=output_activation or blueprint.output_activation)
         try:
-            experiment = blueprint.build(
-                dataset, setup.epochs, setup.display_every, name=dataset.name or path.stem, title=path.name)
+            experiment = build_table_experiment(dataset, loss, output_activation)
+            experiment.name, experiment.title = dataset.name or path.stem, path.name
         except ValueError as error:
             self._report(self.tr("Cannot build a network for this dataset"), str(error))
             return

@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from fcviz.core import engine
 from fcviz.core.backprop import record_step
 from fcviz.core.dataset import Dataset
+from fcviz.core.divergence import BlowUpWatch
 from fcviz.core.experiment import Experiment, RunMemento
 from fcviz.core.snapshot import RunState, Snapshot
 
@@ -230,6 +231,8 @@ class TrainingWorker(QObject):
         self._epoch_started = 0.0
         self._wakeup = threading.Event()  # a command arrived or the GUI drew: a paced wait looks again
         self._frame_due = 0.0             # when the next paced frame may be handed over
+        self._blow_up = BlowUpWatch()  # a finite blow-up stops the run as the CLI's does
+        self._blow_up.start_at(experiment.trainer)
 
     @property
     def experiment(self) -> Experiment:
@@ -325,6 +328,9 @@ class TrainingWorker(QObject):
         if trainer.diverged:
             self._enter(DIVERGED, message=trainer.divergence_message)
             return True
+        if self._blow_up.check(trainer):
+            self._enter(DIVERGED, message=self._blow_up.message[:1].upper() + self._blow_up.message[1:] + ".")
+            return True
         if trainer.epoch == epoch:
             return False
         recorded = experiment.record_if_display_epoch()
@@ -412,6 +418,9 @@ class TrainingWorker(QObject):
         except Exception as error:  # a bad command must never end the training thread
             self.command_failed.emit(str(error))
             self._emit()
+        if not isinstance(command, SILENT_COMMANDS):
+            # a person's edit may raise the loss at once: that is no blow-up, so judge only what follows
+            self._blow_up.start_at(self._experiment.trainer)
 
     def _dispatch(self, command) -> None:
         experiment, trainer = self._experiment, self._experiment.trainer
