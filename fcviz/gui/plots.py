@@ -8,8 +8,9 @@ from PySide6.QtGui import QColor
 
 from fcviz.core.limits import MAX_PLOT_MAGNITUDE
 
-CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+WRONG_COLOR = "#d62728"  # marks mistakes; no class is drawn in it
+CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b",
+                "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79")
 REGRESSION_COLOR = "#1f77b4"
 FIT_COLOR = "#222222"
 AXIS_COLOR = "#444444"

@@ -308,6 +308,10 @@ The file is kept as {path}.</source>
 <context>
     <name>Controller</name>
     <message>
+        <source>Set {name} at epoch {epoch}</source>
+        <translation>在第 {epoch} 轮将 {name} 设为新值</translation>
+    </message>
+    <message>
         <source>The learning rate must be a positive number.</source>
         <translation>学习率必须是正数。</translation>
     </message>
@@ -401,6 +405,10 @@ The file is kept as {path}.</source>
         <translation>打开数据集 — {name}</translation>
     </message>
     <message>
+        <source>First row names the columns</source>
+        <translation>第一行是列名</translation>
+    </message>
+    <message>
         <source>Regression</source>
         <translation>回归</translation>
     </message>
@@ -443,6 +451,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Target sheet</source>
         <translation>目标工作表</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>表头</translation>
     </message>
     <message>
         <source>Target</source>
@@ -750,6 +762,85 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>LossSurfacePanel</name>
+    <message>
+        <source>Surface: two parameters</source>
+        <translation>曲面：两个参数</translation>
+    </message>
+    <message>
+        <source>Curve: one parameter</source>
+        <translation>曲线：一个参数</translation>
+    </message>
+    <message>
+        <source>The parameter along the horizontal axis</source>
+        <translation>横轴上的参数</translation>
+    </message>
+    <message>
+        <source>The parameter along the vertical axis</source>
+        <translation>纵轴上的参数</translation>
+    </message>
+    <message>
+        <source>Grid points along each axis</source>
+        <translation>每个轴上的网格点数</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>How far each axis reaches from the current value (auto: far enough for the whole path)</source>
+        <translation>每个轴从当前值向两侧延伸的范围（自动：足以容纳整条路径）</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y 轴</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x 轴</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop computing this grid (a smaller grid is faster)</source>
+        <translation>停止计算这个网格（网格越小算得越快）</translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Loss on a fixed sample of {used:,} of the {total:,} training rows.</source>
+        <translation>损失基于 {total:,} 行训练数据中固定抽取的 {used:,} 行。</translation>
+    </message>
+    <message>
+        <source>Loss on all {used:,} training rows (one forward pass, full batch).</source>
+        <translation>损失基于全部 {used:,} 行训练数据（一次前向传播，全批量）。</translation>
+    </message>
+    <message>
+        <source>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</source>
+        <translation>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>L = {loss:.6g}    slope ∂L/∂{w} = {slope:.4g}    step −lr·∂L/∂{w} = {step:.4g} (lr = {lr:g})</source>
+        <translation>L = {loss:.6g}    斜率 ∂L/∂{w} = {slope:.4g}    步长 −lr·∂L/∂{w} = {step:.4g}（lr = {lr:g}）</translation>
+    </message>
+    <message>
+        <source>Set {names} on the loss surface</source>
+        <translation>在损失曲面上设置 {names}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Scatter input</source>
@@ -799,6 +890,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Lessons</source>
         <translation>课程</translation>
+    </message>
+    <message>
+        <source>Loss surface</source>
+        <translation>损失曲面</translation>
     </message>
     <message>
         <source>Play</source>
@@ -877,6 +972,10 @@ The file is kept as {path}.</source>
         <translation>窗口截图（PNG）…</translation>
     </message>
     <message>
+        <source>Replay (GIF/MP4)…</source>
+        <translation>回放（GIF/MP4）…</translation>
+    </message>
+    <message>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -907,6 +1006,10 @@ The file is kept as {path}.</source>
     <message>
         <source>  Learning rate </source>
         <translation>  学习率 </translation>
+    </message>
+    <message>
+        <source>  Pace </source>
+        <translation>  速度 </translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1081,6 +1184,30 @@ The file is kept as {path}.</source>
         <translation>保存窗口截图</translation>
     </message>
     <message>
+        <source>Whole window</source>
+        <translation>整个窗口</translation>
+    </message>
+    <message>
+        <source>Export replay</source>
+        <translation>导出回放</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>GIF 动画 (*.gif)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+    <message>
         <source>&lt;h3&gt;fcviz {version}&lt;/h3&gt;&lt;p&gt;A lab for watching fully-connected neural networks learn: edit the weights, the architecture and the data, and see every step of gradient descent.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;fcviz {version}&lt;/h3&gt;&lt;p&gt;观察全连接神经网络如何学习的实验室：编辑权重、网络结构和数据，看清梯度下降的每一步。&lt;/p&gt;</translation>
     </message>
@@ -1181,6 +1308,21 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>PaceBox</name>
+    <message>
+        <source>{pace:g}/s</source>
+        <translation>{pace:g}/秒</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
+        <source>Pace: display epochs drawn a second while training (max: as fast as it trains)</source>
+        <translation>速度：训练时每秒绘制的显示轮次（最快：训练多快就多快）</translation>
+    </message>
+</context>
+<context>
     <name>ParameterTableModel</name>
     <message>
         <source>Layer</source>
@@ -1252,6 +1394,21 @@ The file is kept as {path}.</source>
     <message>
         <source>Cannot initialize the weights</source>
         <translation>无法初始化权重</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayExportRunner</name>
+    <message>
+        <source>Drawing the replay…</source>
+        <translation>正在绘制回放…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export replay</source>
+        <translation>导出回放</translation>
     </message>
 </context>
 <context>
@@ -1390,6 +1547,53 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>TimelineBar</name>
+    <message>
+        <source>Timeline</source>
+        <translation>时间轴</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>Play the recorded epochs at the pace</source>
+        <translation>按当前速度播放记录下的轮次</translation>
+    </message>
+    <message>
+        <source>Drag to see any recorded epoch in every panel</source>
+        <translation>拖动以在所有面板中查看任一记录的轮次</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Show where training is</source>
+        <translation>显示训练当前所在之处</translation>
+    </message>
+    <message>
+        <source>Continue from here</source>
+        <translation>从这里继续</translation>
+    </message>
+    <message>
+        <source>Go back to this epoch&apos;s state and train on from it (undoable)</source>
+        <translation>回到这一轮的状态并从这里继续训练（可撤销）</translation>
+    </message>
+    <message>
+        <source>Showing epoch {epoch} (training at {live})</source>
+        <translation>显示第 {epoch} 轮（训练在第 {live} 轮）</translation>
+    </message>
+    <message>
+        <source>Live: epoch {epoch}</source>
+        <translation>实时：第 {epoch} 轮</translation>
+    </message>
+    <message>
+        <source>(kept every {gap} epochs to stay within 64 MB)</source>
+        <translation>（为不超过 64 MB，每 {gap} 轮保留一帧）</translation>
+    </message>
+</context>
+<context>
     <name>TrainingPanel</name>
     <message>
         <source>epoch</source>
@@ -1449,6 +1653,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Set {name} to {value:g}</source>
         <translation>将 {name} 设为 {value:g}</translation>
+    </message>
+    <message>
+        <source>Continue from epoch {epoch}</source>
+        <translation>从第 {epoch} 轮继续</translation>
     </message>
     <message>
         <source>Set learning rate to {value:g}</source>
@@ -1546,6 +1754,14 @@ The file is kept as {path}.</source>
     <message>
         <source>The loss curve drops fast at first, then creeps along a plateau, then drops again when the bump forms. The table beside it shows every parameter as gradient descent moves it. Press &lt;b&gt;Try it&lt;/b&gt; to start again from the initial values.</source>
         <translation>损失曲线一开始下降很快，接着在平台上缓慢爬行，等凸起形成时又再次下降。旁边的表格显示每个参数在梯度下降中的变化。点击&lt;b&gt;试一试&lt;/b&gt;从初始值重新开始。</translation>
+    </message>
+    <message>
+        <source>The loss surface</source>
+        <translation>损失曲面</translation>
+    </message>
+    <message>
+        <source>The colours are the loss over two parameters, all the others held at their current values; the white line is the path gradient descent took and the orange arrow points downhill (−∂L/∂w). Choose &lt;b&gt;Curve&lt;/b&gt; to see one parameter: the tangent&apos;s slope is ∂L/∂w and the red arrow is the step −0.5·∂L/∂w. Click the surface to move the two parameters there.</source>
+        <translation>颜色表示两个参数上的损失，其余参数保持当前值；白线是梯度下降走过的路径，橙色箭头指向下坡方向（−∂L/∂w）。选择&lt;b&gt;曲线&lt;/b&gt;可查看单个参数：切线的斜率就是 ∂L/∂w，红色箭头是一步 −0.5·∂L/∂w。点击曲面即可把这两个参数移到那里。</translation>
     </message>
     <message>
         <source>Noisy points on a line</source>

@@ -51,6 +51,7 @@ from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps, activ
 from fcviz.gui.plots import (
     FIT_COLOR,
     REGRESSION_COLOR,
+    WRONG_COLOR,
     class_color,
     diverging_lut,
     lighter,
@@ -80,7 +81,6 @@ class ScatterMode(str, Enum):
 
 
 CURVE, MAP, PAIRS, MANY = ScatterMode
-WRONG_COLOR = "#d62728"
 SELECTED_PEN = pg.mkPen("#000000", width=2.5)
 TRAIN_PEN = pg.mkPen("w", width=1.2)
 HOLLOW = pg.mkBrush(255, 255, 255, 0)
@@ -157,6 +157,7 @@ class ScatterPanel(Panel):
         self._levels = (0.0, 1.0)
         self._map_rect = QRectF()
         self._positions = np.zeros((0, 2))  # where each data point is drawn
+        self._prediction_view = (0.0, 1.0)  # the square predicted-vs-actual shows
         self._selected = np.zeros(0, bool)
         self._drag: tuple | None = None
         self._shown_neuron = -1
@@ -259,7 +260,7 @@ class ScatterPanel(Panel):
         self._mode = CURVE if n_base == 1 else MAP if n_base == 2 else PAIRS if pairs else MANY
         if self._mode == PAIRS:
             self._fill_pair_boxes(dataset)
-        self._net = Network.from_config(setup.network_config)
+        self._net = setup.network()
         self._shown_neuron = -1
         self._drag = None
         self._fill_class_box(dataset)
@@ -410,6 +411,7 @@ class ScatterPanel(Panel):
         else:
             values = dataset.y.ravel()
             low, high = padded_range(values)
+            self._prediction_view = (low, high)
             self.diagonal.setData([low, high], [low, high])
             plot.setRange(xRange=(low, high), yRange=(low, high), padding=0)
 
@@ -690,11 +692,25 @@ class ScatterPanel(Panel):
             if self._mode == MANY and not dataset.is_classification and self._drag is None:
                 self._positions = np.column_stack([dataset.y.ravel(), predicted.ravel()])
                 self._draw_points()
+                self._cover_predictions(predicted)
             if dataset.is_classification:
                 rows = self._setup.test_rows if len(self._setup.test_rows) else self._setup.train_rows
                 self.confusion_title.setText(self.tr("Confusion matrix, test data") if len(self._setup.test_rows)
                                              else self.tr("Confusion matrix, training data"))
                 self.confusion.draw(predicted[rows], dataset.y[rows])
+
+    def _cover_predictions(self, predicted: np.ndarray) -> None:
+        """Widen predicted-vs-actual to show every prediction (within 10 target spans, so a
+        diverging network cannot shrink the targets to a dot)."""
+        targets = self._setup.dataset.y.ravel()
+        low, high = float(targets.min()), float(targets.max())
+        span = max(high - low, 1e-12)
+        shown = np.clip(predicted[np.isfinite(predicted)], low - 10 * span, high + 10 * span)
+        view = padded_range(np.concatenate([targets, shown]))
+        if view != self._prediction_view:
+            self._prediction_view = view
+            self.plot_widget.getPlotItem().setRange(xRange=view, yRange=view, padding=0)
+            self.diagonal.setData(list(view), list(view))
 
     def _draw_curves(self) -> None:
         trace = self._net.forward(self._grid)
