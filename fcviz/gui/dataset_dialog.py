@@ -43,7 +43,6 @@ from fcviz.core.tasks import (
     suggest_loss,
     suggest_output_activation,
 )
-from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.io.tables import (
     DatasetError,
     has_header,
@@ -212,17 +211,9 @@ class DatasetDialog(QDialog):
 
     # --- filling ----------------------------------------------------------------------------
 
-    def _in_background(self, function, *args, **options):
-        """`function(*args, **options)` off the GUI thread, with a progress dialog and Cancel."""
-        return run_with_progress(self.parentWidget() or self, self.tr("Reading {name}…").format(name=self.path.name),
-                                 lambda: function(*args, **options))
-
     def _fill_sheets(self) -> None:
         try:
-            sheets = self._in_background(list_sheets, self.path)
-        except Cancelled:
-            self._show_error(self.tr("Reading was cancelled."))
-            sheets = []
+            sheets = list_sheets(self.path)
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             sheets = []
@@ -266,10 +257,7 @@ class DatasetDialog(QDialog):
 
     def _read(self, sheet: str | None):
         try:
-            return self._in_background(read_table, self.path, sheet, self.chosen_header())
-        except Cancelled:
-            self._show_error(self.tr("Reading was cancelled."))
-            return None
+            return read_table(self.path, sheet, self.chosen_header())
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             return None
@@ -336,10 +324,9 @@ class DatasetDialog(QDialog):
     def _load(self, one_hot: bool) -> Dataset:
         if not self.chosen_features():
             raise DatasetError(self.tr("Choose at least one feature column."))
-        return self._in_background(load_dataset, self.path, features=self.chosen_features(),
-                                   target=self.chosen_target(), sheet=self.chosen_sheet(),
-                                   target_sheet=self.chosen_target_sheet(), one_hot=one_hot,
-                                   header=self.chosen_header())
+        return load_dataset(self.path, features=self.chosen_features(), target=self.chosen_target(),
+                            sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet(), one_hot=one_hot,
+                            header=self.chosen_header())
 
     @Slot()
     def _reload(self, guess: bool = False) -> None:
@@ -358,9 +345,6 @@ class DatasetDialog(QDialog):
                 self.problem.blockSignals(False)
             dataset = self._load(one_hot=self.chosen_problem() == MULTI_CLASS)
             self._check_problem(dataset)
-        except Cancelled:
-            self._show_error(self.tr("Reading was cancelled."))
-            self.summary.setText("")
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             self.summary.setText("")

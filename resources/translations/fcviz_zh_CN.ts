@@ -477,14 +477,6 @@ The file is kept as {path}.</source>
         <translation>特征（输入）</translation>
     </message>
     <message>
-        <source>Reading {name}…</source>
-        <translation>正在读取 {name}…</translation>
-    </message>
-    <message>
-        <source>Reading was cancelled.</source>
-        <translation>读取已取消。</translation>
-    </message>
-    <message>
         <source>(same sheet)</source>
         <translation>（同一工作表）</translation>
     </message>
