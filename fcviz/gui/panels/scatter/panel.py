@@ -666,7 +666,7 @@ class ScatterPanel(Panel):
             self.note.setText(self.tr("The large map shows neuron {unit} of hidden layer {layer}; "
                                       "click its small map again for the output.").format(unit=unit, layer=layer + 1))
         else:
-            self.note.setText("")
+            self.note.setText(self._left_out_note(self._setup.dataset))
         self._redraw()
 
     # --- drawing -------------------------------------------------------------------------------
