@@ -23,6 +23,7 @@ from fcviz.core.experiment import Experiment
 from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.undo_commands import (
+    ContinueFromCommand,
     ReplaceExperimentCommand,
     SetDataCommand,
     SetFrozenCommand,
@@ -36,15 +37,18 @@ from fcviz.gui.worker import (
     RUNNING,
     SILENT_COMMANDS,
     CallInWorker,
+    ContinueFrom,
     Pause,
     Play,
     ReplaceExperiment,
     Reset,
+    RestoreRun,
     SetData,
     SetDisplayEvery,
     SetEpochs,
     SetFrozen,
     SetMaxRate,
+    SetPace,
     SetParameter,
     SetParameters,
     StepBatch,
@@ -73,6 +77,8 @@ class Controller(QObject):
     diverged = Signal(str)
     command_failed = Signal(str)
     frozen_changed = Signal(object)     # the mask of frozen parameters changed
+    pace_changed = Signal(float)        # display epochs drawn a second while training (0 = max)
+    scrub_changed = Signal(object)      # the recorded epoch shown instead of training's (None: live)
 
     def __init__(self, experiment: Experiment, parent: QObject | None = None):
         super().__init__(parent)
@@ -82,6 +88,10 @@ class Controller(QObject):
         self.max_redraw_hz = DEFAULT_MAX_RATE_HZ
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
         self.drawn: Snapshot | None = None
+        self.pace = experiment.pace
+        self._drawing = False
+        self.scrub_epoch: int | None = None   # a recorded epoch the panels show instead of the live one
+        self._scrubbed: Snapshot | None = None
         self.frozen: np.ndarray = np.array(experiment.trainer.frozen)  # only the GUI changes it
         self._unconfirmed: dict[str, float] = {}  # values sent that no snapshot shows yet
         self._experiment: Experiment | None = experiment  # owned by the GUI until start()
@@ -148,19 +158,76 @@ class Controller(QObject):
     # --- training -------------------------------------------------------------------
 
     def play(self) -> None:
+        self.show_live()
         self._send(Play())
 
     def pause(self) -> None:
         self._send(Pause())
 
     def step_batch(self) -> None:
+        self.show_live()
         self._send(StepBatch())
 
     def step_epoch(self) -> None:
+        self.show_live()
         self._send(StepEpoch())
 
     def reset(self) -> None:
+        self.show_live()
         self._send(Reset())
+
+    def set_pace(self, pace: float) -> None:
+        """Draw every display epoch, `pace` of them a second, while training; 0 = as fast as it goes."""
+        if pace != self.pace:
+            self.pace = float(pace)
+            self._send(SetPace(self.pace))
+            self.pace_changed.emit(self.pace)
+
+    # --- the timeline ----------------------------------------------------------------------
+
+    def scrub_to(self, epoch: int) -> None:
+        """Show the recorded display epoch `epoch` (or the last one before it) in every panel;
+        training pauses. The last frame of a paused run is the live view again."""
+        timeline = self.latest.timeline
+        if not timeline.count:
+            return
+        index = timeline.index_of(epoch)
+        shown = self.latest.at_frame(index)
+        if shown is self.latest:
+            self.show_live()
+            return
+        if self.latest.state == RUNNING:
+            self.pause()
+        self.scrub_epoch, self._scrubbed = int(timeline.epochs[index]), shown
+        self.scrub_changed.emit(self.scrub_epoch)
+        self.redraw_now()
+
+    def show_live(self) -> None:
+        """Back to showing where training is."""
+        if self.scrub_epoch is not None:
+            self.scrub_epoch = self._scrubbed = None
+            self.scrub_changed.emit(None)
+            self.redraw_now()
+
+    def continue_from_here(self) -> None:
+        """Reset the run to the scrubbed epoch's recorded state and train on from it (undoable)."""
+        if self.scrub_epoch is None:
+            return
+        epoch = self.scrub_epoch
+        self.show_live()
+        self.undo_stack.push(ContinueFromCommand(self._continue_from, self._restore_run, epoch))
+
+    def _continue_from(self, epoch: int):
+        command = ContinueFrom(epoch)
+        self._send(command)
+        return self._wait(command.undo)
+
+    def _restore_run(self, memento) -> None:
+        self._send(RestoreRun(memento))
+
+    def shown(self) -> Snapshot:
+        """What the panels show: the latest snapshot, or the scrubbed epoch of it."""
+        return self.latest if self._scrubbed is None else self._scrubbed
 
     def set_epochs(self, epochs: int) -> None:
         self._send(SetEpochs(int(epochs)))
@@ -178,7 +245,9 @@ class Controller(QObject):
     # --- undoable edits ----------------------------------------------------------------
 
     def parameter_value(self, name: str) -> float:
-        """The newest value: the latest snapshot's, or one just sent that no snapshot shows yet."""
+        """The newest value: the latest snapshot's (the scrubbed epoch's), or one sent that no snapshot shows yet."""
+        if self._scrubbed is not None:
+            return float(self._scrubbed.params[self.setup.parameter_index(name)])
         if self.reflects_all_commands(self.latest):
             self._unconfirmed.clear()
         elif name in self._unconfirmed:
@@ -188,8 +257,16 @@ class Controller(QObject):
     def edit_parameter(self, name: str, value: float, gesture: int | None = None) -> None:
         """Set one parameter (undoable); edits of the same `gesture` merge into one undo step."""
         old = self.parameter_value(name)
-        if value != old:
+        if value == old:
+            return
+        if self.scrub_epoch is None:
             self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value), gesture))
+            return
+        # Editing a recorded epoch goes on from there: continue from it, then edit (one undo step).
+        self.undo_stack.beginMacro(self.tr("Set {name} at epoch {epoch}").format(name=name, epoch=self.scrub_epoch))
+        self.continue_from_here()
+        self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value)))
+        self.undo_stack.endMacro()
 
     def set_frozen(self, frozen: np.ndarray, description: str) -> None:
         """Exclude the parameters `frozen` marks from updates, and only those (undoable)."""
@@ -308,7 +385,11 @@ class Controller(QObject):
             previous = self._wait(command.previous)
         self.setup, self.latest, self.drawn, self.frozen = setup, latest, None, frozen
         self.display_every = experiment.display_every
+        self.show_live()
         self.setup_changed.emit(setup)
+        if experiment.pace != self.pace:
+            self.pace = experiment.pace
+            self.pace_changed.emit(self.pace)
         return previous
 
     def _wait(self, future: Future) -> Any:
@@ -337,21 +418,34 @@ class Controller(QObject):
         if snapshot.data_version != self._version:
             return  # sent before another experiment was installed
         self.latest = snapshot
+        if self.scrub_epoch is not None:
+            self._scrubbed = snapshot.at_frame(snapshot.timeline.index_of(self.scrub_epoch))
         self.snapshot_received.emit(snapshot)
         if snapshot.state == DIVERGED and snapshot.message:
             self.diverged.emit(snapshot.message)
+        if self.pace > 0:
+            self._on_redraw_tick()  # paced: every snapshot is drawn, as it comes
 
     @Slot()
     def _on_redraw_tick(self) -> None:
-        snapshot = self.latest
-        if snapshot is self.drawn or (snapshot.state == RUNNING and self._over_gui_budget()):
+        snapshot = self.shown()
+        if self._drawing or snapshot is self.drawn or (snapshot.state == RUNNING and self.pace <= 0
+                                                       and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
         self.drawn = snapshot
-        with self.gui_busy():
-            self.snapshot_changed.emit(snapshot)
+        # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
+        # this one, never inside it, so that frames reach the panels in order.
+        self._drawing = True
+        try:
+            with self.gui_busy():
+                self.snapshot_changed.emit(snapshot)
+        finally:
+            self._drawing = False
         if self._worker is not None:
             self._worker.mark_drawn()
+        if self.pace > 0 and self.shown() is not self.drawn:
+            QTimer.singleShot(0, self, self._on_redraw_tick)
 
     def _over_gui_budget(self) -> bool:
         """True while the GUI thread has used more than its share of CPU since the last redraw

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -39,8 +40,11 @@ from fcviz.gui.panels.loss_surface import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
+from fcviz.gui.replay import ReplayExport, ReplayExportRunner
+from fcviz.gui.timeline_bar import MAX_REPLAY_PACE, PaceBox, TimelineBar
 from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
+from fcviz.io.animation import ffmpeg_path
 from fcviz.io.samples import open_preset
 
 SESSION_SUFFIX = ".fcviz"
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         if self.session_path is not None:
             self.restore_view_state(experiment.ui_state)
         self.controller.start()
+        self._restore_pace()
 
     # --- panels and docks ----------------------------------------------------------------------
 
@@ -247,6 +252,7 @@ class MainWindow(QMainWindow):
         self.export_loss_action = self._action(self.tr("Loss curve (PNG)…"), self._on_export_loss_plot)
         self.export_scatter_action = self._action(self.tr("Scatter plot (PNG)…"), self._on_export_scatter_plot)
         self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
+        self.export_replay_action = self._action(self.tr("Replay (GIF/MP4)…"), self._on_export_replay)
 
         self.undo_action = self.controller.undo_stack.createUndoAction(self, self.tr("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -276,6 +282,10 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.epochs_box)
         toolbar.addWidget(QLabel(self.tr("  Learning rate ")))
         toolbar.addWidget(self.learning_rate_box)
+        self.pace_box = PaceBox(self.controller)
+        self.pace_box.currentIndexChanged.connect(self._on_pace_chosen)
+        toolbar.addWidget(QLabel(self.tr("  Pace ")))
+        toolbar.addWidget(self.pace_box)
         toolbar.addSeparator()
         self.epoch_label = QLabel()
         self.loss_label = QLabel()
@@ -285,6 +295,8 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+        self.timeline_bar = TimelineBar(self.controller, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
@@ -301,7 +313,8 @@ class MainWindow(QMainWindow):
         for action in self.export_actions:
             export_menu.addAction(action)
         export_menu.addSeparator()
-        for action in (self.export_loss_action, self.export_scatter_action, self.export_window_action):
+        for action in (self.export_loss_action, self.export_scatter_action, self.export_window_action,
+                       self.export_replay_action):
             export_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -322,6 +335,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
+        view_menu.addAction(self.timeline_bar.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
         view_menu.addMenu(language_menu(self, self.settings))
@@ -411,6 +425,11 @@ class MainWindow(QMainWindow):
         self.play_action.setText(self.tr("Pause") if checked else self.tr("Play"))
         icon = QStyle.StandardPixmap.SP_MediaPause if checked else QStyle.StandardPixmap.SP_MediaPlay
         self.play_action.setIcon(self.style().standardIcon(icon))
+
+    @Slot()
+    def _on_pace_chosen(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue("training/pace", self.controller.pace)
 
     @Slot(float)
     def _on_learning_rate_edited(self, value: float) -> None:
@@ -623,6 +642,32 @@ class MainWindow(QMainWindow):
         if path:
             self.export_window(path)
 
+    def _on_export_replay(self) -> None:
+        """Every recorded epoch of the run, as the window or one panel draws it, into a GIF or MP4."""
+        choices = [self.tr("Whole window")] + [dock.windowTitle() for dock in self.docks.values()]
+        choice, ok = QInputDialog.getItem(self, self.tr("Export replay"), self.tr("Draw"), choices, 0, False)
+        if not ok:
+            return
+        file_filter = self.tr("Animated GIF (*.gif)") + (";;" + self.tr("MP4 video (*.mp4)") if ffmpeg_path() else "")
+        path = self._ask_save_path(self.tr("Export replay"), file_filter)
+        if path:
+            panel = None if choice == choices[0] else list(self.docks)[choices.index(choice) - 1]
+            self.export_replay(path, panel)
+
+    def export_replay(self, path: str | Path, panel: str | None = None, fps: float | None = None):
+        """Start writing the replay to `path` with a progress dialog; returns the ReplayExportRunner."""
+        try:
+            export = ReplayExport(self, path, fps or self.controller.pace or MAX_REPLAY_PACE, panel)
+        except (OSError, ValueError) as error:
+            self._report(self.tr("Export replay"), str(error))
+            return None
+        runner = ReplayExportRunner(export, self)
+        runner.written.connect(lambda written: self.statusBar().showMessage(
+            self.tr("Wrote {path}").format(path=written), STATUS_TIMEOUT_MS))
+        runner.failed.connect(lambda message: self._report(self.tr("Export replay"), message))
+        runner.start()
+        return runner
+
     # --- recent files ------------------------------------------------------------------------------------
 
     def recent_files(self) -> list[str]:
@@ -686,6 +731,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None and self.restoreState(state, LAYOUT_VERSION):
             self._layout_pending = False
+
+    def _restore_pace(self) -> None:
+        """The pace last chosen, unless the opened session brings its own."""
+        pace = self.settings.value("training/pace") if self.settings is not None else None
+        if pace is not None and self.session_path is None:
+            self.controller.set_pace(float(pace))
 
     def _save_settings(self) -> None:
         if self.settings is None:

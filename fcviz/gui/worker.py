@@ -23,7 +23,7 @@ from fcviz.core import engine
 from fcviz.core.backprop import record_step
 from fcviz.core.dataset import Dataset
 from fcviz.core.divergence import BlowUpWatch
-from fcviz.core.experiment import Experiment
+from fcviz.core.experiment import Experiment, RunMemento
 from fcviz.core.snapshot import RunState, Snapshot
 
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED,
@@ -32,6 +32,7 @@ SLICE_SECONDS = 0.015        # train this long between looks at the queue and th
 CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = 30.0
+PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn
 
 
 # --- commands (GUI -> worker) -------------------------------------------------
@@ -67,6 +68,28 @@ class SetMaxRate:
     """At most `hz` snapshots a second while running; 0 turns the throttle off."""
 
     hz: float
+
+
+@dataclass(frozen=True)
+class SetPace:
+    """Draw every display epoch, `pace` of them a second; 0 = as fast as training goes (latest wins)."""
+
+    pace: float
+
+
+@dataclass(frozen=True, eq=False)
+class ContinueFrom:
+    """Go back to the timeline's state at `epoch` and train on from there; `undo` gets a RunMemento."""
+
+    epoch: int
+    undo: Future = field(default_factory=Future)
+
+
+@dataclass(frozen=True, eq=False)
+class RestoreRun:
+    """Undo a ContinueFrom: the run as it was before it (a RunMemento)."""
+
+    memento: RunMemento
 
 
 @dataclass(frozen=True)
@@ -143,7 +166,7 @@ def _resolve(future: Future, function: Callable[[], Any]) -> None:
 
 
 # Commands after which the worker sends no snapshot: snapshots do not count them as applied.
-SILENT_COMMANDS = (SetMaxRate, CallInWorker)
+SILENT_COMMANDS = (SetMaxRate, SetPace, CallInWorker)
 
 
 def initial_state(experiment: Experiment) -> RunState:
@@ -206,6 +229,8 @@ class TrainingWorker(QObject):
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
         self._epoch_started = 0.0
+        self._wakeup = threading.Event()  # a command arrived or the GUI drew: a paced wait looks again
+        self._frame_due = 0.0             # when the next paced frame may be handed over
         self._blow_up = BlowUpWatch()  # a finite blow-up stops the run as the CLI's does
         self._blow_up.start_at(experiment.trainer)
 
@@ -219,6 +244,7 @@ class TrainingWorker(QObject):
     def send(self, command) -> None:
         """Queue `command`; snapshots count the commands applied, so the GUI knows which ones they reflect."""
         self._commands.put(command)
+        self._wakeup.set()
 
     def stop(self) -> None:
         self._stopping = True
@@ -227,6 +253,7 @@ class TrainingWorker(QObject):
     def mark_drawn(self) -> None:
         """The GUI drew the last snapshot: the next one may be sent."""
         self._drawn.set()
+        self._wakeup.set()
 
     # --- the loop (worker thread) ----------------------------------------------
 
@@ -307,12 +334,31 @@ class TrainingWorker(QObject):
         if trainer.epoch == epoch:
             return False
         recorded = experiment.record_if_display_epoch()
-        if trainer.epoch >= experiment.epochs:
+        finished = trainer.epoch >= experiment.epochs
+        frame = recorded or finished or experiment.is_display_epoch()
+        if frame and experiment.pace > 0 and not self._wait_for_turn():
+            return True
+        if finished:
             self._enter(FINISHED)
             return True
-        if recorded or experiment.is_display_epoch():
+        if frame:
             self._offer_snapshot()
         return False
+
+    def _wait_for_turn(self) -> bool:
+        """At a paced speed, hold a display epoch until the GUI has drawn the previous one and the
+        pace's interval is over; commands apply meanwhile. False if one of them stopped training."""
+        while True:
+            self._wakeup.clear()
+            self._apply_pending()
+            if self._stopping or self._state != RUNNING:
+                return False
+            pace = self._experiment.pace
+            remaining = self._frame_due - time.perf_counter() if pace > 0 else 0.0
+            if self._drawn.is_set() and remaining <= 0:
+                return True
+            # Released GIL: the GUI thread has the interpreter to itself between frames.
+            self._wakeup.wait(min(remaining, PACE_POLL_SECONDS) if self._drawn.is_set() else PACE_POLL_SECONDS)
 
     def _next_shown_epoch(self, now: float) -> int:
         """The next display epoch that matters: one the timeline records, or one at which the snapshot
@@ -321,6 +367,8 @@ class TrainingWorker(QObject):
         epoch, every, timeline = experiment.trainer.epoch, experiment.display_every, experiment.timeline
         if epoch == 0:
             return 1
+        if experiment.pace > 0:   # paced: every display epoch is drawn
+            return experiment.next_display_epoch()
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
             wait = max(wait, self._min_interval / 4)
@@ -330,8 +378,8 @@ class TrainingWorker(QObject):
         return -(-min(shown, recorded) // every) * every
 
     def _offer_snapshot(self) -> None:
-        """Emit at a display epoch unless the throttle says the GUI has enough (latest wins)."""
-        if self._min_interval > 0 and (not self._drawn.is_set()
+        """Emit at a display epoch; at "max" pace only if the throttle says the GUI wants one (latest wins)."""
+        if self._experiment.pace <= 0 and self._min_interval > 0 and (not self._drawn.is_set()
                                        or time.perf_counter() - self._last_emit < self._min_interval):
             return
         self._emit()
@@ -343,6 +391,9 @@ class TrainingWorker(QObject):
                                     commands_applied=self._commands_applied)
         self._drawn.clear()
         self._last_emit = time.perf_counter()
+        pace = self._experiment.pace
+        if pace > 0:  # on time, or a late frame's successor a full interval after it
+            self._frame_due = max(self._frame_due + 1.0 / pace, self._last_emit + 0.5 / pace)
         self.snapshot.emit(snapshot)
 
     def _enter(self, state: RunState, message: str = "") -> None:
@@ -417,6 +468,16 @@ class TrainingWorker(QObject):
                 raise ValueError(f"the display frequency must be at least 1 epoch, not {command.every}")
             experiment.display_every = int(command.every)
             self._emit()
+        elif isinstance(command, SetPace):
+            if not 0 <= command.pace <= 1000:
+                raise ValueError(f"the pace must be between 0 and 1000 display epochs a second, not {command.pace}")
+            experiment.pace = float(command.pace)
+            self._frame_due = 0.0
+        elif isinstance(command, ContinueFrom):
+            _resolve(command.undo, lambda: self._continue_from(command.epoch))
+        elif isinstance(command, RestoreRun):
+            experiment.restore(command.memento)
+            self._enter(self._state_after_manual_change())
         elif isinstance(command, SetMaxRate):
             self._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
         elif isinstance(command, ReplaceExperiment):
@@ -433,6 +494,13 @@ class TrainingWorker(QObject):
                 command.result.set_exception(error)
         else:
             raise TypeError(f"unknown worker command {command!r}")
+
+    def _continue_from(self, epoch: int) -> RunMemento:
+        """Back to the recorded state at `epoch`; training goes on from there if it was running."""
+        memento = self._experiment.memento()
+        self._experiment.continue_from(epoch)
+        self._enter(RUNNING if self._state == RUNNING else self._state_after_manual_change())
+        return memento
 
     def _after_parameter_edit(self) -> None:
         """Values typed before training starts are the starting point that Reset returns to."""

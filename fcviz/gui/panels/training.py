@@ -81,6 +81,11 @@ class TrainingPanel(Panel):
         plot.addItem(self.hover_text, ignoreBounds=True)
         self._hide_hover()
         plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        # The epoch shown from the timeline, when it is not the one training is at.
+        self.shown_epoch_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#555555", width=1.5,
+                                                                                    style=Qt.PenStyle.DashLine))
+        plot.addItem(self.shown_epoch_line, ignoreBounds=True)
+        self.shown_epoch_line.hide()
 
         self.log_y = QCheckBox(self.tr("Logarithmic loss axis"))
         self.log_y.toggled.connect(self._on_log_y_toggled)
@@ -151,6 +156,8 @@ class TrainingPanel(Panel):
         extent = max(snapshot.target_epochs, snapshot.epoch) if planned else snapshot.epoch
         self._x_extent = max(extent, 1)  # an axis from 0 to 0 would spread around zero (keras-dense)
         self._fit_view()
+        self.shown_epoch_line.setVisible(snapshot.scrubbed)
+        self.shown_epoch_line.setValue(snapshot.epoch)
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
         self._fit_table_width()
