@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Slot
@@ -151,7 +153,8 @@ class TrainingPanel(Panel):
         self.test_curve.setData(self._epochs[: len(self._val_loss)], self._val_loss)
         # while training the axis spans the planned epochs (it stays still); otherwise the epochs run
         planned = snapshot.state == RunState.RUNNING or snapshot.epoch == 0
-        self._x_extent = max(snapshot.target_epochs, snapshot.epoch) if planned else snapshot.epoch
+        extent = max(snapshot.target_epochs, snapshot.epoch) if planned else snapshot.epoch
+        self._x_extent = max(extent, 1)  # an axis from 0 to 0 would spread around zero (keras-dense)
         self._fit_view()
         self.shown_epoch_line.setVisible(snapshot.scrubbed)
         self.shown_epoch_line.setValue(snapshot.epoch)
@@ -185,7 +188,7 @@ class TrainingPanel(Panel):
             self.metric_labels[prefix + "loss"].setText("—" if loss is None else f"{loss:.6g}")
             if prefix + "accuracy" in metrics:
                 text = f"{100 * metrics[prefix + 'accuracy']:.1f} %"
-            elif prefix + "r2" in metrics:
+            elif prefix + "r2" in metrics and math.isfinite(metrics[prefix + "r2"]):  # nan: R² undefined
                 text = format_number(metrics[prefix + "r2"])
             else:
                 text = "—"
