@@ -27,6 +27,7 @@ from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.data_generator import new_data_menu
 from fcviz.gui.engine_status import EngineStatus
+from fcviz.gui.gc_guard import collect_garbage_on_gui_thread
 from fcviz.gui.language import language_menu
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.activations import ActivationsPanel
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, experiment: Experiment, settings: QSettings | None = None,
                  session_path: str | Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        collect_garbage_on_gui_thread()
         self.setObjectName("fcvizMainWindow")
         self.settings = settings
         self.session_path = Path(session_path) if session_path else None
