@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib.util
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from cpu_hogs import busy_cores  # this folder
 
 ROOT = Path(__file__).resolve().parent.parent   # this checkout's fcviz, not an installed one
 
@@ -307,11 +307,6 @@ def table(names: list[str], title: str) -> dict[str, dict[str, float]]:
     return results_by_workload
 
 
-def _busy() -> None:
-    while True:
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workloads", nargs="*", choices=[[], *WORKLOADS], help="default: all")
@@ -323,15 +318,8 @@ def main() -> None:
     quiet = table(names, f"quiet (load average before: {load[0]:.2f}, {os.cpu_count()} cores)")
     if not args.hog:
         return
-    hogs = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(os.cpu_count() or 1)]
-    for hog in hogs:
-        hog.start()
-    try:
-        loaded = table(names, f"loaded: {len(hogs)} busy processes in the background")
-    finally:
-        for hog in hogs:
-            hog.terminate()
-            hog.join()
+    with busy_cores() as hogs:
+        loaded = table(names, f"loaded: {hogs} busy processes in the background")
     print(f"loaded ÷ quiet slowdown of fcviz (limit {LOADED_LIMIT:g}x):")
     for name in names:
         if "fcviz" in quiet.get(name, {}) and "fcviz" in loaded.get(name, {}):
