@@ -220,8 +220,10 @@ def measure(workload: str, implementation: str) -> dict | None:
     """Run one pair in a subprocess; epochs/s (see best_time) and that process's peak RSS."""
     code = (f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r}); import engine_speed as b; "
             f"print(b.best_time({workload!r}, {implementation!r}))")
+    # cwd: `python -c` puts the working folder first on sys.path, where a checkout's fcviz would shadow
+    # the baseline on PYTHONPATH; the benchmarks folder holds no fcviz.
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=environment(implementation))
+                            env=environment(implementation), cwd=os.path.dirname(os.path.abspath(__file__)))
     _, status, usage = os.wait4(proc.pid, 0)
     out, err = proc.stdout.read(), proc.stderr.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
