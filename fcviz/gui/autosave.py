@@ -17,7 +17,17 @@ from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLockFile, QObject, QStandardPaths, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDateTime,
+    QEventLoop,
+    QLockFile,
+    QObject,
+    QStandardPaths,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fcviz.core.experiment import Experiment
@@ -155,7 +165,8 @@ class Autosave(QObject):
             return True
         answer = self.ask(self.window)
         if answer == Button.Save:
-            return self.window.save()
+            saved = self.window.save()
+            return saved is not None and _finished(saved)
         return answer == Button.Discard
 
     # --- the copy --------------------------------------------------------------------------
@@ -248,3 +259,14 @@ class Autosave(QObject):
 
     def _show(self, message: str) -> None:
         self.window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+
+
+def _finished(future: Future) -> bool:
+    """Whether `future` ended with a true result; the event loop runs meanwhile (the window stays
+    live and the worker's reply arrives), for at most WORKER_REPLY_TIMEOUT_SECONDS."""
+    if not future.done():
+        loop = QEventLoop()
+        future.add_done_callback(lambda _: loop.quit())
+        QTimer.singleShot(round(WORKER_REPLY_TIMEOUT_SECONDS * 1000), loop.quit)
+        loop.exec()
+    return future.done() and future.exception() is None and bool(future.result())

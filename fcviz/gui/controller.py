@@ -12,6 +12,7 @@ import time
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from typing import Any, Callable
 
 import numpy as np
@@ -22,6 +23,7 @@ from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.snapshot import Snapshot
+from fcviz.gui.run_settings import RunSettings
 from fcviz.gui.undo_commands import (
     ReplaceExperimentCommand,
     SetDataCommand,
@@ -31,7 +33,6 @@ from fcviz.gui.undo_commands import (
     SetParametersCommand,
 )
 from fcviz.gui.worker import (
-    DEFAULT_MAX_RATE_HZ,
     DIVERGED,
     RUNNING,
     SILENT_COMMANDS,
@@ -44,6 +45,7 @@ from fcviz.gui.worker import (
     SetDisplayEvery,
     SetEpochs,
     SetFrozen,
+    SetLearningRate,
     SetMaxRate,
     SetParameter,
     SetParameters,
@@ -73,16 +75,17 @@ class Controller(QObject):
     diverged = Signal(str)
     command_failed = Signal(str)
     frozen_changed = Signal(object)     # the mask of frozen parameters changed
+    busy_changed = Signal(bool)         # True while a worker reply is awaited (a swap, a save, a recorded step)
+    worker_replied = Signal(object)     # internal: a callable to run in the GUI thread (see when_replied)
 
     def __init__(self, experiment: Experiment, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.setup = Setup.of(experiment)
-        self.display_every = experiment.display_every
-        self.max_redraw_hz = DEFAULT_MAX_RATE_HZ
+        self.settings = RunSettings(experiment, self)  # the one home of epochs, display frequency, ...
+        self.settings.changed.connect(self._on_setting_changed)
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
         self.drawn: Snapshot | None = None
-        self.frozen: np.ndarray = np.array(experiment.trainer.frozen)  # only the GUI changes it
         self._unconfirmed: dict[str, float] = {}  # values sent that no snapshot shows yet
         self._experiment: Experiment | None = experiment  # owned by the GUI until start()
         self._version = 0
@@ -93,8 +96,10 @@ class Controller(QObject):
         self._worker: TrainingWorker | None = None
         self._last_draw = (time.perf_counter(), time.thread_time())
         self._redraw_timer = QTimer(self)
-        self._redraw_timer.setInterval(round(1000 / self.max_redraw_hz))
+        self._redraw_timer.setInterval(round(1000 / self.settings.max_redraw_hz))
         self._redraw_timer.timeout.connect(self._on_redraw_tick)
+        self._replies_pending = 0
+        self.worker_replied.connect(self._on_worker_replied)
 
     # --- lifetime -----------------------------------------------------------------
 
@@ -114,7 +119,7 @@ class Controller(QObject):
         self._thread.started.connect(self._worker.run)
         self._worker.snapshot.connect(self._on_snapshot)
         self._worker.command_failed.connect(self._on_command_failed)
-        self._send(SetMaxRate(self.max_redraw_hz))
+        self._send(SetMaxRate(self.settings.max_redraw_hz))
         self._thread.start()
         self._redraw_timer.start()
         # However the application ends, the thread is joined before Qt tears the objects down.
@@ -163,17 +168,36 @@ class Controller(QObject):
         self._send(Reset())
 
     def set_epochs(self, epochs: int) -> None:
-        self._send(SetEpochs(int(epochs)))
+        self.settings.set("epochs", int(epochs))
 
     def set_display_every(self, every: int) -> None:
-        self.display_every = int(every)
-        self._send(SetDisplayEvery(int(every)))
+        self.settings.set("display_every", int(every))
 
     def set_max_redraw_rate(self, hz: float) -> None:
         """Snapshots and redraws at most `hz` times a second; 0 sends every display epoch."""
-        self.max_redraw_hz = float(hz)
-        self._redraw_timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
-        self._send(SetMaxRate(self.max_redraw_hz))
+        self.settings.set("max_redraw_hz", float(hz))
+
+    @property
+    def frozen(self) -> np.ndarray:
+        """The mask of the parameters no update touches (read-only)."""
+        return self.settings.frozen
+
+    @Slot(str)
+    def _on_setting_changed(self, name: str) -> None:
+        """The one place a changed run setting goes to the worker."""
+        settings = self.settings
+        if name == "max_redraw_hz":
+            hz = settings.max_redraw_hz
+            self._redraw_timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
+        elif name == "frozen":
+            self.frozen_changed.emit(settings.frozen)
+        command = {"epochs": lambda: SetEpochs(settings.epochs),
+                   "display_every": lambda: SetDisplayEvery(settings.display_every),
+                   "max_redraw_hz": lambda: SetMaxRate(settings.max_redraw_hz),
+                   "learning_rate": lambda: SetLearningRate(settings.learning_rate),
+                   "frozen": lambda: SetFrozen(settings.frozen)}.get(name)
+        if command is not None and self._worker is not None:
+            self._send(command())
 
     # --- undoable edits ----------------------------------------------------------------
 
@@ -195,19 +219,15 @@ class Controller(QObject):
         """Exclude the parameters `frozen` marks from updates, and only those (undoable)."""
         frozen = np.asarray(frozen, bool)
         if not np.array_equal(frozen, self.frozen):
-            self.undo_stack.push(SetFrozenCommand(self._install_frozen, self.frozen, frozen, description))
+            self.undo_stack.push(SetFrozenCommand(partial(self.settings.set, "frozen"), self.frozen, frozen,
+                                                  description))
 
-    def _install_frozen(self, frozen: np.ndarray) -> None:
-        frozen.flags.writeable = False
-        self.frozen = frozen
-        self._send(SetFrozen(frozen))
-        self.frozen_changed.emit(frozen)
-
-    def record_step(self):
-        """Train one batch and return its StepRecord (weights before, batch, weights after)."""
+    def record_step(self, then: Callable[[Future], None]) -> None:
+        """Train one batch; `then(future)` gets its StepRecord (weights before, batch, weights after)
+        in the GUI thread when the worker has taken the step."""
         command = StepBatch(record=Future())
         self._send(command)
-        return self._wait(command.record)
+        self.when_replied(command.record, then)
 
     def set_parameters(self, params: np.ndarray, description: str) -> None:
         self.undo_stack.push(SetParametersCommand(self._send, self.latest.params, params, description))
@@ -215,9 +235,10 @@ class Controller(QObject):
     def set_learning_rate(self, value: float) -> None:
         if value <= 0:
             raise ValueError(self.tr("The learning rate must be a positive number."))
-        old = self.latest.learning_rate
+        old = self.settings.learning_rate
         if value != old:
-            self.undo_stack.push(SetLearningRateCommand(self._send, old, float(value)))
+            self.undo_stack.push(SetLearningRateCommand(partial(self.settings.set, "learning_rate"), old,
+                                                        float(value)))
 
     def apply_blueprint(self, blueprint: Blueprint, fresh_weights: bool = False,
                         description: str = "") -> None:
@@ -226,10 +247,9 @@ class Controller(QObject):
         The starting weights are kept where they still fit, unless `fresh_weights` asks for new ones
         drawn with the blueprint's init scheme and seed.
         """
-        setup = replace(self.setup, initial_params=self.latest.initial_params,
-                        display_every=self.display_every)
-        experiment = blueprint.build(setup.dataset, self.latest.target_epochs, setup.display_every,
-                                     setup.name, setup.title, previous=setup, keep_weights=not fresh_weights)
+        setup = replace(self.setup, initial_params=self.latest.initial_params)
+        experiment = self.build(blueprint, setup.dataset, setup.name, setup.title, previous=setup,
+                                keep_weights=not fresh_weights)
         self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment,
                                                       description or self.tr("Change architecture")))
 
@@ -255,8 +275,7 @@ class Controller(QObject):
                 and dataset.n_outputs == setup.dataset.n_outputs:
             self.edit_data(dataset, description)
             return
-        experiment = fitted.build(dataset, self.latest.target_epochs, self.display_every,
-                                  dataset.name or setup.name, title or dataset.name or setup.title)
+        experiment = self.build(fitted, dataset, dataset.name or setup.name, title or dataset.name or setup.title)
         self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment, description))
 
     def _set_data(self, dataset: Dataset, test_fraction: float) -> None:
@@ -265,7 +284,12 @@ class Controller(QObject):
         self.data_changed.emit(self.setup)
 
     def blueprint(self) -> Blueprint:
-        return Blueprint.of(self.setup, learning_rate=self.latest.learning_rate)
+        return Blueprint.of(self.setup, learning_rate=self.settings.learning_rate)
+
+    def build(self, blueprint: Blueprint, dataset: Dataset, name: str = "", title: str = "", **options) -> Experiment:
+        """A new experiment from `blueprint` that trains with this run's settings (epochs, display
+        frequency); raises ValueError for an impossible choice."""
+        return blueprint.build(dataset, self.settings.epochs, self.settings.display_every, name, title, **options)
 
     # --- whole experiments ----------------------------------------------------------------
 
@@ -275,7 +299,8 @@ class Controller(QObject):
         self.undo_stack.clear()
 
     def call_in_worker(self, function: Callable[[Experiment], Any]) -> Any:
-        """Run `function(experiment)` where the experiment lives and return its result (or raise)."""
+        """Run `function(experiment)` where the experiment lives and wait for its result (or raise).
+        For tests, benchmarks and quick reads; the window's own work uses `start_in_worker`."""
         if self._worker is None:
             return function(self._experiment)
         return self._wait(self.start_in_worker(function))
@@ -294,24 +319,57 @@ class Controller(QObject):
             future.set_exception(error)
         return future
 
-    def _swap_experiment(self, experiment: Experiment) -> Experiment:
-        """Hand `experiment` over; returns the one it replaces, which the GUI then owns."""
+    def _swap_experiment(self, experiment: Experiment | Future) -> Future:
+        """Hand `experiment` over without waiting for the worker; returns a Future of the experiment it
+        replaces (the GUI owns that one once the Future is done). `experiment` may itself be such a
+        Future (undo puts back what a swap replaced): then the swap happens once the worker handed it back."""
+        if isinstance(experiment, Future) and not experiment.done():
+            replaced: Future = Future()
+            self.when_replied(experiment, lambda done: _chain(self._swap_experiment(done.result()), replaced))
+            return replaced
+        if isinstance(experiment, Future):
+            experiment = experiment.result()
         self._version += 1
         setup = Setup.of(experiment)
         latest = Snapshot.capture(experiment, initial_state(experiment), data_version=self._version)
-        frozen = np.array(experiment.trainer.frozen)
+        self.settings.adopt(experiment)
         if self._worker is None:
-            previous, self._experiment = self._experiment, experiment
+            replaced = Future()
+            replaced.set_result(self._experiment)
+            self._experiment = experiment
         else:
             command = ReplaceExperiment(experiment, self._version)
             self._send(command)
-            previous = self._wait(command.previous)
-        self.setup, self.latest, self.drawn, self.frozen = setup, latest, None, frozen
-        self.display_every = experiment.display_every
+            replaced = command.previous
+            self.when_replied(replaced, lambda _: None)  # busy until the worker has taken it
+        self.setup, self.latest, self.drawn = setup, latest, None
         self.setup_changed.emit(setup)
-        return previous
+        return replaced
 
-    def _wait(self, future: Future) -> Any:
+    def when_replied(self, future: Future, then: Callable[[Future], None]) -> None:
+        """Run `then(future)` in the GUI thread once the worker has answered; `busy_changed` tells the
+        window to hold back the actions that need the answer until then."""
+        self._replies_pending += 1
+        if self._replies_pending == 1:
+            self.busy_changed.emit(True)
+        # The callback runs in the worker thread: the signal queues `then` to the GUI thread.
+        future.add_done_callback(lambda done: self.worker_replied.emit(partial(then, done)))
+
+    @property
+    def busy(self) -> bool:
+        """True while a worker reply is awaited."""
+        return self._replies_pending > 0
+
+    @Slot(object)
+    def _on_worker_replied(self, finish: Callable[[], None]) -> None:
+        self._replies_pending -= 1
+        try:
+            finish()
+        finally:
+            if self._replies_pending == 0:
+                self.busy_changed.emit(False)
+
+    def _wait(self, future: Future) -> Any:  # only call_in_worker waits
         self._gui_idle.set()  # the worker must not wait for a GUI that is waiting for it
         return future.result(timeout=WORKER_REPLY_TIMEOUT_SECONDS)
 
@@ -373,3 +431,15 @@ class Controller(QObject):
             yield
         finally:
             self._gui_idle.set()
+
+
+def _chain(source: Future, target: Future) -> None:
+    """Complete `target` with `source`'s result once `source` is done."""
+    def copy(done: Future) -> None:
+        error = done.exception()
+        if error is None:
+            target.set_result(done.result())
+        else:
+            target.set_exception(error)
+
+    source.add_done_callback(copy)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
@@ -32,7 +34,7 @@ from fcviz.gui.panels.architecture import ArchitecturePanel
 from fcviz.gui.panels.data_table import DataTablePanel
 from fcviz.gui.panels.diagram.backprop import BackpropPanel
 from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
-from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
+from fcviz.gui.panels.display_frequency import MAX_RATE_HZ, DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
 from fcviz.gui.panels.parameters import ParametersPanel
@@ -264,6 +266,9 @@ class MainWindow(QMainWindow):
         self.epochs_box.valueChanged.connect(self.controller.set_epochs)
         self.learning_rate_box = LearningRateSpinBox()
         self.learning_rate_box.valueChanged.connect(self._on_learning_rate_edited)
+        self.controller.settings.changed.connect(self._show_run_settings)
+        self.controller.settings.adopted.connect(self._show_run_settings)
+        self._show_run_settings()
         toolbar.addWidget(QLabel(self.tr(" Epochs ")))
         toolbar.addWidget(self.epochs_box)
         toolbar.addWidget(QLabel(self.tr("  Learning rate ")))
@@ -334,8 +339,6 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        show_value(self.epochs_box, snapshot.target_epochs)
-        show_value(self.learning_rate_box, snapshot.learning_rate)
         self.epoch_label.setText(self.tr("Epoch {epoch} / {total}").format(
             epoch=f"{snapshot.epoch:,}", total=f"{snapshot.target_epochs:,}"))
         self.loss_label.setText(self.tr("Loss {loss}").format(loss=format_loss(snapshot.loss)))
@@ -404,6 +407,12 @@ class MainWindow(QMainWindow):
         icon = QStyle.StandardPixmap.SP_MediaPause if checked else QStyle.StandardPixmap.SP_MediaPlay
         self.play_action.setIcon(self.style().standardIcon(icon))
 
+    @Slot()
+    def _show_run_settings(self) -> None:
+        settings = self.controller.settings
+        show_value(self.epochs_box, settings.epochs)
+        show_value(self.learning_rate_box, settings.learning_rate)
+
     @Slot(float)
     def _on_learning_rate_edited(self, value: float) -> None:
         self.controller.set_learning_rate(value)
@@ -466,13 +475,11 @@ class MainWindow(QMainWindow):
         """Learn `dataset` with the current hidden layers and optimizer; the output layer and loss
         fit the data unless given (the dataset dialog suggests them)."""
         path = Path(path)
-        setup = self.controller.setup
         blueprint = self.controller.blueprint().for_dataset(dataset)
         blueprint = replace(blueprint, loss=loss or blueprint.loss,
                             output_activation=output_activation or blueprint.output_activation)
         try:
-            experiment = blueprint.build(
-                dataset, setup.epochs, setup.display_every, name=dataset.name or path.stem, title=path.name)
+            experiment = self.controller.build(blueprint, dataset, name=dataset.name or path.stem, title=path.name)
         except ValueError as error:
             self._report(self.tr("Cannot build a network for this dataset"), str(error))
             return
@@ -484,8 +491,10 @@ class MainWindow(QMainWindow):
                                      .format(path=path.name, rows=dataset.n_samples, inputs=dataset.n_features,
                                              outputs=dataset.n_outputs), STATUS_TIMEOUT_MS)
 
-    def save_session_to(self, path: str | Path) -> bool:
-        from fcviz.io.session import SessionError, save_session
+    def save_session_to(self, path: str | Path) -> Future:
+        """Start writing the session to `path` in the worker (the window goes on, Save waits); the
+        Future says, once the write is done, whether the session was saved."""
+        from fcviz.io.session import save_session
         path = Path(path)
         if path.suffix.lower() != SESSION_SUFFIX:
             path = path.with_suffix(SESSION_SUFFIX)
@@ -495,17 +504,30 @@ class MainWindow(QMainWindow):
             experiment.ui_state.update(view)
             save_session(path, experiment)
 
-        try:
-            self.controller.call_in_worker(save)
-        except (SessionError, OSError) as error:
+        saved: Future = Future()
+        for action in (self.save_action, self.save_as_action):
+            action.setEnabled(False)
+        self.controller.when_replied(self.controller.start_in_worker(save), partial(self._on_saved, path, saved))
+        return saved
+
+    def _on_saved(self, path: Path, saved: Future, written: Future) -> None:
+        from fcviz.io.session import SessionError
+        for action in (self.save_action, self.save_as_action):
+            action.setEnabled(True)
+        error = written.exception()
+        if isinstance(error, (SessionError, OSError)):
             self._report(self.tr("Cannot save the session"), str(error))
-            return False
+            saved.set_result(False)
+            return
+        if error is not None:
+            saved.set_exception(error)
+            raise error
         self.session_path = path
         self._mark_unmodified()
         self._on_setup_changed()
         self._add_recent_file(path)
         self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
-        return True
+        saved.set_result(True)
 
     def export_network(self, path: str | Path, export_format: str) -> bool:
         """Write the current weights as `export_format` (json, numpy, torch or keras; see fcviz.io.weights)."""
@@ -568,10 +590,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_session(path)
 
-    def save(self) -> bool:
-        """Save to the session's file, or to one the person picks; False if nothing was saved."""
+    def save(self) -> Future | None:
+        """Save to the session's file, or to one the person picks (see save_session_to); None if no
+        file was chosen."""
         path = self.session_path or self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
-        return bool(path) and self.save_session_to(path)
+        return self.save_session_to(path) if path else None
 
     def _may_replace(self) -> bool:
         """False if the person cancels losing unsaved changes (asked only when autosave is on)."""
@@ -692,7 +715,7 @@ class MainWindow(QMainWindow):
     def view_state(self) -> dict:
         """What a session keeps of the window: dock layout, redraw cap, loss axis (JSON-friendly)."""
         return {"window_layout": bytes(self.saveState(LAYOUT_VERSION).toBase64()).decode("ascii"),
-                "max_redraw_hz": self.controller.max_redraw_hz,
+                "max_redraw_hz": self.controller.settings.max_redraw_hz,
                 "log_loss_axis": self.training.log_y.isChecked()}
 
     def restore_view_state(self, view: dict) -> None:
@@ -703,7 +726,7 @@ class MainWindow(QMainWindow):
             self._layout_pending = False
         hz = view.get("max_redraw_hz")
         if isinstance(hz, (int, float)) and hz >= 1:
-            self.display_frequency.max_rate.setValue(round(hz))
+            self.controller.set_max_redraw_rate(min(round(hz), MAX_RATE_HZ))
         log_axis = view.get("log_loss_axis")
         if isinstance(log_axis, bool):
             self.training.log_y.setChecked(log_axis)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from concurrent.futures import Future
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication
@@ -10,7 +11,7 @@ from PySide6.QtGui import QUndoCommand
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
-from fcviz.gui.worker import SetLearningRate, SetParameter, SetParameters
+from fcviz.gui.worker import SetParameter, SetParameters
 
 LEARNING_RATE_ID = 1
 NUDGE_ID = 2
@@ -74,11 +75,11 @@ class SetFrozenCommand(QUndoCommand):
 
 
 class SetLearningRateCommand(QUndoCommand):
-    """A new learning rate; consecutive changes merge into one undo step."""
+    """A new learning rate; consecutive changes merge into one undo step. `apply(value)` sets it."""
 
-    def __init__(self, send: Callable, old: float, new: float):
+    def __init__(self, apply: Callable[[float], None], old: float, new: float):
         super().__init__()
-        self._send, self._old, self._new = send, old, new
+        self._apply, self._old, self._new = apply, old, new
         self._update_text()
 
     def _update_text(self):
@@ -93,16 +94,20 @@ class SetLearningRateCommand(QUndoCommand):
         return True
 
     def redo(self):
-        self._send(SetLearningRate(self._new))
+        self._apply(self._new)
 
     def undo(self):
-        self._send(SetLearningRate(self._old))
+        self._apply(self._old)
 
 
 class ReplaceExperimentCommand(QUndoCommand):
-    """Install another experiment (a new architecture); undo puts the previous one back as it was."""
+    """Install another experiment (a new architecture); undo puts the previous one back as it was.
 
-    def __init__(self, swap: Callable[[Experiment], Experiment], experiment: Experiment, text: str):
+    `swap` installs an experiment (or the one a Future will hold) without waiting for the worker and
+    returns a Future of the experiment it replaced: what the next undo or redo puts back.
+    """
+
+    def __init__(self, swap: Callable[[Experiment | Future], Future], experiment: Experiment, text: str):
         super().__init__(text)
         self._swap, self._other = swap, experiment
 

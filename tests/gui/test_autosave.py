@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from qt_helpers import wait_for_state
+from qt_helpers import saved, wait_for_state
 
 from fcviz.gui.autosave import Autosave, find_recoverable
 from fcviz.gui.worker import PAUSED
@@ -137,7 +137,7 @@ def test_a_saved_experiment_closes_without_a_question(qtbot, guarded, tmp_path):
     step_once(qtbot, window)
     autosave_now(qtbot, window)
     assert copies(tmp_path)
-    assert window.save_session_to(tmp_path / "lab.fcviz")
+    assert saved(qtbot, window.save_session_to(tmp_path / "lab.fcviz"))
     assert not window.autosave.modified
     qtbot.waitUntil(lambda: copies(tmp_path) == [], timeout=10_000)  # nothing unsaved: no copy
     window.close()
@@ -171,7 +171,7 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
                                                                            monkeypatch, failure):
     window, answers = guarded()
     path = tmp_path / "lab.fcviz"
-    assert window.save_session_to(path)
+    assert saved(qtbot, window.save_session_to(path))
     before = path.read_bytes()
     step_once(qtbot, window)
     if failure == "read-only":  # tests run as root, where chmod does not stop writes
@@ -186,7 +186,7 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
                 raise OSError(errno.ENOSPC, "No space left on device")
             return real_writestr(archive, name, data, *args, **kwargs)
         monkeypatch.setattr(zipfile.ZipFile, "writestr", fill_up)
-    assert not window.save_session_to(path)
+    assert not saved(qtbot, window.save_session_to(path))
     message = [box.text() for box in window.findChildren(QMessageBox, "errorMessage") if box.isVisible()]
     reason = "Read-only file system" if failure == "read-only" else "No space left on device"
     assert message == [f"{path} cannot be saved: {reason}"]

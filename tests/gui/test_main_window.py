@@ -7,15 +7,16 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox
-from qt_helpers import wait_for_state
+from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox
+from qt_helpers import saved, wait_for_state
 
 from fcviz.core.network import Network
 from fcviz.core.presets import build_preset
-from fcviz.gui.main_window import MainWindow, format_loss
+from fcviz.gui.main_window import EXPORT_FORMATS, MainWindow, format_loss
 from fcviz.gui.worker import DIVERGED, FINISHED, IDLE, PAUSED, RUNNING
 from fcviz.io.samples import open_preset
 from fcviz.io.session import SessionError, load_session
+from fcviz.io.weights import load_weights
 
 
 def headless_lab(epochs: int = 0):
@@ -30,7 +31,7 @@ def test_window_opens_on_the_clothes_lab(open_window):
     snapshot = window.controller.latest
     assert window.windowTitle().startswith("fcviz")
     assert snapshot.target_epochs == 5000 and snapshot.learning_rate == 0.5
-    assert window.controller.setup.display_every == 100
+    assert window.controller.settings.display_every == 100
     np.testing.assert_array_equal(snapshot.params, headless_lab().net.params)
     assert window.epochs_box.value() == 5000
     assert window.learning_rate_box.value() == 0.5
@@ -155,7 +156,7 @@ def test_save_open_continue_equals_uninterrupted_training(qtbot, open_window, tm
     wait_for_state(qtbot, window, FINISHED)
     window.training.log_y.setChecked(True)
     path = tmp_path / "lab.fcviz"
-    assert window.save_session_to(path)
+    assert saved(qtbot, window.save_session_to(path))
     assert json.loads(json.dumps(load_session(path).ui_state))["log_loss_axis"] is True
 
     reopened = MainWindow(load_session(path), settings=None, session_path=path)
@@ -193,7 +194,7 @@ def test_dock_layout_and_recent_files_persist_in_settings(qtbot, tmp_path):
     first.show()
     first.docks["backprop"].close()
     first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, first.docks["display_frequency"])
-    assert first.save_session_to(tmp_path / "lab.fcviz")
+    assert saved(qtbot, first.save_session_to(tmp_path / "lab.fcviz"))
     first.close()
 
     second = MainWindow(build_preset("clothes"), settings=settings)
@@ -210,11 +211,24 @@ def test_dock_layout_and_recent_files_persist_in_settings(qtbot, tmp_path):
 
 @pytest.mark.parametrize("export_format, marker", [("json", '"layers"'), ("numpy", "def predict"),
                                                    ("torch", "nn.Linear"), ("keras", "Dense")])
-def test_export_writes_the_current_weights(open_window, tmp_path, export_format, marker):
+def test_export_writes_the_current_weights(qtbot, open_window, tmp_path, monkeypatch, export_format, marker):
+    """File ▸ Export after training writes the trained weights, not the initial ones (or zeros)."""
     window = open_window()
+    window.controller.set_epochs(40)
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED)
+    trained = window.controller.call_in_worker(lambda experiment: experiment.net.copy())
+    assert not np.array_equal(trained.params, window.controller.setup.initial_params)
     path = tmp_path / f"net.{export_format}"
-    assert window.export_network(path, export_format)
-    assert marker in path.read_text()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(path), ""))
+    window.export_actions[EXPORT_FORMATS.index(export_format)].trigger()
+    text = path.read_text()
+    assert marker in text
+    if export_format == "json":
+        np.testing.assert_array_equal(load_weights(path).params, trained.params)
+    else:  # the code carries every weight as it prints it (repr: exact)
+        for value in trained.params:
+            assert repr(float(value)) in text
 
 
 def test_values_typed_before_training_are_where_reset_returns(qtbot, open_window):

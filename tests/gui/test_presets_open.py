@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from fcviz.core.activations import BUILTINS, CustomActivation
 from fcviz.core.presets import PRESETS
 from fcviz.gui.panels.activations import PLAYGROUND
 from fcviz.io.samples import open_preset
@@ -32,11 +33,19 @@ def test_preset_opens_with_its_panels_populated(qtbot, open_window, name):
 
 
 def test_activations_preset_draws_every_curve_and_its_derivative(open_window):
-    window = open_window(open_preset("activations"))
-    for name in (*PLAYGROUND, "custom"):
-        for curve in window.activations.curves[name]:
-            _, values = curve.getData()
-            assert values is not None and np.isfinite(values).any(), name
+    """Left: f(x) of every activation; right: f′(x) (the values the core computes, not swapped)."""
+    panel = open_window(open_preset("activations")).activations
+    custom = CustomActivation(panel.expression.text())
+    for name, activation in [*((name, BUILTINS[name]) for name in PLAYGROUND), ("custom", custom)]:
+        value_curve, slope_curve = panel.curves[name]
+        x, values = value_curve.getData()
+        x_slope, slopes = slope_curve.getData()
+        with np.errstate(all="ignore"):
+            expected_values = activation(x)
+            expected_slopes = activation.derivative(x, expected_values)
+        np.testing.assert_array_equal(x, x_slope)
+        np.testing.assert_allclose(values, expected_values, rtol=0, atol=0, equal_nan=True, err_msg=name)
+        np.testing.assert_allclose(slopes, expected_slopes, rtol=0, atol=0, equal_nan=True, err_msg=name)
 
 
 def test_digits_preset_fills_the_image_grid(open_window):
@@ -59,14 +68,14 @@ def test_custom_expression_is_checked_as_it_is_typed(open_window):
     assert "f′(x) = 2 * x" in panel.formula.text()
 
 
-def test_use_in_hidden_layers_rebuilds_the_network_and_undo_brings_it_back(open_window):
+def test_use_in_hidden_layers_rebuilds_the_network_and_undo_brings_it_back(qtbot, open_window):
     window = open_window(open_preset("activations"))
     panel, controller = window.activations, window.controller
     panel.choice.setCurrentIndex(panel.choice.findData("elu"))
     panel.use_button.click()
     assert controller.setup.network_config["activations"] == ["elu", "sigmoid"]
-    controller.undo_stack.undo()
-    assert controller.setup.network_config["activations"] == ["tanh", "sigmoid"]
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: controller.setup.network_config["activations"] == ["tanh", "sigmoid"], timeout=5000)
 
 
 def test_a_check_box_hides_an_activation_and_its_derivative(open_window):

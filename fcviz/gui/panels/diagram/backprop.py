@@ -4,6 +4,7 @@ one training step through Forward ▸ Backward ▸ Update with the trainer's own
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -291,11 +292,15 @@ class BackpropPanel(DiagramPanel):
 
     @Slot()
     def step(self) -> None:
-        """Train one batch and show it from its first forward layer."""
-        try:
-            record = self.controller.record_step()
-        except Exception:  # the worker reports why (command_failed): nothing to walk through
+        """Train one batch; it is shown from its first forward layer when the worker has taken it."""
+        self.step_button.setEnabled(False)
+        self.controller.record_step(self._on_step_recorded)
+
+    def _on_step_recorded(self, recorded: Future) -> None:
+        self.step_button.setEnabled(True)
+        if recorded.exception() is not None:  # the worker reports why (command_failed)
             return
+        record = recorded.result()
         net = record.network_before()
         trace = trace_batch(net, self._loss, record.inputs, record.targets)
         self.record = record
