@@ -11,7 +11,7 @@ import threading
 import time
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable
 
@@ -22,8 +22,8 @@ from PySide6.QtGui import QUndoStack
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.experiment_setup import Blueprint, Setup
-from fcviz.core.snapshot import Snapshot
-from fcviz.gui.run_settings import RunSettings
+from fcviz.core.snapshot import RunState, Snapshot
+from fcviz.gui.run_settings import RunSettings, RunValues
 from fcviz.gui.undo_commands import (
     ReplaceExperimentCommand,
     SetDataCommand,
@@ -34,6 +34,9 @@ from fcviz.gui.undo_commands import (
 )
 from fcviz.gui.worker import (
     DIVERGED,
+    FINISHED,
+    IDLE,
+    PAUSED,
     RUNNING,
     SILENT_COMMANDS,
     CallInWorker,
@@ -63,6 +66,17 @@ TRAINING_GUI_SHARE = 0.08
 # ... but the panels show training at least this often, even after a costly redraw (the first
 # paint of the window can take most of a second, which alone kept them still for ~10 s).
 MAX_REDRAW_GAP_SECONDS = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class Installable:
+    """An experiment to install and what the window shows of it meanwhile: its Setup, a snapshot
+    and its run settings. `experiment` is a Future when the worker still holds it (undo of a swap)."""
+
+    experiment: Experiment | Future
+    setup: Setup
+    snapshot: Snapshot
+    settings: RunValues
 
 
 class Controller(QObject):
@@ -250,7 +264,7 @@ class Controller(QObject):
         setup = replace(self.setup, initial_params=self.latest.initial_params)
         experiment = self.build(blueprint, setup.dataset, setup.name, setup.title, previous=setup,
                                 keep_weights=not fresh_weights)
-        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment,
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, self._installable(experiment),
                                                       description or self.tr("Change architecture")))
 
     def reinitialize(self, init: str, seed: int) -> None:
@@ -276,7 +290,8 @@ class Controller(QObject):
             self.edit_data(dataset, description)
             return
         experiment = self.build(fitted, dataset, dataset.name or setup.name, title or dataset.name or setup.title)
-        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment, description))
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, self._installable(experiment),
+                                                      description))
 
     def _set_data(self, dataset: Dataset, test_fraction: float) -> None:
         self._send(SetData(dataset, test_fraction))
@@ -285,6 +300,16 @@ class Controller(QObject):
 
     def blueprint(self) -> Blueprint:
         return Blueprint.of(self.setup, learning_rate=self.settings.learning_rate)
+
+    def _installable(self, experiment: Experiment) -> Installable:
+        """`experiment` (owned by the GUI) with what the window shows of it once installed; the window's
+        pace and redraw cap stay."""
+        trainer = experiment.trainer
+        settings = replace(self.settings.values, epochs=int(experiment.epochs),
+                           display_every=int(experiment.display_every), learning_rate=float(trainer.learning_rate),
+                           frozen=np.array(trainer.frozen))
+        return Installable(experiment, Setup.of(experiment), Snapshot.capture(experiment, initial_state(experiment)),
+                           settings)
 
     def build(self, blueprint: Blueprint, dataset: Dataset, name: str = "", title: str = "", **options) -> Experiment:
         """A new experiment from `blueprint` that trains with this run's settings (epochs, display
@@ -295,7 +320,7 @@ class Controller(QObject):
 
     def open_experiment(self, experiment: Experiment) -> None:
         """Train another experiment from now on (a preset, a dataset or a session); clears undo."""
-        self._swap_experiment(experiment)
+        self._swap_experiment(self._installable(experiment))
         self.undo_stack.clear()
 
     def call_in_worker(self, function: Callable[[Experiment], Any]) -> Any:
@@ -319,32 +344,29 @@ class Controller(QObject):
             future.set_exception(error)
         return future
 
-    def _swap_experiment(self, experiment: Experiment | Future) -> Future:
-        """Hand `experiment` over without waiting for the worker; returns a Future of the experiment it
-        replaces (the GUI owns that one once the Future is done). `experiment` may itself be such a
-        Future (undo puts back what a swap replaced): then the swap happens once the worker handed it back."""
-        if isinstance(experiment, Future) and not experiment.done():
-            replaced: Future = Future()
-            self.when_replied(experiment, lambda done: _chain(self._swap_experiment(done.result()), replaced))
-            return replaced
-        if isinstance(experiment, Future):
-            experiment = experiment.result()
+    def _swap_experiment(self, incoming: Installable) -> Installable:
+        """Install `incoming` without waiting for the worker; returns the replaced experiment as an
+        Installable (what undo puts back). The worker applies commands in order, so an experiment it
+        has not handed back yet (a Future) is already there when it comes to install it."""
         self._version += 1
-        setup = Setup.of(experiment)
-        latest = Snapshot.capture(experiment, initial_state(experiment), data_version=self._version)
-        self.settings.adopt(experiment)
         if self._worker is None:
-            replaced = Future()
+            replaced: Future = Future()
             replaced.set_result(self._experiment)
-            self._experiment = experiment
+            self._experiment = incoming.experiment.result() if isinstance(incoming.experiment, Future) \
+                else incoming.experiment
         else:
-            command = ReplaceExperiment(experiment, self._version)
+            command = ReplaceExperiment(incoming.experiment, self._version)
             self._send(command)
             replaced = command.previous
-            self.when_replied(replaced, lambda _: None)  # busy until the worker has taken it
-        self.setup, self.latest, self.drawn = setup, latest, None
-        self.setup_changed.emit(setup)
-        return replaced
+        current = self.settings.values
+        outgoing = Installable(replaced, self.setup, self.latest, current)
+        self.setup, self.drawn = incoming.setup, None
+        self.latest = replace(incoming.snapshot, state=_resting_state(incoming.snapshot),
+                              data_version=self._version, commands_applied=0)
+        # the window's pace and redraw cap are not the experiment's: they stay
+        self.settings.adopt(replace(incoming.settings, pace=current.pace, max_redraw_hz=current.max_redraw_hz))
+        self.setup_changed.emit(self.setup)
+        return outgoing
 
     def when_replied(self, future: Future, then: Callable[[Future], None]) -> None:
         """Run `then(future)` in the GUI thread once the worker has answered; `busy_changed` tells the
@@ -433,13 +455,8 @@ class Controller(QObject):
             self._gui_idle.set()
 
 
-def _chain(source: Future, target: Future) -> None:
-    """Complete `target` with `source`'s result once `source` is done."""
-    def copy(done: Future) -> None:
-        error = done.exception()
-        if error is None:
-            target.set_result(done.result())
-        else:
-            target.set_exception(error)
-
-    source.add_done_callback(copy)
+def _resting_state(snapshot: Snapshot) -> RunState:
+    """The state an experiment is installed in (as the worker's initial_state, from a snapshot)."""
+    if snapshot.epoch == 0:
+        return IDLE
+    return FINISHED if snapshot.epoch >= snapshot.target_epochs else PAUSED

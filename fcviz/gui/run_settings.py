@@ -96,7 +96,7 @@ class RunSettings(QObject):
         self.values = replace(self.values, **{name: value})
         self.changed.emit(name)
 
-    def adopt(self, experiment: Experiment) -> None:
-        """Take the settings of a newly installed experiment."""
-        self.values = self._of(experiment)
+    def adopt(self, values: RunValues) -> None:
+        """Take the settings a newly installed experiment brought (the worker has them already)."""
+        self.values = replace(values, frozen=_read_only(values.frozen))
         self.adopted.emit()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from fcviz.core.dataset import Dataset
-from fcviz.core.experiment import Experiment
 from fcviz.gui.worker import SetParameter, SetParameters
 
 LEARNING_RATE_ID = 1
@@ -103,11 +101,11 @@ class SetLearningRateCommand(QUndoCommand):
 class ReplaceExperimentCommand(QUndoCommand):
     """Install another experiment (a new architecture); undo puts the previous one back as it was.
 
-    `swap` installs an experiment (or the one a Future will hold) without waiting for the worker and
-    returns a Future of the experiment it replaced: what the next undo or redo puts back.
+    `swap` installs an experiment without waiting for the worker and returns the one it replaced
+    (fcviz.gui.controller.Installable): what the next undo or redo puts back.
     """
 
-    def __init__(self, swap: Callable[[Experiment | Future], Future], experiment: Experiment, text: str):
+    def __init__(self, swap: Callable, experiment, text: str):
         super().__init__(text)
         self._swap, self._other = swap, experiment
 

@@ -103,9 +103,11 @@ class Reset:
 
 @dataclass(frozen=True, eq=False)
 class ReplaceExperiment:
-    """Train `experiment` from now on; the one it replaces is handed back through `previous`."""
+    """Train `experiment` from now on; the one it replaces is handed back through `previous`.
+    `experiment` may be the `previous` Future of an earlier ReplaceExperiment (undo): the worker
+    resolved it before it comes to this command."""
 
-    experiment: Experiment
+    experiment: Experiment | Future
     version: int
     previous: Future = field(default_factory=Future)
 
@@ -217,7 +219,8 @@ class TrainingWorker(QObject):
         self._commands.put(command)
 
     def stop(self) -> None:
-        self._stopping = True
+        """End the loop once every command sent before has been applied (a swap or a save the GUI
+        has not seen answered yet must not be lost)."""
         self._commands.put(Stop())
 
     def mark_drawn(self) -> None:
@@ -388,9 +391,12 @@ class TrainingWorker(QObject):
         elif isinstance(command, SetMaxRate):
             self._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
         elif isinstance(command, ReplaceExperiment):
-            self._experiment, self._version = command.experiment, command.version
+            incoming = command.experiment
+            if isinstance(incoming, Future):
+                incoming = incoming.result(timeout=0)  # set by an earlier command of this queue
+            self._experiment, self._version = incoming, command.version
             command.previous.set_result(experiment)
-            self._state = initial_state(command.experiment)
+            self._state = initial_state(incoming)
             self._emit()
         elif isinstance(command, SetData):
             self._set_data(command)

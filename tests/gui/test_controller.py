@@ -24,21 +24,32 @@ def test_snapshots_of_a_replaced_experiment_never_reach_the_panels(qtbot, open_w
     assert controller.latest.params.size == n_params and controller.latest.epoch == 0
 
 
-def test_a_swap_does_not_wait_for_the_worker_and_undo_waits_for_its_answer(qtbot, open_window):
+def test_swap_and_undo_show_at_once_and_the_worker_follows_in_order(qtbot, open_window):
+    """Neither the swap nor its undo waits for the worker: the window shows the network at once, and
+    the worker, applying commands in order, ends where the window says (an edit after them included)."""
     window = open_window(open_preset("activations"))
     controller = window.controller
-    window.activations.choice.setCurrentIndex(window.activations.choice.findData("elu"))
-    before = controller.latest.params.copy()
-    busy = []
-    controller.busy_changed.connect(busy.append)
-    window.activations.use_button.click()
-    assert controller.setup.network_config["activations"] == ["elu", "sigmoid"]  # shown at once
-    controller.undo_stack.undo()  # at once, too: the experiment to put back is installed when it arrives
-    qtbot.waitUntil(lambda: not controller.busy, timeout=5000)
-    assert controller.setup.network_config["activations"] == ["tanh", "sigmoid"]
-    assert busy[0] is True and busy[-1] is False
-    qtbot.waitUntil(lambda: controller.reflects_all_commands(controller.latest), timeout=5000)
-    np.testing.assert_array_equal(controller.latest.params, before)
-    controller.undo_stack.redo()
-    qtbot.waitUntil(lambda: not controller.busy, timeout=5000)
+    panel = window.activations
+    panel.choice.setCurrentIndex(panel.choice.findData("elu"))
+    panel.use_button.click()
     assert controller.setup.network_config["activations"] == ["elu", "sigmoid"]
+    controller.undo_stack.undo()  # the worker may not even have taken the new network yet
+    assert controller.setup.network_config["activations"] == ["tanh", "sigmoid"]
+    controller.undo_stack.redo()
+    assert controller.setup.network_config["activations"] == ["elu", "sigmoid"]
+    controller.edit_parameter("w11_1", 1.5)  # meant for the network now shown
+    qtbot.waitUntil(lambda: controller.reflects_all_commands(controller.latest), timeout=5000)
+    activations, params = controller.call_in_worker(
+        lambda experiment: (experiment.net.config()["activations"], experiment.net.params.copy()))
+    assert activations == ["elu", "sigmoid"]
+    assert params[controller.setup.parameter_index("w11_1")] == 1.5
+    np.testing.assert_array_equal(controller.latest.params, params)
+
+
+def test_a_save_finishes_in_a_slot_and_holds_back_save_meanwhile(qtbot, open_window, tmp_path):
+    window = open_window()
+    future = window.save_session_to(tmp_path / "lab.fcviz")
+    assert not window.save_action.isEnabled()  # until the worker has written it
+    qtbot.waitUntil(future.done, timeout=10_000)
+    assert future.result() and window.save_action.isEnabled()
+    assert (tmp_path / "lab.fcviz").exists() and window.session_path == tmp_path / "lab.fcviz"
