@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from fcviz.core import limits
 
 EXIT_BAD_INPUT = 2
 SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
@@ -37,6 +40,9 @@ def _int_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected layer sizes like 2 or 16,8 or none, got {text!r}") from None
     if min(values) < 1:
         raise argparse.ArgumentTypeError(f"layer sizes must be at least 1, got {text!r}")
+    if max(values) > limits.MAX_LAYER_UNITS or len(values) > limits.MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {limits.MAX_LAYERS} layers of at most "
+                                         f"{limits.MAX_LAYER_UNITS} units each, got {text[:40]!r}")
     return values
 
 
@@ -46,9 +52,9 @@ def _batch_size(text: str) -> int | None:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or 'full', got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"the batch size must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"expected a number or 'full', got {text[:40]!r}") from None
+    if not 1 <= value <= limits.MAX_BATCH_SIZE:
+        raise argparse.ArgumentTypeError(f"the batch size must be 1 to {limits.MAX_BATCH_SIZE:,}, got {text[:40]}")
     return value
 
 
@@ -56,8 +62,35 @@ def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1400x900, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1400x900, got {text[:40]!r}") from None
+    low, high = limits.MIN_SCREENSHOT_SIDE, limits.MAX_SCREENSHOT_SIDE
+    if not (low <= width <= high and low <= height <= high):
+        raise argparse.ArgumentTypeError(f"each side must be {low} to {high} pixels, got {text[:40]!r}")
     return width, height
+
+
+def _count(low: int, high: int):
+    """An argparse type: an integer from `low` to `high` (the message names the range)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low:,} to {high:,}, got {text[:40]}")
+        return value
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text[:40]!r}") from None
+    if not 0 < value <= limits.MAX_LEARNING_RATE:
+        raise argparse.ArgumentTypeError(f"the learning rate must be a positive number up to "
+                                         f"{limits.MAX_LEARNING_RATE:g}, got {text[:40]}")
+    return value
 
 
 def _names(text: str) -> list[str]:
@@ -86,8 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit = train.add_argument_group("training")
     fit.add_argument("--loss", choices=("mse", "bce", "cce"), help="default: cce for classes, bce for 0/1, else mse")
     fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default sgd")
-    fit.add_argument("--lr", type=float, help="learning rate (default 0.5)")
-    fit.add_argument("--epochs", type=int, help="epochs to train (default 5000)")
+    fit.add_argument("--lr", type=_positive_float, help="learning rate (default 0.5)")
+    fit.add_argument("--epochs", type=_count(0, limits.MAX_EPOCHS), help="epochs to train (default 5000)")
     fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
                      help="samples per step, or 'full' (default 32)")
     fit.add_argument("--seed", type=int, help="seed for initial weights and shuffling (default 0)")
@@ -95,22 +128,26 @@ def build_parser() -> argparse.ArgumentParser:
     out = train.add_argument_group("files")
     out.add_argument("--weights-in", help="start from the weights in this JSON file")
     out.add_argument("--weights-out", help="write the trained weights as JSON")
-    out.add_argument("--history-out", help="write epoch,loss[,val_loss] as CSV")
+    out.add_argument("--history-out", help=(
+        f"write epoch,loss[,val_loss] as CSV: every epoch of runs up to "
+        f"{limits.HISTORY_EXACT_EPOCHS + limits.HISTORY_THINNED_POINTS:,} epochs; beyond, the last "
+        f"{limits.HISTORY_EXACT_EPOCHS:,} epochs exactly and evenly spread epochs before them"))
     out.add_argument("--save", help="save the whole session (.fcviz)")
     out.add_argument("--quiet", action="store_true", help="print only the final line")
 
     shot = sub.add_parser("screenshot", help="render the window offscreen to a PNG")
     shot.add_argument("path", nargs="?", help=".fcviz session or CSV/Excel table")
     shot.add_argument("--preset", help="a ready experiment (see 'fcviz presets')")
-    shot.add_argument("--epochs", type=int, default=0, help="epochs to train before the picture")
+    shot.add_argument("--epochs", type=_count(0, limits.MAX_EPOCHS), default=0,
+                      help="epochs to train before the picture")
     shot.add_argument("--out", required=True, help="PNG file to write")
     shot.add_argument("--size", type=_size, default=(1400, 900), help="window size, e.g. 1400x900")
     shot.add_argument("--lang", choices=LANGUAGE_CODES, help="user-interface language (default: as the window)")
 
     summary = sub.add_parser("summary", help="print a Keras-style summary of a network")
-    summary.add_argument("--inputs", type=int, required=True)
+    summary.add_argument("--inputs", type=_count(1, limits.MAX_LAYER_UNITS), required=True)
     summary.add_argument("--hidden", type=_int_list, default=[])
-    summary.add_argument("--outputs", type=int, required=True)
+    summary.add_argument("--outputs", type=_count(1, limits.MAX_LAYER_UNITS), required=True)
     summary.add_argument("--activation", default="relu")
     summary.add_argument("--output-activation", default="linear")
 
@@ -206,35 +243,64 @@ def cmd_train(args) -> int:
     loss = trainer.history.loss[-1] if len(trainer.history.loss) else metrics["loss"]
     if trainer.diverged:
         print(f"fcviz: {trainer.divergence_message}", file=sys.stderr)
+    inputs = (args.path, args.weights_in)
     if args.weights_out:
         from fcviz.io.weights import save_weights
 
-        save_weights(args.weights_out, experiment.net)
+        _output("--weights-out", save_weights, args.weights_out, experiment.net, inputs)
     if args.history_out:
-        _write_history(args.history_out, trainer.history.as_dict())
+        _output("--history-out", _write_history, args.history_out, trainer.history, inputs)
     if args.save:
         from fcviz.io.session import save_session
 
-        save_session(args.save, experiment)
+        _output("--save", save_session, args.save, experiment, inputs)
     if not args.quiet and elapsed > 0 and epochs:
         print(f"trained {epochs} epochs in {elapsed:.2f} s ({epochs / elapsed:,.0f} epochs/s)", file=sys.stderr)
     print(f"epoch {trainer.epoch} loss {loss:.6g} {_format_metrics(metrics)}".rstrip())
     return 1 if trainer.diverged else 0
 
 
-def _write_history(path, history: dict[str, np.ndarray]) -> None:
-    columns = list(history)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+def _output(flag: str, write, path, what, inputs) -> None:
+    """`write(path, what, inputs)`, its failure as one line naming the flag and the file."""
+    try:
+        write(path, what, inputs)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{flag} {path}: {_describe(exc)}") from exc
+
+
+def _write_history(path, history, inputs=()) -> None:
+    """epoch,loss[,val_loss] rows of the epochs the history keeps, written atomically."""
+    from fcviz.io.files import write_atomically
+
+    epochs, loss = history.loss.kept()
+    columns = {"loss": loss}
+    if len(history.val_loss):
+        val_epochs, val_loss = history.val_loss.kept()
+        common = np.intersect1d(epochs, val_epochs)
+        columns = {"loss": loss[np.searchsorted(epochs, common)],
+                   "val_loss": val_loss[np.searchsorted(val_epochs, common)]}
+        epochs = common
+
+    def write(stream) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        writer = csv.writer(text)
         writer.writerow(["epoch", *columns])
-        for epoch, row in enumerate(zip(*(history[c] for c in columns)), 1):
-            writer.writerow([epoch, *(repr(float(v)) for v in row)])
+        for epoch, *row in zip(epochs + 1, *columns.values()):
+            writer.writerow([int(epoch), *(repr(float(v)) for v in row)])
+        text.flush()
+        text.detach()
+
+    write_atomically(path, write, inputs)
 
 
 def cmd_summary(args) -> int:
     from fcviz.core import Network
 
     sizes = [args.inputs, *args.hidden, args.outputs]
+    try:
+        limits.check_network(sizes)  # before a weight is allocated
+    except limits.LimitError as exc:
+        raise UsageError(f"--hidden: {exc}") from None
     activations = [args.activation] * len(args.hidden) + [args.output_activation]
     print(Network(sizes, activations).summary())
     return 0
@@ -258,7 +324,8 @@ def cmd_export(args) -> int:
         net = load_session(args.path).net
     else:
         net = load_weights(args.path)
-    export(net, args.to, args.output)
+    _output("--output", lambda path, net, inputs: export(net, args.to, path, inputs), args.output, net,
+            (args.path,))
     print(f"wrote {args.output}")
     return 0
 
@@ -305,4 +372,6 @@ def main(argv: list[str] | None = None) -> int:
 def _describe(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.filename:
         return f"{Path(exc.filename).name}: {exc.strerror or exc}"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -13,6 +13,7 @@ import numpy as np
 from fcviz.core.dataset import Dataset
 from fcviz.core.metrics import evaluate
 from fcviz.core.network import Network
+from fcviz.core.timeline import Timeline, default_pace, is_display_epoch
 from fcviz.core.trainer import Trainer
 
 
@@ -37,11 +38,18 @@ class Experiment:
     title: str = ""
     initial_params: np.ndarray | None = None  # where Reset goes back to; None: the weights as built
     ui_state: dict = field(default_factory=dict)
+    pace: float | None = None     # display epochs drawn a second while training; 0 = as fast as it goes
+    timeline: Timeline = field(default=None)  # type: ignore[assignment]  # made in __post_init__
 
     def __post_init__(self):
         if self.initial_params is None:
             self.initial_params = self.net.params.copy()
+        if self.pace is None:
+            self.pace = default_pace(self.epochs, self.display_every)
         self.apply_data()
+        if self.timeline is None:
+            self.timeline = Timeline()
+            self.start_timeline()
 
     @property
     def net(self) -> Network:
@@ -71,12 +79,74 @@ class Experiment:
         return out
 
     def reset(self) -> None:
-        """Back to the initial weights, epoch 0, fresh optimizer and shuffling."""
+        """Back to the initial weights, epoch 0, fresh optimizer and shuffling (and a new timeline)."""
         old = self.trainer
         self.net.params[...] = self.initial_params
         self.trainer = Trainer.from_config(self.net, old.config())
         self.trainer.set_frozen(old.frozen)
         self.apply_data()
+        self.timeline = Timeline(self.timeline.max_bytes)
+        self.start_timeline()
+
+    # --- the timeline -------------------------------------------------------------------
+
+    def start_timeline(self) -> None:
+        """Record the current state if the timeline is empty or ends after it (a session without one)."""
+        timeline = self.timeline
+        timeline.truncate(self.trainer.epoch)
+        if timeline.last_epoch != self.trainer.epoch:
+            self.record_frame(force=True)
+
+    def is_display_epoch(self, epoch: int | None = None) -> bool:
+        return is_display_epoch(self.trainer.epoch if epoch is None else epoch, self.display_every)
+
+    def next_display_epoch(self) -> int:
+        """The display epoch training stops at next to be drawn (the run's last epoch at the latest)."""
+        epoch, every = self.trainer.epoch, self.display_every
+        following = 1 if epoch == 0 else (epoch // every + 1) * every
+        return min(following, max(self.epochs, epoch + 1))
+
+    def record_frame(self, force: bool = False) -> bool:
+        """Record the current state in the timeline (at an epoch's end); False if thinning skipped it."""
+        trainer, timeline = self.trainer, self.timeline
+        epoch = trainer.epoch
+        if trainer.batch_index or not (force or timeline.wants(epoch)):
+            return False
+        loss = trainer.history.loss[epoch - 1] if 0 < epoch <= len(trainer.history.loss) else np.nan
+        return timeline.record(epoch, self.net.params, float(loss), self.metrics(),
+                               trainer.optimizer.get_state(), trainer.rng.bit_generator.state, force)
+
+    def record_if_display_epoch(self) -> bool:
+        """Record the state if training just reached a display epoch or the run's end."""
+        trainer = self.trainer
+        if trainer.batch_index or trainer.diverged:
+            return False
+        if trainer.epoch >= self.epochs:
+            return self.record_frame(force=True)
+        return self.is_display_epoch() and self.record_frame()
+
+    def continue_from(self, epoch: int) -> int:
+        """Go back to the recorded state at `epoch` (or the last frame before it) and forget what came
+        after, so that training on repeats the recorded run exactly. Returns the frame's epoch."""
+        view = self.timeline.view()
+        frame = view.frame(view.index_of(epoch))
+        trainer = self.trainer
+        history = {name: values[: frame.epoch] for name, values in trainer.history.as_dict().items()}
+        self.net.params[...] = frame.params
+        trainer.set_state({
+            "epoch": frame.epoch, "batch_index": 0, "rng": frame.rng, "order": None,
+            "epoch_loss_sum": (frame.loss if frame.epoch else 0.0) * trainer.n_samples,
+            "optimizer": dict(frame.optimizer), "history": history, "frozen": trainer.frozen.copy(),
+            "epoch_start_params": frame.params})
+        trainer.diverged = False
+        trainer.stop_reason = ""
+        self.timeline.truncate(frame.epoch)
+        return frame.epoch
+
+    def train_to_next_display_epoch(self) -> None:
+        """Train up to the next display epoch (or the run's end) and record it, as the window draws it."""
+        self.trainer.fit(epochs=self.next_display_epoch() - self.trainer.epoch)
+        self.record_if_display_epoch()
 
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import numpy as np
 
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
+from fcviz.core.timeline import TimelineView
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
 
@@ -58,6 +59,8 @@ class Snapshot:
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
+    timeline: TimelineView = field(default_factory=TimelineView)  # the run's recorded display epochs
+    live_epoch: int | None = None  # set when this shows a recorded epoch: the epoch training is at
 
     @classmethod
     def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
@@ -65,19 +68,32 @@ class Snapshot:
                 commands_applied: int = 0) -> "Snapshot":
         trainer = experiment.trainer
         history = trainer.history
-        indices = curve_indices(len(history.loss))
+        positions, loss = history.loss.sample(curve_indices(len(history.loss)))
+        val_loss = history.val_loss.sample(positions)[1] if len(history.val_loss) else np.zeros(0)
         initial = experiment.net.params if experiment.initial_params is None else experiment.initial_params
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
             network_config=experiment.net.config(), learning_rate=trainer.learning_rate,
-            loss_history=_frozen(history.loss[indices]),
-            val_loss_history=_frozen(history.val_loss[indices] if len(history.val_loss) else np.zeros(0)),
-            loss_epochs=_frozen(indices + 1),
+            loss_history=_frozen(loss), val_loss_history=_frozen(val_loss), loss_epochs=_frozen(positions + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(initial),
+            timeline=experiment.timeline.view(),
         )
+
+    @property
+    def scrubbed(self) -> bool:
+        """True when this shows a recorded epoch rather than where training is."""
+        return self.live_epoch is not None
+
+    def at_frame(self, index: int) -> "Snapshot":
+        """This (live) snapshot showing the timeline's frame `index`: its parameters, metrics and epoch."""
+        frame = self.timeline.frame(index)
+        if frame.epoch == self.epoch and np.array_equal(frame.params, self.params):
+            return self
+        return replace(self, epoch=frame.epoch, batch_index=0, params=frame.params, metrics=frame.metrics,
+                       live_epoch=self.epoch)
 
     @property
     def loss(self) -> float:

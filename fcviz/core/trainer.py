@@ -11,11 +11,11 @@ calls as it can and creates no arrays.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from fcviz.core.history import History
 from fcviz.core.losses import Loss, get_loss
 from fcviz.core.network import Network
 from fcviz.core.optimizers import SGD, Optimizer, get_optimizer
@@ -25,65 +25,6 @@ from fcviz.core.sgd_loop import FullBatchLoop, MiniBatchLoop
 def _quiet() -> np.errstate:
     """Overflow and NaN are detected explicitly (divergence): NumPy need not warn."""
     return np.errstate(over="ignore", invalid="ignore", under="ignore")
-
-
-class GrowingArray:
-    """An append-only float array with amortised growth (history without per-epoch objects)."""
-
-    def __init__(self, values=()):
-        values = np.asarray(values, dtype=np.float64)
-        self._data = np.empty(max(1024, 2 * values.size))
-        self._data[: values.size] = values
-        self._size = values.size
-
-    def append(self, value: float) -> None:
-        if self._size == self._data.size:
-            self._data = np.concatenate([self._data, np.empty(self._data.size)])
-        self._data[self._size] = value
-        self._size += 1
-
-    def extend(self, values: list, divisor: float = 1) -> None:
-        """Append `values`, each divided by `divisor` (the fast loop records loss sums)."""
-        count = len(values)
-        if self._size + count > self._data.size:
-            grown = np.empty(max(2 * self._data.size, self._size + count))
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
-        part = self._data[self._size: self._size + count]
-        part[...] = values
-        if divisor != 1:
-            part /= divisor
-        self._size += count
-
-    def truncate(self, size: int) -> None:
-        self._size = min(self._size, size)
-
-    def array(self) -> np.ndarray:
-        return self._data[: self._size].copy()
-
-    def __len__(self):
-        return self._size
-
-    def __getitem__(self, index):
-        return self._data[: self._size][index]
-
-
-@dataclass
-class History:
-    """Per-epoch records: `loss[k-1]` is the loss of epoch k."""
-
-    loss: GrowingArray = field(default_factory=GrowingArray)
-    val_loss: GrowingArray = field(default_factory=GrowingArray)
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        out = {"loss": self.loss.array()}
-        if len(self.val_loss):
-            out["val_loss"] = self.val_loss.array()
-        return out
-
-    @classmethod
-    def from_dict(cls, arrays: dict) -> "History":
-        return cls(GrowingArray(arrays.get("loss", ())), GrowingArray(arrays.get("val_loss", ())))
 
 
 class LayerPlan:

@@ -297,10 +297,11 @@ class TrainingWorker(QObject):
             return True
         if trainer.epoch == epoch:
             return False
+        recorded = experiment.record_if_display_epoch()
         if trainer.epoch >= experiment.epochs:
             self._enter(FINISHED)
             return True
-        if trainer.epoch == 1 or trainer.epoch % experiment.display_every == 0:
+        if recorded or experiment.is_display_epoch():
             self._offer_snapshot()
         return False
 
@@ -359,6 +360,7 @@ class TrainingWorker(QObject):
                 trainer.step()
             else:
                 trainer.run_epoch()
+            experiment.record_if_display_epoch()
             message = trainer.divergence_message if trainer.diverged else ""
             self._enter(self._state_after_manual_change(), message)
         elif isinstance(command, Reset):

@@ -9,30 +9,33 @@ nothing is ever unpickled. Saving is atomic: a failed save leaves the old file a
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import math
 import os
 import tokenize
-import uuid
 import zipfile
 import zlib
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 import numpy as np
 
 from fcviz import __version__
+from fcviz.core import limits
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
+from fcviz.core.timeline import Timeline
 from fcviz.core.trainer import Trainer
+from fcviz.io.files import FileRefused, check_readable, write_atomically
+
+__all__ = ["SessionError", "load_session", "save_session", "write_atomically"]
 
 FORMAT = "fcviz-session"
 VERSION = 1
 SESSION_JSON = "session.json"
 ARRAYS_NPZ = "arrays.npz"
-MAX_MEMBER_BYTES = 2 * 1024 ** 3  # refuse members claiming more (zip bombs, forged headers)
+MAX_MEMBER_BYTES = limits.MAX_SESSION_MEMBER_BYTES  # refuse members claiming more (zip bombs, forged headers)
 ARRAY_KINDS = "biuf"              # bool, integers, floats: all a session holds
 
 # What a damaged file can make zipfile, json, NumPy or the core raise while loading.
@@ -48,8 +51,11 @@ class SessionError(ValueError):
 
 # --- saving -------------------------------------------------------------------
 
-def save_session(path, experiment: Experiment) -> None:
-    """Write `experiment` to `path` (.fcviz) atomically; SessionError if it cannot be saved."""
+def save_session(path, experiment: Experiment, inputs=()) -> None:
+    """Write `experiment` to `path` (.fcviz) atomically; SessionError if it cannot be saved.
+
+    `inputs` are files the same command reads: the session is never written over them.
+    """
     document, arrays = _pack(experiment)
     try:
         text = json.dumps(document, default=_json_default, indent=1)
@@ -64,30 +70,11 @@ def save_session(path, experiment: Experiment) -> None:
             archive.writestr(ARRAYS_NPZ, buffer.getvalue())
 
     try:
-        write_atomically(path, write)
+        write_atomically(path, write, inputs)
+    except FileRefused as exc:
+        raise SessionError(str(exc)) from exc
     except OSError as exc:
         raise SessionError(f"{os.fspath(path)} cannot be saved: {exc.strerror or exc}") from exc
-
-
-def write_atomically(path, write: Callable[[BinaryIO], object]) -> None:
-    """Run `write(stream)` on a temp file beside `path`, fsync it, then move it over `path`.
-
-    On any failure the temp file is removed and an existing `path` is untouched.
-    """
-    directory, name = os.path.split(os.path.abspath(os.fspath(path)))
-    temp = os.path.join(directory, f".{name}.{uuid.uuid4().hex[:12]}.tmp")
-    # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, as open() would
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
@@ -99,7 +86,7 @@ def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
         "experiment": {
             "name": experiment.name, "title": experiment.title, "epochs": experiment.epochs,
             "display_every": experiment.display_every, "test_fraction": experiment.test_fraction,
-            "split_seed": experiment.split_seed, "ui_state": experiment.ui_state,
+            "split_seed": experiment.split_seed, "ui_state": experiment.ui_state, "pace": experiment.pace,
         },
         "dataset": {
             "name": data.name, "feature_names": list(data.feature_names),
@@ -119,6 +106,7 @@ def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
         arrays["trainer.order"] = state["order"]
     arrays.update({f"optimizer.{key}": value for key, value in state["optimizer"].items()})
     arrays.update({f"history.{key}": value for key, value in state["history"].items()})
+    arrays.update(experiment.timeline.arrays())
     return document, arrays
 
 
@@ -139,6 +127,7 @@ def load_session(path) -> Experiment:
     """The experiment saved in `path`, ready to train on; SessionError for any problem."""
     name = os.fspath(path)
     try:
+        check_readable(path)
         archive = zipfile.ZipFile(path)
     except OSError as exc:
         raise SessionError(f"{name} cannot be read: {exc.strerror or exc}") from exc
@@ -146,11 +135,14 @@ def load_session(path) -> Experiment:
         raise SessionError(f"{name} is not an fcviz session (not a zip archive, or truncated)") from exc
     try:
         with archive:
+            _check_sizes(archive.infolist(), "the archive")
             document = _read_document(archive, name)
             arrays = _read_arrays(archive)
         return _unpack(document, arrays)
     except SessionError:
         raise
+    except limits.LimitError as exc:
+        raise SessionError(f"{name}: {exc}") from exc
     except OSError as exc:
         raise SessionError(f"{name} cannot be read: {exc.strerror or exc}") from exc
     except _DAMAGE as exc:
@@ -161,6 +153,14 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return f"{exc.args[0]!r} is missing"
     return str(exc) or type(exc).__name__
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], where: str) -> None:
+    """Refuse an archive whose members together claim more than the session limit uncompressed."""
+    total = sum(info.file_size for info in members)
+    if total > limits.MAX_SESSION_TOTAL_BYTES:
+        raise ValueError(f"{where} claims {total:,} bytes uncompressed "
+                         f"(fcviz reads sessions of at most {limits.MAX_SESSION_TOTAL_BYTES:,})")
 
 
 def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
@@ -178,8 +178,13 @@ def _read_document(archive: zipfile.ZipFile, name: str) -> dict:
     """session.json, after checking it is an fcviz session this version can read."""
     if SESSION_JSON not in archive.namelist():
         raise SessionError(f"{name} is not an fcviz session (it has no {SESSION_JSON})")
+    if archive.getinfo(SESSION_JSON).file_size > limits.MAX_SESSION_JSON_BYTES:
+        raise ValueError(f"{SESSION_JSON} is larger than {limits.MAX_SESSION_JSON_BYTES:,} bytes")
+    text = _read_member(archive, SESSION_JSON)
+    if limits.json_depth(text) > limits.MAX_JSON_DEPTH:
+        raise ValueError(f"{SESSION_JSON} nests deeper than {limits.MAX_JSON_DEPTH} levels")
     try:
-        document = json.loads(_read_member(archive, SESSION_JSON).decode("utf-8"))
+        document = json.loads(text.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{SESSION_JSON} is not valid JSON ({exc})") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -198,11 +203,17 @@ def _read_arrays(archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
     """The arrays of arrays.npz, each .npy header checked before anything is allocated."""
     buffer = io.BytesIO(_read_member(archive, ARRAYS_NPZ))
     with zipfile.ZipFile(buffer) as npz:
+        _check_sizes(npz.infolist(), ARRAYS_NPZ)
         for info in npz.infolist():
             _check_npy_header(npz, info)
     buffer.seek(0)
     with np.load(buffer, allow_pickle=False) as npz:
         return {key: npz[key] for key in npz.files}
+
+
+_MAX_ARRAY_ENTRIES = max(limits.MAX_CELLS, limits.MAX_PARAMETERS)
+# older sessions kept every epoch: open those of up to 16M epochs (then thinned, see core.history)
+_ENTRY_LIMITS = {"history": 16 * 1024 ** 2}
 
 
 def _check_npy_header(npz: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -222,6 +233,8 @@ def _check_npy_header(npz: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise ValueError(f"{where} holds {dtype} values, not numbers")
     if any(size < 0 for size in shape) or math.prod(shape) * dtype.itemsize > info.file_size:
         raise ValueError(f"{where} claims shape {shape}, more than the {info.file_size:,} bytes it holds")
+    limit = _ENTRY_LIMITS.get(info.filename.split(".")[0], _MAX_ARRAY_ENTRIES)
+    limits.check_count(f"{where} entries", math.prod(shape), limit)
 
 
 # --- rebuilding the experiment -------------------------------------------------
@@ -246,18 +259,50 @@ def _typed(mapping: dict, key: str, where: str, kind: type):
     return value
 
 
-def _count(mapping: dict, key: str, where: str, minimum: int = 0) -> int:
+def _count(mapping: dict, key: str, where: str, minimum: int = 0, maximum: int | None = None) -> int:
     value = _typed(mapping, key, where, int)
     if value < minimum:
         raise ValueError(f"{where} {key!r} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{where} {key!r} must be at most {maximum:,}, not {_short(value)}")
     return value
 
 
-def _texts(mapping: dict, key: str, where: str) -> tuple[str, ...]:
+def _short(value) -> str:
+    """A number for a message: a 4000-digit int is shown by its size, not its digits."""
+    text = repr(value)
+    return text if len(text) <= 24 else f"a {len(text)}-digit number"
+
+
+def _texts(mapping: dict, key: str, where: str, limit: int) -> tuple[str, ...]:
     values = _typed(mapping, key, where, list)
-    if not all(isinstance(value, str) for value in values):
-        raise ValueError(f"{where} {key!r} must be a list of text")
+    limits.check_count(f"{where} {key!r}", len(values), limit)
+    if not all(isinstance(value, str) and len(value) <= limits.MAX_NAME_CHARS for value in values):
+        raise ValueError(f"{where} {key!r} must be a list of names of at most {limits.MAX_NAME_CHARS} characters")
     return tuple(values)
+
+
+def _check_trainer_config(config: dict) -> dict:
+    """The trainer settings, after checking the numbers a spin box or a batch plan must hold."""
+    batch_size = config.get("batch_size")
+    if batch_size is not None:
+        _count(config, "batch_size", "trainer", minimum=1, maximum=limits.MAX_BATCH_SIZE)
+    optimizer = _typed(config, "optimizer", "trainer", dict)
+    rate = _typed(optimizer, "learning_rate", "optimizer", float)
+    if not 0 < rate <= limits.MAX_LEARNING_RATE:
+        raise ValueError(f"optimizer 'learning_rate' must be above 0 and at most {limits.MAX_LEARNING_RATE:g}, "
+                         f"not {rate!r}")
+    return config
+
+
+def _check_meta(meta: dict, n_features: int) -> dict:
+    """Dataset meta as the window reads it: `base_features` counts columns that exist."""
+    if "base_features" in meta:
+        _count(meta, "base_features", "dataset meta", minimum=1, maximum=n_features)
+    transforms = meta.get("transforms", [])
+    if not isinstance(transforms, list) or len(transforms) > 3 or not all(isinstance(t, str) for t in transforms):
+        raise ValueError(f"dataset meta 'transforms' must be a short list of names, not {transforms!r}"[:200])
+    return meta
 
 
 def _array(arrays: dict, key: str, shape: tuple, kinds: str = "f") -> np.ndarray:
@@ -278,12 +323,13 @@ def _parameter_count(config: dict) -> int:
     """Number of parameters the network config describes (checked before building it)."""
     sizes = _typed(config, "layer_sizes", "network", list)
     use_bias = _field(config, "use_bias", "network")
+    limits.check_count("network layers", len(sizes) - 1, limits.MAX_LAYERS)
     if (len(sizes) < 2 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
         raise ValueError(f"network 'layer_sizes' must be at least two positive integers, not {sizes!r}")
     biases = [use_bias] * (len(sizes) - 1) if isinstance(use_bias, bool) else use_bias
     if not isinstance(biases, list) or len(biases) != len(sizes) - 1 or not all(isinstance(b, bool) for b in biases):
         raise ValueError(f"network 'use_bias' must be one true/false per layer, not {use_bias!r}")
-    return sum((n_in + bias) * n_out for n_in, n_out, bias in zip(sizes, sizes[1:], biases))
+    return limits.check_network(sizes, biases)
 
 
 def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
@@ -293,29 +339,48 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
     params = _array(arrays, "net.params", (n_params,))
     net = Network.from_config(net_config)
     net.params[...] = params
-    trainer = Trainer.from_config(net, _typed(document, "trainer", "session", dict))
+    trainer = Trainer.from_config(net, _check_trainer_config(_typed(document, "trainer", "session", dict)))
 
     about = _typed(document, "dataset", "session", dict)
-    feature_names = _texts(about, "feature_names", "dataset")
-    target_names = _texts(about, "target_names", "dataset")
+    feature_names = _texts(about, "feature_names", "dataset", limits.MAX_COLUMNS)
+    target_names = _texts(about, "target_names", "dataset", limits.MAX_COLUMNS)
     X = _array(arrays, "data.X", (None, len(feature_names)))
     y = _array(arrays, "data.y", (len(X), len(target_names)))
-    dataset = Dataset(X, y, feature_names, target_names, _texts(about, "classes", "dataset"),
-                      _typed(about, "name", "dataset", str), _typed(about, "meta", "dataset", dict))
+    limits.check_count("data rows", len(X), limits.MAX_ROWS)
+    dataset = Dataset(X, y, feature_names, target_names, _texts(about, "classes", "dataset", limits.MAX_CLASSES),
+                      _typed(about, "name", "dataset", str),
+                      _check_meta(_typed(about, "meta", "dataset", dict), len(feature_names)))
 
     settings = _typed(document, "experiment", "session", dict)
     test_fraction = _typed(settings, "test_fraction", "experiment", float)
     if not 0.0 <= test_fraction <= 1.0:
         raise ValueError(f"experiment 'test_fraction' must be between 0 and 1, not {test_fraction}")
     experiment = Experiment(
-        dataset, trainer, epochs=_count(settings, "epochs", "experiment"),
-        display_every=_count(settings, "display_every", "experiment", minimum=1),
+        dataset, trainer, epochs=_count(settings, "epochs", "experiment", maximum=limits.MAX_EPOCHS),
+        display_every=_count(settings, "display_every", "experiment", minimum=1, maximum=limits.MAX_DISPLAY_EVERY),
         test_fraction=test_fraction, split_seed=_count(settings, "split_seed", "experiment"),
         name=_typed(settings, "name", "experiment", str), title=_typed(settings, "title", "experiment", str),
         initial_params=_array(arrays, "net.initial_params", (n_params,)),
-        ui_state=_typed(settings, "ui_state", "experiment", dict))
+        ui_state=_typed(settings, "ui_state", "experiment", dict),
+        pace=_pace(settings), timeline=Timeline.from_arrays(arrays, n_params))
     _restore_trainer(trainer, _typed(document, "state", "session", dict), arrays)
+    experiment.start_timeline()  # sessions saved before timelines existed start one here
     return experiment
+
+
+def _history_kinds(key: str) -> str:
+    """Losses are floats; a thinned history's epochs and count are integers (core.history)."""
+    return "iu" if key.endswith(("_epochs", "_count")) else "f"
+
+
+def _pace(settings: dict) -> float | None:
+    """The saved pace (display epochs a second, 0 = max), None for sessions saved before paces."""
+    if "pace" not in settings:
+        return None
+    pace = settings["pace"]
+    if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not 0 <= pace <= 1000:
+        raise ValueError(f"experiment 'pace' must be a number of display epochs a second, not {pace!r}")
+    return float(pace)
 
 
 def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarray]) -> None:
@@ -333,7 +398,7 @@ def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarr
     optimizer = {key.removeprefix("optimizer."):
                  _array(arrays, key, (), "iuf") if arrays[key].ndim == 0 else _array(arrays, key, (n_params,))
                  for key in arrays if key.startswith("optimizer.")}
-    history = {key.removeprefix("history."): _array(arrays, key, (None,))
+    history = {key.removeprefix("history."): _array(arrays, key, (None,), _history_kinds(key))
                for key in arrays if key.startswith("history.")}
     if "loss" not in history:
         raise ValueError(f"{ARRAYS_NPZ} has no array 'history.loss'")

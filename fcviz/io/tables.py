@@ -13,6 +13,8 @@ import csv
 import io
 import re
 import warnings
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
+from fcviz.core import limits
 from fcviz.core.dataset import Dataset
+from fcviz.io import table_limits
+from fcviz.io.files import FileRefused, check_readable, read_limited
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
@@ -30,11 +35,12 @@ _DELIMITERS = ("\t", ";", ",")  # tried in this order: ';' wins over a decimal c
 _WHITESPACE = r"\s+"
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_LINES = 50
+_SNIFF_QUOTED_CHARS = 2048
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")  # control characters if read as Latin-1
 _BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
 _NAMES_LISTED = 12
-MAX_CLASSES = 1000  # one-hot y is n x classes floats; more is an ID column, not a class
+MAX_CLASSES = limits.MAX_CLASSES  # one-hot y is n x classes floats; more is an ID column, not a class
 
 
 class DatasetError(ValueError):
@@ -134,6 +140,18 @@ def _checked_path(path) -> Path:
         raise DatasetError(
             f'{path.name}: unsupported file type "{path.suffix}" (use .csv, .tsv, .txt, .xlsx, .xls or .ods)'
         )
+    try:
+        check_readable(path)
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            table_limits.check_workbook(path)
+    except limits.LimitError as exc:
+        raise DatasetError(f"{path.name}: {exc}") from None
+    except FileRefused as exc:
+        raise DatasetError(str(exc)) from None
+    except OSError as exc:
+        raise DatasetError(f"{path.name}: cannot read the file ({exc.strerror or exc})") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        pass  # a damaged or encrypted zip: the workbook readers name the damage
     return path
 
 
@@ -148,9 +166,11 @@ def _read(path, sheet) -> _Table:
 
 def _read_bytes(source: _Source) -> bytes:
     try:
-        return source.path.read_bytes()
+        return read_limited(source.path, limits.MAX_TABLE_BYTES, "table")
+    except FileRefused as exc:
+        raise DatasetError(str(exc)) from None
     except OSError as exc:
-        raise source.error(f"cannot read the file ({exc.strerror})") from None
+        raise source.error(f"cannot read the file ({exc.strerror or exc})") from None
 
 
 def _decode(data: bytes, source: _Source) -> tuple[str, str]:
@@ -185,6 +205,10 @@ def _read_text(path: Path) -> _Table:
     head = text if first_line_end < 0 else text[: max(first_line_end + 1, _SNIFF_CHARS)]
     sample = [line for line in head.splitlines() if line.strip()][:_SNIFF_LINES]
     separator = _sniff_separator(sample)
+    try:
+        table_limits.check_first_line(sample[0] if sample else "", separator)
+    except limits.LimitError as exc:
+        raise source.error(str(exc)) from None
     decimal = "," if separator == ";" else "."
     options = _csv_options(separator, decimal)
     leading_blank_lines = len(blank_lines.splitlines())
@@ -194,6 +218,10 @@ def _read_text(path: Path) -> _Table:
         raise source.error(f"cannot parse the file ({exc})") from None
     first_cells = first_row.iloc[0].tolist()
     width = len(first_cells)
+    try:
+        table_limits.check_text_shape(data, width)
+    except limits.LimitError as exc:
+        raise source.error(str(exc)) from None
     has_header = not _all_numbers(first_cells, decimal)
     skip = leading_blank_lines + has_header
     reference = "the header" if has_header else f"row {leading_blank_lines + 1}"
@@ -227,9 +255,20 @@ def _csv_options(separator: str, decimal: str) -> dict:
     }
 
 
+def _sniff_sample(lines: list[str]) -> str:
+    """The lines csv.Sniffer may see in bounded time: its quote search is quadratic in the
+    sample's length (a 1 MB line of `,"a` takes hours), so quoted text is cut much shorter."""
+    sample = "\n".join(lines)
+    limit = _SNIFF_QUOTED_CHARS if '"' in sample or "'" in sample else _SNIFF_CHARS
+    if len(sample) <= limit:
+        return sample
+    whole_lines = sample.rfind("\n", 0, limit)
+    return sample[:whole_lines] if whole_lines > 0 else sample[:limit]
+
+
 def _sniff_separator(lines: list[str]) -> str:
     """Tab, ';' or ',' when csv.Sniffer finds it consistent, else runs of whitespace."""
-    sample = "\n".join(lines)
+    sample = _sniff_sample(lines)
     for delimiter in _DELIMITERS:
         try:
             return csv.Sniffer().sniff(sample, delimiters=delimiter).delimiter
@@ -323,13 +362,16 @@ def _finish(data: pd.DataFrame, header_cells: list | None, decimal: str) -> pd.D
 def _column_names(cells: list) -> list[str]:
     """Header cells as unique, stripped names ("column 3" for a blank one, "a.1" for a second "a")."""
     names: list[str] = []
+    copies: dict[str, int] = {}  # name -> copies made so far: 100k equal names stay linear
     for position, cell in enumerate(cells, start=1):
         name = str(cell).strip() if pd.notna(cell) else ""
         name = name or f"column {position}"
-        unique, copy = name, 0
-        while unique in names:
+        unique, copy = name, copies.get(name, 0)
+        while unique in copies:
             copy += 1
             unique = f"{name}.{copy}"
+        copies[name] = copy
+        copies.setdefault(unique, 0)
         names.append(unique)
     return names
 
@@ -446,6 +488,9 @@ def _check_class_count(table: _Table, column: str, count: int) -> None:
         raise table.source.error(
             f'column "{column}" has {count} different values; at most {MAX_CLASSES} classes are supported'
         )
+    if count * len(table.frame) > limits.MAX_CELLS:  # the one-hot targets are rows x classes numbers
+        raise table.source.error(f'column "{column}": {len(table.frame):,} rows x {count} classes is more '
+                                 f"than the {limits.MAX_CELLS:,} target cells fcviz supports")
 
 
 def _one_hot(codes: np.ndarray, count: int) -> np.ndarray:

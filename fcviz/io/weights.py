@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from fcviz import __version__
+from fcviz.core import limits
 from fcviz.core.activations import LEAKY_SLOPE, CustomActivation, get_activation
 from fcviz.core.network import Network
-from fcviz.io.session import write_atomically
+from fcviz.io.files import FileRefused, read_limited, write_atomically
 
 FORMAT = "fcviz-weights"
 VERSION = 1
@@ -56,25 +57,33 @@ def network_from_dict(document, source: str = "weight data") -> Network:
         if version != VERSION:
             raise ValueError(f"unknown format version {version!r}")
         return _build(document)
+    except limits.LimitError as exc:
+        raise WeightsError(f"{source}: {exc}") from exc
     except ValueError as exc:
         raise WeightsError(f"{source} is invalid: {exc}") from exc
 
 
-def save_weights(path, net: Network) -> None:
-    """Write the Weights JSON of `net` to `path` (atomically)."""
-    _write_text(path, _weights_text(net))
+def save_weights(path, net: Network, inputs=()) -> None:
+    """Write the Weights JSON of `net` to `path` (atomically; never over one of `inputs`)."""
+    _write_text(path, _weights_text(net), inputs)
 
 
 def _weights_text(net: Network) -> str:
     return _pretty_json(weights_to_dict(net)) + "\n"
 
 
-def load_weights(path) -> Network:
-    """The network stored in the Weights JSON file `path`."""
+# a weights file of n parameters holds about 20 characters per number; this allows 4x that
+_BYTES_PER_PARAMETER = 80
+
+
+def load_weights(path, max_bytes: int = limits.MAX_WEIGHTS_JSON_BYTES) -> Network:
+    """The network stored in the Weights JSON file `path` (refused unread beyond `max_bytes`)."""
     source = os.fspath(path)
     try:
-        with open(path, "rb") as stream:
-            text = stream.read().decode("utf-8")
+        data = read_limited(path, max_bytes, "weights file")
+        if limits.json_depth(data) > limits.MAX_JSON_DEPTH:
+            raise WeightsError(f"{source} nests deeper than {limits.MAX_JSON_DEPTH} levels (not a weights file)")
+        text = data.decode("utf-8")
     except OSError as exc:
         raise WeightsError(f"{source} cannot be read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -90,7 +99,7 @@ def load_weights(path) -> Network:
 def apply_weights(net: Network, path) -> None:
     """Load the weights file `path` into `net`; its layer shapes must match the network's."""
     source = os.fspath(path)
-    loaded = load_weights(path)
+    loaded = load_weights(path, min(limits.MAX_WEIGHTS_JSON_BYTES, 2 ** 20 + _BYTES_PER_PARAMETER * net.params.size))
     if len(loaded.layers) != len(net.layers):
         raise WeightsError(f"{source} does not fit the network: it has {len(loaded.layers)} layers, "
                            f"the network has {len(net.layers)}")
@@ -118,6 +127,10 @@ def _build(document: dict) -> Network:
     layers = _entry(document, "layers", "the file")
     if not isinstance(layers, list) or not layers:
         raise ValueError("layers must be a non-empty list")
+    limits.check_count("layers", len(layers), limits.MAX_LAYERS)
+    declared = [layer.get("units") if isinstance(layer, dict) else None for layer in layers]
+    if all(_is_int(units) and units >= 1 for units in declared):
+        limits.check_network([fan_in, *declared])  # before any kernel is read
     sizes, activations, biases, weights = [fan_in], [], [], []
     for number, layer in enumerate(layers, 1):
         where = f"layer {number}"
@@ -181,9 +194,11 @@ def _pretty_json(value, depth: int = 0) -> str:
     return json.dumps(value, allow_nan=False)
 
 
-def _write_text(path, text: str) -> None:
+def _write_text(path, text: str, inputs=()) -> None:
     try:
-        write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+        write_atomically(path, lambda stream: stream.write(text.encode("utf-8")), inputs)
+    except FileRefused as exc:
+        raise WeightsError(str(exc)) from exc
     except OSError as exc:
         raise WeightsError(f"{os.fspath(path)} cannot be saved: {exc.strerror or exc}") from exc
 
@@ -439,11 +454,11 @@ model.set_weights([
 '''
 
 
-def export(net: Network, fmt: str, path) -> None:
-    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights."""
+def export(net: Network, fmt: str, path, inputs=()) -> None:
+    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights (never over `inputs`)."""
     writers = {"numpy": export_numpy, "torch": export_torch, "keras": export_keras,
                "json": _weights_text}
     key = str(fmt).strip().lower()
     if key not in writers:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(writers)}")
-    _write_text(path, writers[key](net))
+    _write_text(path, writers[key](net), inputs)

@@ -72,7 +72,7 @@ def test_presets_lists_the_lab(capsys):
     (["train", SAMPLES / "clothes_size.csv", "--hidden", "two"], "expected layer sizes"),
     (["train", SAMPLES / "clothes_size.csv", "--target", "nope"], "nope"),
     (["train"], "the following arguments are required: path"),
-    (["summary", "--inputs", "x", "--outputs", "1"], "invalid int value"),
+    (["summary", "--inputs", "x", "--outputs", "1"], "argument --inputs: expected a whole number, got 'x'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     code, out, err = run(capsys, *argv)

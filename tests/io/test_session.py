@@ -382,8 +382,7 @@ def test_a_missing_key_is_named(saved, section, key, message):
     ("state", "batch_index", 4, "state 'batch_index' is 4, but an epoch has 4 batches"),
     ("state", "epoch_loss_sum", float("nan"), "state 'epoch_loss_sum' must be finite, not nan"),
     ("dataset", "feature_names", ["a"], "data.X is float64 of shape (18, 2), expected shape ('n', 1)"),
-    ("network", "layer_sizes", [2, 10 ** 9, 1],
-     "net.params is float64 of shape (17,), expected shape (4000000001,)"),
+    ("network", "layer_sizes", [2, 3, 1], "net.params is float64 of shape (17,), expected shape (13,)"),
     ("network", "activations", ["tanh", "nope"],
      "unknown activation 'nope'; use one of elu, heaviside, leaky_relu, linear, relu, sigmoid, softmax, "
      "softplus, tanh or an expression in x"),
@@ -455,8 +454,8 @@ def test_a_member_declaring_a_huge_size_is_refused(saved):
     struct.pack_into("<I", patched, entry + 24, 0xFFFFFFF0)
     path.write_bytes(bytes(patched))
     assert MAX_MEMBER_BYTES < 0xFFFFFFF0
-    assert load_error(path) == (f"{path} is damaged: session.json claims 4,294,967,280 bytes uncompressed "
-                                f"(more than 2,147,483,648)")
+    assert load_error(path).startswith(f"{path} is damaged: the archive claims 4,294,97")
+    assert load_error(path).endswith("bytes uncompressed (fcviz reads sessions of at most 1,073,741,824)")
 
 
 # --- property: any damage gives SessionError, nothing else ---------------------------------

@@ -1,0 +1,118 @@
+"""The sizes fcviz accepts, stated once: a lab of small networks, not a data centre.
+
+Every reader checks these BEFORE it allocates (from file sizes, headers and declared
+dimensions) and refuses with one line naming the file and the limit. Below them the
+window stays responsive; the README's "Limits" section lists them for people.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+# --- tables (CSV/TSV/TXT, XLSX/XLS/ODS) ----------------------------------------------------
+MAX_TABLE_BYTES = 128 * 1024 ** 2      # a text table's file size
+MAX_WORKBOOK_BYTES = 32 * 1024 ** 2    # a workbook's file size
+MAX_WORKBOOK_UNCOMPRESSED_BYTES = 256 * 1024 ** 2  # all parts of an .xlsx/.ods zip, uncompressed
+MAX_ROWS = 1_000_000                   # data rows of one table
+MAX_COLUMNS = 16_384                   # columns of one table (Excel's own maximum)
+MAX_CELLS = 10_000_000                 # rows x columns of a text table (80 MB as numbers)
+MAX_WORKBOOK_CELLS = 2_000_000         # rows x columns of a sheet, from its declared extent
+MAX_CLASSES = 1000                     # distinct labels of a class target (one-hot y is n x classes)
+MAX_LINE_CHARS = 1024 ** 2             # the first line of a text table (what the separator is sniffed on)
+
+# --- networks -------------------------------------------------------------------------------
+MAX_LAYER_UNITS = 4096                 # neurons of one layer (inputs and outputs included)
+MAX_LAYERS = 64                        # dense layers of one network
+MAX_PARAMETERS = 10_000_000            # weights and biases of one network (80 MB as float64)
+
+# --- training numbers a file or a person may give ---------------------------------------------
+MAX_EPOCHS = 10 ** 12                  # a target epoch count (beyond any run; fits every spin box)
+MAX_DISPLAY_EVERY = 10 ** 9            # redraw every N epochs
+MAX_BATCH_SIZE = 2 ** 31 - 1           # samples per step (Qt spin boxes hold 32-bit ints)
+MAX_LEARNING_RATE = 1e6
+
+# --- loss history (fcviz.core.history) --------------------------------------------------------
+HISTORY_EXACT_EPOCHS = 2 ** 18         # the last 262,144 epochs are always kept exactly
+HISTORY_THINNED_POINTS = 2 ** 18       # earlier epochs: at most this many, evenly spread
+
+# --- session (.fcviz) and weights files --------------------------------------------------------
+MAX_SESSION_MEMBER_BYTES = 512 * 1024 ** 2   # one member of the zip, uncompressed
+MAX_SESSION_TOTAL_BYTES = 1024 ** 3          # all members together, uncompressed
+MAX_COMPRESSION_RATIO = 200                  # uncompressed / compressed: more is a zip bomb
+MAX_SESSION_JSON_BYTES = 16 * 1024 ** 2      # session.json (names, settings, UI state)
+MAX_WEIGHTS_JSON_BYTES = 64 * 1024 ** 2      # a weights JSON file (~3M parameters; bigger nets: sessions)
+MAX_JSON_DEPTH = 64                          # nesting of any JSON fcviz reads
+MAX_NAME_CHARS = 1000                        # one feature, target or class name
+
+# --- window and pictures ------------------------------------------------------------------------
+MAX_SCREENSHOT_SIDE = 8192             # pixels per side of `fcviz screenshot --size`
+MIN_SCREENSHOT_SIDE = 200
+MAX_PLOT_MAGNITUDE = 1e150             # axis limits: values beyond are left out of a plot's range
+
+
+class LimitError(ValueError):
+    """An input beyond one of the limits above; the message names what and the limit."""
+
+
+def check_count(what: str, count: int, limit: int) -> None:
+    """LimitError if `count` exceeds `limit` (one line: what, how many, the limit)."""
+    if count > limit:
+        raise LimitError(f"{what}: {count:,} is more than the {limit:,} fcviz supports")
+
+
+def check_network(sizes: list[int], use_bias=True) -> int:
+    """The parameter count of layer `sizes`, after checking width, depth and count (no allocation)."""
+    check_count("layers", len(sizes) - 1, MAX_LAYERS)
+    for size in sizes:
+        check_count("units in a layer", size, MAX_LAYER_UNITS)
+    biases = [use_bias] * (len(sizes) - 1) if isinstance(use_bias, bool) else list(use_bias)
+    count = sum((n_in + bool(bias)) * n_out for n_in, n_out, bias in zip(sizes, sizes[1:], biases))
+    check_count("parameters", count, MAX_PARAMETERS)
+    return count
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_DEPTH_CHUNK = 8 * 1024 ** 2
+
+
+def json_depth(text: str | bytes) -> int:
+    """How deeply the brackets of a JSON text nest, counted without parsing it (strings skipped)."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    brackets = np.frombuffer(_JSON_STRING.sub(b'""', data), np.uint8)
+    depth = deepest = 0
+    for start in range(0, brackets.size, _DEPTH_CHUNK):
+        chunk = brackets[start: start + _DEPTH_CHUNK]
+        steps = (chunk == ord("[")).astype(np.int64) + (chunk == ord("{")) - (chunk == ord("]")) - (chunk == ord("}"))
+        running = depth + np.cumsum(steps)
+        if running.size:
+            deepest, depth = max(deepest, int(running.max())), int(running[-1])
+    return deepest
+
+
+def finite_or(value, fallback: float, low: float = -math.inf, high: float = math.inf) -> float:
+    """`value` as a float clamped to [low, high]; `fallback` if it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return fallback
+    try:
+        number = float(value)
+    except OverflowError:  # a huge int
+        return high if value > 0 else low
+    if not math.isfinite(number):
+        return fallback
+    return min(max(number, low), high)
+
+
+def clamped_int(value, fallback: int, low: int, high: int) -> int:
+    """`value` as an int in [low, high]; `fallback` if it is not a number (bools are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return fallback
+    if isinstance(value, float):
+        if math.isnan(value):
+            return fallback
+        if math.isinf(value):
+            return high if value > 0 else low
+        value = int(value)
+    return min(max(value, low), high)

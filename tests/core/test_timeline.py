@@ -1,0 +1,124 @@
+"""The timeline records every display epoch exactly, continues exactly, stays bounded and round-trips."""
+
+import numpy as np
+import pytest
+
+from fcviz.core.timeline import Timeline, default_pace
+from fcviz.io.samples import open_preset
+from fcviz.io.session import load_session, save_session
+
+
+def played(name: str, epochs: int | None = None):
+    """The preset trained display epoch by display epoch, as the window plays it."""
+    experiment = open_preset(name)
+    if epochs is not None:
+        experiment.epochs = epochs
+    while experiment.trainer.epoch < experiment.epochs:
+        experiment.train_to_next_display_epoch()
+    return experiment
+
+
+def fitted(name: str, epochs: int):
+    experiment = open_preset(name)
+    experiment.trainer.fit(epochs=epochs)
+    return experiment
+
+
+def test_the_lab_records_epoch_0_1_and_every_100th():
+    view = played("clothes").timeline.view()
+    np.testing.assert_array_equal(view.epochs, [0, 1, *range(100, 5001, 100)])
+    assert not view.thinned
+
+
+@pytest.mark.parametrize("name, epoch", [("clothes", 1), ("clothes", 2300), ("spiral", 35), ("iris", 120)])
+def test_a_frame_holds_the_parameters_and_loss_that_fit_gives(name, epoch):
+    view = played(name).timeline.view()
+    frame = view.frame(view.index_of(epoch))
+    reference = fitted(name, epoch)
+    assert frame.epoch == epoch
+    np.testing.assert_array_equal(frame.params, reference.net.params)
+    assert frame.loss == reference.trainer.history.loss[-1]
+    assert frame.metrics == reference.metrics()
+
+
+@pytest.mark.parametrize("name, back_to", [("clothes", 1200), ("spiral", 300), ("iris", 5), ("linear", 4)])
+def test_continuing_from_a_recorded_epoch_repeats_the_run_exactly(name, back_to):
+    uninterrupted = played(name)
+    experiment = played(name)
+    assert experiment.continue_from(back_to) == back_to
+    assert experiment.trainer.epoch == back_to and len(experiment.trainer.history.loss) == back_to
+    assert experiment.timeline.last_epoch == back_to
+    while experiment.trainer.epoch < experiment.epochs:
+        experiment.train_to_next_display_epoch()
+    np.testing.assert_array_equal(experiment.net.params, uninterrupted.net.params)
+    np.testing.assert_array_equal(experiment.trainer.history.loss.array(), uninterrupted.trainer.history.loss.array())
+    np.testing.assert_array_equal(experiment.timeline.view().params, uninterrupted.timeline.view().params)
+
+
+def test_a_view_is_not_changed_by_later_recording_or_truncating():
+    experiment = played("clothes", epochs=1000)
+    before = experiment.timeline.view()
+    params = before.params.copy()
+    experiment.continue_from(300)
+    experiment.epochs = 2000
+    while experiment.trainer.epoch < experiment.epochs:
+        experiment.train_to_next_display_epoch()
+    experiment.continue_from(0)
+    assert before.count == 12 and not before.params.flags.writeable
+    np.testing.assert_array_equal(before.params, params)
+
+
+def test_past_the_memory_bound_frames_are_thinned_evenly():
+    timeline = Timeline(max_bytes=64 * 100)   # room for a few dozen frames of 3 values
+    rng = np.random.default_rng().bit_generator.state
+    for epoch in range(0, 100_001, 10):
+        timeline.record(epoch, np.full(3, float(epoch)), 1.0, {"loss": 1.0}, {}, rng)
+    view = timeline.view()
+    assert view.thinned and view.dropped > 0
+    assert view.count * (3 * 8 + 8 + 8 + 8 + 6 * 8) <= 64 * 100
+    gaps = np.diff(view.epochs)
+    assert view.epochs[0] == 0 and gaps.max() <= 2 * gaps.min()
+    np.testing.assert_array_equal(view.params[:, 0], view.epochs)
+
+
+def test_a_session_with_a_timeline_round_trips(tmp_path):
+    experiment = played("spiral", epochs=200)
+    experiment.pace = 20.0
+    save_session(tmp_path / "s.fcviz", experiment)
+    loaded = load_session(tmp_path / "s.fcviz")
+    saved, restored = experiment.timeline.view(), loaded.timeline.view()
+    assert loaded.pace == 20.0
+    for column in ("epochs", "params", "loss", "rng"):
+        np.testing.assert_array_equal(getattr(restored, column), getattr(saved, column))
+    assert _same_frame(restored.frame(7), saved.frame(7))
+    loaded.continue_from(100)
+    experiment.continue_from(100)
+    for run in (loaded, experiment):
+        while run.trainer.epoch < 200:
+            run.train_to_next_display_epoch()
+    np.testing.assert_array_equal(loaded.net.params, experiment.net.params)
+
+
+def _same_frame(a, b) -> bool:
+    return (a.epoch == b.epoch and np.array_equal(a.params, b.params) and a.metrics == b.metrics
+            and a.rng == b.rng and a.optimizer.keys() == b.optimizer.keys()
+            and all(np.array_equal(a.optimizer[k], b.optimizer[k]) for k in a.optimizer))
+
+
+def test_a_session_without_a_timeline_starts_one_at_its_state(tmp_path):
+    experiment = fitted("clothes", 700)
+    experiment.timeline = Timeline()   # as saved before timelines existed
+    save_session(tmp_path / "old.fcviz", experiment)
+    loaded = load_session(tmp_path / "old.fcviz")
+    view = loaded.timeline.view()
+    np.testing.assert_array_equal(view.epochs, [700])
+    np.testing.assert_array_equal(view.params[0], experiment.net.params)
+
+
+def test_presets_open_at_a_pace_that_plays_their_run_in_a_few_seconds():
+    assert default_pace(5000, 100) == 10.0          # the lab: 51 frames in 5.1 s
+    assert open_preset("clothes").pace == 10.0
+    for name in ("spiral", "digits", "linear"):
+        experiment = open_preset(name)
+        frames = 1 + experiment.epochs // experiment.display_every
+        assert frames / experiment.pace <= 7

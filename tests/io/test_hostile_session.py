@@ -1,0 +1,120 @@
+"""Sessions built to hurt: numbers beyond what a widget holds, bombs, deep JSON, FIFOs (issue 18).
+
+Each is refused with one SessionError line naming the file, before anything large is allocated.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+from test_session import load_error, make_experiment, members, write_session
+
+from fcviz.core import limits
+from fcviz.core.history import History, LossSeries
+from fcviz.io import session
+from fcviz.io.session import load_session, save_session
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "run.fcviz"
+    save_session(path, make_experiment())
+    return path
+
+
+def with_value(path, section, key, value):
+    document, arrays = members(path)
+    document[section][key] = value
+    write_session(path, document, arrays)
+
+
+@pytest.mark.parametrize("section, key, value, message", [
+    ("experiment", "epochs", 1e30, "experiment 'epochs' must be an integer, not 1e+30"),
+    ("experiment", "epochs", 10 ** 4000, "experiment 'epochs' must be at most 1,000,000,000,000, "
+                                         "not a 4001-digit number"),
+    ("experiment", "display_every", 10 ** 30, "experiment 'display_every' must be at most 1,000,000,000, "
+                                              "not a 31-digit number"),
+    ("trainer", "batch_size", 1e308, "trainer 'batch_size' must be an integer, not 1e+308"),
+    ("trainer", "batch_size", 2 ** 40, "trainer 'batch_size' must be at most 2,147,483,647, "
+                                       "not 1099511627776"),
+])
+def test_numbers_a_window_cannot_hold_are_refused(saved, section, key, value, message):
+    with_value(saved, section, key, value)
+    assert load_error(saved) == f"{saved} is damaged: {message}"
+
+
+def test_a_learning_rate_beyond_the_limit_is_refused(saved):
+    document, arrays = members(saved)
+    document["trainer"]["optimizer"]["learning_rate"] = 1e300
+    write_session(saved, document, arrays)
+    assert "optimizer 'learning_rate' must be above 0 and at most 1e+06" in load_error(saved)
+
+
+def test_a_huge_network_is_refused_before_its_weights_are_read(saved):
+    with_value(saved, "network", "layer_sizes", [2, 30000, 1])
+    assert load_error(saved) == f"{saved}: units in a layer: 30,000 is more than the 4,096 fcviz supports"
+
+
+def test_base_features_beyond_the_columns_is_refused(saved):
+    document, arrays = members(saved)
+    document["dataset"]["meta"]["base_features"] = 10 ** 8
+    write_session(saved, document, arrays)
+    assert "dataset meta 'base_features' must be at most 2, not 100000000" in load_error(saved)
+
+
+def test_too_many_class_names_are_refused(saved):
+    document, arrays = members(saved)
+    document["dataset"]["classes"] = [str(k) for k in range(limits.MAX_CLASSES + 1)]
+    write_session(saved, document, arrays)
+    assert "dataset 'classes': 1,001 is more than the 1,000 fcviz supports" in load_error(saved)
+
+
+def test_deeply_nested_json_is_refused_without_recursion(saved):
+    depth = 100_000
+    write_session(saved, b"[" * depth + b"]" * depth, members(saved)[1])
+    assert load_error(saved) == f"{saved} is damaged: session.json nests deeper than 64 levels"
+
+
+def test_members_claiming_more_than_the_total_are_refused(saved, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SESSION_TOTAL_BYTES", 1000)
+    assert "claims" in load_error(saved) and "fcviz reads sessions of at most 1,000" in load_error(saved)
+
+
+def test_a_long_history_is_refused_from_its_header(saved, monkeypatch):
+    document, arrays = members(saved)
+    buffer = __import__("io").BytesIO()
+    np.save(buffer, np.zeros(200))
+    arrays["history.loss.npy"] = buffer.getvalue()
+    write_session(saved, document, arrays)
+    monkeypatch.setitem(session._ENTRY_LIMITS, "history", 100)
+    assert "arrays.npz member history.loss.npy entries: 200 is more than the 100" in load_error(saved)
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "x.fcviz"
+    os.mkfifo(fifo)
+    answer: list = []
+    thread = threading.Thread(target=lambda: answer.append(load_error(fifo)), daemon=True)
+    started = time.perf_counter()
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive(), "loading a FIFO blocked"
+    assert time.perf_counter() - started < 5
+    assert answer == [f"{fifo} cannot be read: x.fcviz is a FIFO (named pipe), not a file fcviz can open"]
+
+
+def test_a_thinned_history_survives_a_session(tmp_path):
+    experiment = make_experiment()
+    series = LossSeries(exact=8, thinned=4)
+    series.extend(np.arange(100.0))
+    experiment.trainer.history = History(series, LossSeries())
+    path = tmp_path / "long.fcviz"
+    save_session(path, experiment)
+    loaded = load_session(path).trainer.history
+    assert len(loaded.loss) == 100 and not loaded.loss.is_exact
+    np.testing.assert_array_equal(loaded.loss.kept()[0], series.kept()[0])
+    np.testing.assert_array_equal(loaded.loss.kept()[1], series.kept()[1])
