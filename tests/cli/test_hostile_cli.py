@@ -43,7 +43,8 @@ def test_a_device_is_never_replaced(capsys, tmp_path, flag):
     device.symlink_to("/dev/null")  # through a link: a regression replaces the link, not /dev/null
     code, _, err = train(capsys, tmp_path, flag, device)
     assert code == 2
-    assert err.strip() == f"fcviz: error: {flag} {device}: null is a device; fcviz writes only to regular files (give a file name)"
+    assert err.strip() == (f"fcviz: error: {flag} {device}: null is a device; "
+                           "fcviz writes only to regular files (give a file name)")
     assert stat.S_ISCHR(os.stat(device).st_mode)
 
 
