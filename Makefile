@@ -1,12 +1,42 @@
-PYTHON ?= python3
+# The Python that runs fcviz: an active virtual environment or conda environment when there is
+# one, else the project's own .venv, made with the system python3 (Debian's python3 refuses
+# `pip install`: PEP 668). `make test PYTHON=python3` uses a given interpreter as it is.
+ifdef VIRTUAL_ENV
+ENV_DIR := $(VIRTUAL_ENV)
+else ifdef CONDA_PREFIX
+ENV_DIR := $(CONDA_PREFIX)
+else
+ENV_DIR := .venv
+endif
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(ENV_DIR)/bin/python
+else  # given on the command line or in the environment: its own prefix holds the stamp
+ENV_DIR := $(shell $(PYTHON) -c 'import sys; print(sys.prefix)')
+endif
 PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
+# Written inside the environment after installing this checkout into it; holds the checkout's path,
+# so pip runs again only when pyproject.toml changes or another checkout was installed there last.
+STAMP := $(ENV_DIR)/.fcviz-installed
 
-.PHONY: install run test lint bench clean translations fuzz soak
+.PHONY: install run test lint bench clean translations fuzz soak docs wheel-check
 
-# Installs what a fresh machine lacks: Debian libraries for Qt, then fcviz with its test tools.
-install:
+ifneq ($(shell cat $(STAMP) 2>/dev/null),$(CURDIR))
+.PHONY: $(STAMP)
+endif
+
+# Installs what a fresh machine lacks: Debian libraries for Qt (and python3-venv), the .venv,
+# then fcviz with its test and lint tools (editable: the checkout's code is what runs).
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+ifeq ($(ENV_DIR),.venv)
+	bash scripts/install_system_deps.sh --venv
+	[ -x .venv/bin/python ] || python3 -m venv .venv
+else
 	bash scripts/install_system_deps.sh
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+endif
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
+	@echo "$(CURDIR)" > $@
 
 run: install
 	$(PYTHON) -m fcviz
@@ -16,11 +46,10 @@ test: install
 	$(PYTEST) -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
 
 # Style (ruff), types of the core and io layers (mypy) and the layer contracts (import-linter, pyproject.toml).
-lint:
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[lint]'
+lint: install
 	$(PYTHON) -m ruff check fcviz tests benchmarks scripts
 	$(PYTHON) -m mypy
-	lint-imports
+	$(ENV_DIR)/bin/lint-imports
 
 bench: install
 	$(PYTHON) benchmarks/run_all.py
@@ -41,6 +70,14 @@ soak: install
 # then compiles the .qm files that fcviz loads; both are committed, so installing needs no build step.
 translations:
 	$(PYTHON) scripts/update_translations.py
+
+# Every docs/*.png the README shows, drawn offscreen from the presets (English and Chinese).
+docs: install
+	QT_QPA_PLATFORM=offscreen $(PYTHON) scripts/make_docs.py
+
+# Builds the wheel, installs it into a fresh venv and runs fcviz from outside the checkout.
+wheel-check: install
+	bash scripts/check_wheel.sh $(PYTHON)
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis

@@ -18,8 +18,21 @@ import numpy as np
 from fcviz.core import limits
 
 EXIT_BAD_INPUT = 2
-SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "export")
+SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "samples", "export")
 LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
+
+
+# Every form of the command, shown by `fcviz --help` and by the window form's --help.
+USAGE = """\
+fcviz [PATH] [--preset NAME] [--lang {en,zh_CN}]   open the window (PATH: .fcviz session, table or sample)
+       fcviz train PATH [options]     train headlessly (PATH: CSV/TSV/Excel/ODS table, .fcviz session or sample)
+       fcviz screenshot [PATH] [--preset NAME] [--epochs N] --out PNG [--size WxH] [--lang {en,zh_CN}]
+       fcviz summary --inputs N [--hidden 64,32] --outputs N [--activation A] [--output-activation A]
+       fcviz presets                  list the ready experiments
+       fcviz samples                  list the shipped sample tables (a name works as PATH: iris, sample:iris)
+       fcviz export SESSION|WEIGHTS --to {numpy,torch,keras,json} -o FILE
+       fcviz --install-desktop        add fcviz and the .fcviz file type to the desktop (--uninstall-desktop)
+       fcviz COMMAND --help           the options of one command"""
 
 
 class UsageError(Exception):
@@ -98,10 +111,11 @@ def _names(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="fcviz", description="A desktop lab for watching fully-connected networks learn.")
+    parser = _Parser(prog="fcviz", usage=USAGE,
+                     description="A desktop lab for watching fully-connected networks learn.")
     from fcviz import __version__
     parser.add_argument("--version", action="version", version=f"fcviz {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="fcviz")
 
     train = sub.add_parser("train", help="train headlessly on a CSV/Excel file or a .fcviz session")
     train.add_argument("path", help="CSV/TSV/Excel/ODS table or .fcviz session")
@@ -152,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--output-activation", default="linear")
 
     sub.add_parser("presets", help="list the ready experiments")
+    sub.add_parser("samples", help="list the shipped sample tables and where they are")
 
     export = sub.add_parser("export", help="export a session's or weights file's network")
     export.add_argument("path", help=".fcviz session or weights JSON")
@@ -161,11 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="fcviz", description="Open the fcviz window. Subcommands: " + ", ".join(SUBCOMMANDS))
+    parser = _Parser(prog="fcviz", usage=USAGE, description="Open the fcviz window.")
     parser.add_argument("path", nargs="?", help=".fcviz session or CSV/Excel table to open")
     parser.add_argument("--preset", help="a ready experiment (see 'fcviz presets')")
     parser.add_argument("--lang", choices=LANGUAGE_CODES,
                         help="user-interface language (default: View ▸ Language, else the system's)")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument("--install-desktop", action="store_true",
+                         help="add fcviz to the desktop's applications and open .fcviz files with it")
+    desktop.add_argument("--uninstall-desktop", action="store_true", help="remove what --install-desktop added")
     return parser
 
 
@@ -339,13 +358,58 @@ def cmd_screenshot(args) -> int:
     return 0
 
 
+# --- the front door: the window, samples by name, desktop integration ------------
+
 def cmd_gui(args) -> int:
+    if args.install_desktop or args.uninstall_desktop:
+        return cmd_desktop(args)
+    if args.preset is not None:
+        from fcviz.core.presets import get_preset
+
+        get_preset(args.preset)  # an unknown name is a one-line error, not a dialog
+    if args.path is not None and not Path(args.path).exists():
+        raise FileNotFoundError(f"{args.path}: no such file or sample (see 'fcviz samples')")
+    from fcviz.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise UsageError(problem)
     from fcviz.gui.app import run_gui
 
     return run_gui(path=args.path, preset=args.preset, language=args.lang)
 
 
-COMMANDS = {"train": cmd_train, "summary": cmd_summary, "presets": cmd_presets,
+def cmd_desktop(args) -> int:
+    from fcviz.desktop import install_desktop, uninstall_desktop
+
+    if args.install_desktop:
+        for path in install_desktop():
+            print(f"wrote {path}")
+    else:
+        for path in uninstall_desktop():
+            print(f"removed {path}")
+    return 0
+
+
+def cmd_samples(args) -> int:
+    from fcviz.io.samples import samples
+
+    found = samples()
+    width = max(len(name) for name in found)
+    for name, path in found.items():
+        print(f"{name:<{width}}  {path}")
+    return 0
+
+
+def _resolve_samples(args) -> None:
+    """A sample's name given as PATH ("iris", "sample:iris") becomes the shipped file's path."""
+    if getattr(args, "path", None) and getattr(args, "command", None) != "export":
+        from fcviz.io.samples import resolve_data_path
+
+        args.path = resolve_data_path(args.path)
+
+
+COMMANDS = {"train": cmd_train, "summary": cmd_summary, "presets": cmd_presets, "samples": cmd_samples,
             "export": cmd_export, "screenshot": cmd_screenshot}
 
 
@@ -357,8 +421,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.command is None:
                 build_parser().print_help()
                 return 0
+            _resolve_samples(args)
             return COMMANDS[args.command](args)
-        return cmd_gui(build_gui_parser().parse_args(argv))
+        args = build_gui_parser().parse_args(argv)
+        _resolve_samples(args)
+        return cmd_gui(args)
     except UsageError as exc:
         print(f"fcviz: error: {exc}", file=sys.stderr)
     except (ValueError, OSError) as exc:  # DatasetError, SessionError, WeightsError are ValueErrors

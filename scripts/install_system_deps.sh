@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian libraries Qt needs offscreen and in a window, plus a CJK font for the Chinese UI.
+# Debian libraries Qt needs offscreen and in a window, plus a CJK font for the Chinese UI;
+# with --venv also what `python3 -m venv` needs (Debian's python3 ships without venv/ensurepip).
 # Installs only what is missing; without root it prints the command to run instead.
 set -euo pipefail
 packages=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
@@ -7,6 +8,12 @@ packages=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
           fonts-wqy-microhei)
 command -v dpkg-query >/dev/null || { echo "not a Debian system: install the equivalents of ${packages[*]}"; exit 0; }
 missing=()
+if [ "${1:-}" = --venv ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    case "$(command -v python3 || true)" in
+        ""|/usr/bin/*|/bin/*) missing+=(python3 python3-venv) ;;  # Debian's own python3 (or none yet)
+        *) echo "$(command -v python3) cannot make a virtual environment (no venv/ensurepip module)" >&2; exit 1 ;;
+    esac
+fi
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done

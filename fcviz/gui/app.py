@@ -7,16 +7,20 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from fcviz.core.experiment import Experiment
+from fcviz.desktop import APP_ID
 from fcviz.gui.language import LANGUAGE_KEY, set_language
-from fcviz.io.samples import open_preset
+from fcviz.io.samples import open_preset, resources_dir
 
 SWITCH_INTERVAL_SECONDS = 0.0005  # docs/ARCHITECTURE.md, Threads: the 5 ms default starves redraws
 SIGNAL_POLL_MS = 200
 SETTLE_ROUNDS = 5
+# Qt's offscreen platform says this on every window it shows; it is true and of no use to anyone.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 
 
 def application(language: str | None = None) -> QApplication:
@@ -27,9 +31,11 @@ def application(language: str | None = None) -> QApplication:
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     app = QApplication.instance()
     if app is None:
-        app = QApplication(sys.argv[:1])
-        QCoreApplication.setOrganizationName("fcviz")
-        QCoreApplication.setApplicationName("fcviz")
+        QCoreApplication.setOrganizationName(APP_ID)
+        QCoreApplication.setApplicationName(APP_ID)
+        QGuiApplication.setDesktopFileName(APP_ID)
+        app = QApplication([APP_ID])  # argv[0] names the X11 window class instance: "fcviz", not "__main__.py"
+        app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "fcviz.svg")))
         set_language(language or QSettings().value(LANGUAGE_KEY) or None)
     elif language is not None:
         set_language(language)
@@ -106,6 +112,17 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         experiment.trainer.fit(epochs=int(epochs))
         experiment.epochs = max(experiment.epochs, experiment.trainer.epoch)
     window = MainWindow(experiment, settings=None)
+    previous_handler = None
+
+    def quiet(mode, context, message) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous_handler is not None:
+            previous_handler(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous_handler = qInstallMessageHandler(quiet)
     try:
         window.resize(*size)
         window.show()
@@ -117,3 +134,4 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
             raise OSError(f"could not write the screenshot to {out}")
     finally:
         window.close()
+        qInstallMessageHandler(previous_handler)

@@ -42,9 +42,9 @@ Button = QMessageBox.StandardButton
 
 
 def autosave_directory() -> Path:
-    """Where the copies live: <AppDataLocation>/autosave."""
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(location) / "autosave"
+    """Where the copies live: <data home>/fcviz/autosave (AppDataLocation would add the organization: fcviz/fcviz)."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(location) / QCoreApplication.applicationName() / "autosave"
 
 
 def _lock_file(copy: Path) -> QLockFile:

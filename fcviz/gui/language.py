@@ -8,10 +8,8 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-# In a wheel the translations sit inside the package (pyproject maps resources/ there);
-# in a source checkout or an editable install, in the top-level resources/.
-_TRANSLATION_DIRS = (Path(__file__).resolve().parents[1] / "resources" / "translations",
-                     Path(__file__).resolve().parents[2] / "resources" / "translations")
+from fcviz.io.samples import resources_dir
+
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language, never translated
 LANGUAGE_KEY = "language"  # QSettings key of the language chosen in View ▸ Language
 _translators: list[QTranslator] = []
@@ -19,7 +17,8 @@ _language = "en"
 
 
 def translations_dir() -> Path | None:
-    return next((folder for folder in _TRANSLATION_DIRS if folder.is_dir()), None)
+    folder = resources_dir() / "translations"  # inside the package in a wheel, at the top in a checkout
+    return folder if folder.is_dir() else None
 
 
 def set_language(language: str | None) -> str:

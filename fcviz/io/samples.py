@@ -1,4 +1,4 @@
-"""The sample tables shipped with fcviz, and presets built on them."""
+"""The sample tables and resources shipped with fcviz, and presets built on them."""
 
 from __future__ import annotations
 
@@ -9,20 +9,49 @@ from fcviz.core.experiment import Experiment
 from fcviz.core.presets import build_preset
 from fcviz.io.tables import load_dataset
 
-# In a wheel the samples sit inside the package; in a source checkout, at the top level.
-_CANDIDATES = (Path(__file__).resolve().parents[1] / "samples",
-               Path(__file__).resolve().parents[2] / "samples")
+SAMPLE_PREFIX = "sample:"  # `fcviz train sample:iris` names a shipped sample wherever one runs it
+SAMPLE_SUFFIXES = (".csv", ".xlsx")
+
+
+def _shipped(folder: str) -> Path:
+    """A folder shipped with fcviz: inside the package in a wheel, at the top level in a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / folder, package.parent / folder):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the fcviz {folder} folder is missing from this installation")
 
 
 def samples_dir() -> Path:
-    for folder in _CANDIDATES:
-        if folder.is_dir():
-            return folder
-    raise FileNotFoundError("the fcviz sample folder is missing from this installation")
+    return _shipped("samples")
+
+
+def resources_dir() -> Path:
+    """Icons and translations."""
+    return _shipped("resources")
 
 
 def sample_path(name: str) -> Path:
     return samples_dir() / name
+
+
+def samples() -> dict[str, Path]:
+    """The shipped sample tables by name (file name without its suffix)."""
+    return {path.stem: path for path in sorted(samples_dir().iterdir()) if path.suffix in SAMPLE_SUFFIXES}
+
+
+def resolve_data_path(text: str) -> str:
+    """The shipped sample that `text` names ("sample:iris", or a bare "iris" that is no file here), else `text`."""
+    explicit = text.startswith(SAMPLE_PREFIX)
+    name = text.removeprefix(SAMPLE_PREFIX)
+    if not explicit and ("/" in name or Path(name).suffix or Path(name).exists()):
+        return text
+    found = samples().get(Path(name).stem if Path(name).suffix in SAMPLE_SUFFIXES else name)
+    if found is not None:
+        return str(found)
+    if explicit:
+        raise FileNotFoundError(f"no sample named {name!r} (see 'fcviz samples')")
+    return text
 
 
 def load_sample(name: str, **options) -> Dataset:

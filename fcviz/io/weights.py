@@ -129,9 +129,9 @@ def _build(document: dict) -> Network:
         raise ValueError("layers must be a non-empty list")
     limits.check_count("layers", len(layers), limits.MAX_LAYERS)
     declared = [layer.get("units") if isinstance(layer, dict) else None for layer in layers]
-    units = [count for count in declared if isinstance(count, int) and not isinstance(count, bool) and count >= 1]
-    if len(units) == len(declared):
-        limits.check_network([fan_in, *units])  # before any kernel is read
+    valid = [units for units in declared if isinstance(units, int) and _is_int(units) and units >= 1]
+    if len(valid) == len(declared):
+        limits.check_network([fan_in, *valid])  # before any kernel is read
     sizes, activations, biases, weights = [fan_in], [], [], []
     for number, layer in enumerate(layers, 1):
         where = f"layer {number}"

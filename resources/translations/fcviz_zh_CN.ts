@@ -593,6 +593,10 @@ The file is kept as {path}.</source>
         <source>At most</source>
         <translation>最多</translation>
     </message>
+    <message>
+        <source> epoch</source>
+        <translation> 轮</translation>
+    </message>
 </context>
 <context>
     <name>GradientTableModel</name>

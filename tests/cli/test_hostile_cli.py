@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_cli import SAMPLES, lab_weights, run  # noqa: F401 - lab_weights is a fixture
+from test_cli import SAMPLES, lab_weights, run  # noqa: F401, F811 - lab_weights is a fixture
 
 CLOTHES = SAMPLES / "clothes_size.csv"
 
@@ -73,7 +73,7 @@ def test_a_read_only_file_is_not_replaced(capsys, tmp_path):
     assert target.read_text() == "keep"
 
 
-def test_a_folder_is_refused_by_export(capsys, tmp_path, lab_weights):
+def test_a_folder_is_refused_by_export(capsys, tmp_path, lab_weights):  # noqa: F811 - the fixture
     code, _, err = run(capsys, "export", lab_weights, "--to", "numpy", "-o", tmp_path)
     assert code == 2 and "is a folder; fcviz writes only to regular files" in err
 

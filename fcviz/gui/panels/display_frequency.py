@@ -21,7 +21,7 @@ class DisplayFrequencyPanel(Panel):
         self.every.setRange(1, MAX_EVERY)
         self.every.setKeyboardTracking(False)
         self.every.setPrefix(self.tr("every "))
-        self.every.setSuffix(self.tr(" epochs"))
+        self._show_unit(self.every.value())
         self.every.valueChanged.connect(self._on_every_changed)
         self.presets = QButtonGroup(self)
         buttons = QHBoxLayout()
@@ -59,6 +59,7 @@ class DisplayFrequencyPanel(Panel):
         for box, value in ((self.every, settings.display_every), (self.max_rate, round(settings.max_redraw_hz))):
             with QSignalBlocker(box):
                 box.setValue(value)
+        self._show_unit(settings.display_every)
         self._check_preset(settings.display_every)
 
     def _check_preset(self, every: int) -> None:
@@ -67,8 +68,12 @@ class DisplayFrequencyPanel(Panel):
             button.setChecked(self.presets.id(button) == every)
         self.presets.setExclusive(True)
 
+    def _show_unit(self, every: int) -> None:
+        self.every.setSuffix(self.tr(" epoch") if every == 1 else self.tr(" epochs"))  # "every 1 epoch"
+
     @Slot(int)
     def _on_every_changed(self, every: int) -> None:
+        self._show_unit(every)
         self._check_preset(every)
         self.controller.set_display_every(every)
 

@@ -147,7 +147,18 @@ class TrainingPanel(Panel):
         self._fit_view()
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
+        self._fit_table_width()
         self._show_metrics(snapshot.metrics)
+
+    def _fit_table_width(self) -> None:
+        """Grow the table to its columns plus a scroll bar: the splitter gives it only its minimum, which would
+        clip "Change since start" once a scroll bar appears."""
+        table, header = self.parameter_table, self.parameter_table.horizontalHeader()
+        columns = sum(max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
+                      for column in range(header.count()))
+        needed = columns + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth()
+        if needed > table.minimumWidth():
+            table.setMinimumWidth(needed)
 
     def _fit_view(self) -> None:
         """x spans the planned epochs; y is rounded outwards, so the axes stay still while training."""

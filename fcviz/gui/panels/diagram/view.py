@@ -362,9 +362,12 @@ class NetworkDiagram(pg.GraphicsView):
             if slot is None:
                 continue
             size = self._node_sizes[layer]
-            roomy = bool(self._gaps[layer] / pixel[1] >= size + LABEL_HEIGHT) or len(units) == 1
+            room = self._gaps[layer] / pixel[1] - size  # px between two nodes of this column
+            roomy = bool(room >= LABEL_HEIGHT) or len(units) == 1
+            # a bias text sits above its node, the node above's value below that one: both need room
+            bias_room = bool(room >= 2 * LABEL_HEIGHT) or len(units) == 1
             has_bias = layer > 0 and self._net.layers[layer - 1].use_bias
-            show = (size >= MIN_NAMED_SIZE, roomy, roomy and has_bias and len(units) <= BIAS_TEXT_ROWS)
+            show = (size >= MIN_NAMED_SIZE, roomy, bias_room and has_bias and len(units) <= BIAS_TEXT_ROWS)
             for k in range(len(units)):
                 x, y = self._x[layer][k], self._y[layer][k]
                 items = (self._name_items[slot + k], self._value_items[slot + k], self._bias_items[slot + k])

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from fcviz.core.metrics import confusion_matrix
@@ -17,6 +17,7 @@ MAPS_PER_ROW = 4
 GAP = 0.12        # between maps, as a share of a map's size
 LAYER_GAP = 0.6   # room for a layer's title, as a share of a map's height
 TITLE_POINTS = 8
+COLUMN_LABEL_MARGIN = 8  # px kept free between two class names under the confusion matrix
 SELECTED_PEN = pg.mkPen("#222222", width=3, cosmetic=True)
 # Activations with a known range get fixed colour levels (no flicker); others use ±max |value|.
 ACTIVATION_LEVELS = {"sigmoid": (0.0, 1.0), "heaviside": (0.0, 1.0), "tanh": (-1.0, 1.0),
@@ -111,6 +112,17 @@ class NeuronMaps(pg.GraphicsView):
                 return
 
 
+def short_names(names: list[str], fits) -> list[str]:
+    """`names`, or the longest distinct prefixes ("se.", "ve.", "vi.") for which `fits(text)`, or no names."""
+    if all(fits(name) for name in names):
+        return list(names)
+    for length in range(max(map(len, names), default=0), 0, -1):
+        short = [name if len(name) <= length else name[:length] + "." for name in names]
+        if len(set(short)) == len(short) and all(fits(name) for name in short):
+            return short
+    return [""] * len(names)
+
+
 class ConfusionMatrixPlot:
     """Counts of true class (rows, top to bottom) against predicted class (columns), in `widget`."""
 
@@ -127,6 +139,9 @@ class ConfusionMatrixPlot:
         plot.addItem(self.image)
         self.labels: list[pg.TextItem] = []
         self.counts = np.zeros((0, 0), int)
+        self.names: list[str] = []
+        self._column_names: list[str] = []
+        plot.getViewBox().sigTransformChanged.connect(self._fit_column_names)
 
     def set_classes(self, names: list[str]) -> None:
         plot = self.widget.getPlotItem()
@@ -140,12 +155,25 @@ class ConfusionMatrixPlot:
                 label.setPos(column + 0.5, row + 0.5)
                 plot.addItem(label)
                 self.labels.append(label)
-        ticks = [[(k + 0.5, name) for k, name in enumerate(names)]]
-        plot.getAxis("bottom").setTicks(ticks)
-        plot.getAxis("left").setTicks(ticks)
+        self.names, self._column_names = list(names), []
+        plot.getAxis("left").setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
         self.counts = np.full((n, n), -1)
         self.image.setImage(np.zeros((n, n)), autoLevels=False, levels=(0, 1))
         plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+        self._fit_column_names()
+
+    def _fit_column_names(self, *_) -> None:
+        """Class names under the columns, shortened to a column's width: pyqtgraph drops tick labels that
+        overlap, which left one name under three columns. The rows keep the full names."""
+        plot = self.widget.getPlotItem()
+        axis = plot.getAxis("bottom")
+        units_per_pixel = plot.getViewBox().viewPixelSize()[0]
+        width = 1 / units_per_pixel - COLUMN_LABEL_MARGIN if units_per_pixel > 0 else 0
+        metrics = QFontMetrics(axis.style["tickFont"] or self.widget.font())
+        names = short_names(self.names, lambda text: metrics.horizontalAdvance(text) <= width)
+        if names != self._column_names:
+            self._column_names = names
+            axis.setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
 
     def draw(self, predicted: np.ndarray, actual: np.ndarray) -> None:
         n = self.counts.shape[0]

@@ -1,0 +1,71 @@
+"""Redraw every docs/*.png that README.md shows, offscreen, from the presets (`make docs`).
+
+`python scripts/make_docs.py --review DIR` instead draws every preset in every language into DIR,
+to look at them all before a release.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SIZE = "1400x900"
+WINDOW_EPOCHS = 2000  # README's first picture: the clothes lab part-way, the curve still bending
+
+
+def preset_epochs() -> dict[str, int]:
+    """Each preset's own number of epochs (README's table of results)."""
+    sys.path.insert(0, str(REPO))
+    from fcviz.core.presets import PRESETS
+    from fcviz.io.samples import open_preset
+
+    return {name: open_preset(name).epochs for name in PRESETS}
+
+
+def recipes() -> dict[str, tuple[str, int, str]]:
+    """docs file name -> (preset, epochs, language): every preset after its own epochs, and the window."""
+    epochs = preset_epochs()
+    shots = {f"{name}.png": (name, count, "en") for name, count in epochs.items()}
+    shots["clothes_zh_CN.png"] = ("clothes", epochs["clothes"], "zh_CN")
+    shots["window.png"] = ("clothes", WINDOW_EPOCHS, "en")
+    return shots
+
+
+def shown_in_readme() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"docs/([\w.-]+\.png)", text)))
+
+
+def draw(out: Path, preset: str, epochs: int, language: str) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-m", "fcviz", "screenshot", "--preset", preset, "--epochs", str(epochs),
+                    "--size", SIZE, "--lang", language, "--out", str(out)], check=True, env=env, cwd=REPO)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--review", type=Path, help="draw every preset in every language into this folder")
+    args = parser.parse_args()
+    if args.review:
+        args.review.mkdir(parents=True, exist_ok=True)
+        for preset, epochs in preset_epochs().items():
+            for language in ("en", "zh_CN"):
+                draw(args.review / f"{preset}_{language}.png", preset, epochs, language)
+        return 0
+    shots = recipes()
+    missing = [name for name in shown_in_readme() if name not in shots]
+    if missing:
+        print(f"README shows {', '.join(missing)}, which no recipe here draws", file=sys.stderr)
+        return 1
+    for name in shown_in_readme():
+        draw(REPO / "docs" / name, *shots[name])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
