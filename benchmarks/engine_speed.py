@@ -1,23 +1,39 @@
-"""Training speed of fcviz's engine against references, on the networks people train in fcviz.
+"""Training speed of fcviz's engines against references, on the networks people train in fcviz.
 
 Every (workload, implementation) pair runs in a fresh subprocess, so its peak
 RSS is its own; all pairs run in this one invocation, so the ratios compare
 like with like on this machine; implementations alternate within each round,
-so a shared machine's changing load hits them alike. References that are not
-installed (PyTorch, scikit-learn) are skipped and said so. The last lines check
-issue 8's targets. Usage: python benchmarks/engine_speed.py [W1 W2 ...]
+so a shared machine's changing load hits them alike. Implementations:
+
+- fcviz: what users get (the engine `fcviz.core.engine.choose` picks, named in the table);
+- fcviz numpy: the NumPy reference engine (FCVIZ_ENGINE=numpy);
+- fcviz before: the NumPy fast path before the compiled engine (BASELINE_REF, taken from git
+  into a temporary folder; skipped outside a git checkout);
+- hand loop (W1), PyTorch, scikit-learn (skipped, and said so, when not installed).
+
+The last lines check issue 14's targets. `--hog` runs the table twice, quiet and with one busy
+process per core in the background, and prints each workload's loaded ÷ quiet slowdown.
+
+    python benchmarks/engine_speed.py [--hog] [W1 W2 ...]
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import importlib.util
+import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent   # this checkout's fcviz, not an installed one
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,11 @@ def make_data(w: Workload):
 
 def run_fcviz(w: Workload) -> float:
     from fcviz.core import Network, Trainer
+    try:   # load the compiled kernels before timing (the baseline has no engine module)
+        from fcviz.core import engine
+        engine.warm_up((w.dtype,))
+    except ImportError:
+        pass
     X, y = make_data(w)
     net = Network(w.sizes, [w.hidden_activation] * (len(w.sizes) - 2) + [w.output_activation], seed=0)
     trainer = Trainer(net, w.loss, "sgd", lr=w.lr, batch_size=w.batch_size, shuffle=w.batch_size is not None,
@@ -156,14 +177,37 @@ def run_sklearn(w: Workload) -> float:
     return time.perf_counter() - start
 
 
-IMPLEMENTATIONS = {"fcviz": run_fcviz, "hand loop": run_handloop, "PyTorch": run_torch,
-                   "scikit-learn": run_sklearn}
+IMPLEMENTATIONS = {"fcviz": run_fcviz, "fcviz numpy": run_fcviz, "fcviz before": run_fcviz,
+                   "hand loop": run_handloop, "PyTorch": run_torch, "scikit-learn": run_sklearn}
 REFERENCE_MODULES = {"PyTorch": "torch", "scikit-learn": "sklearn"}
-# Issue 8's targets: (reference, least fcviz ÷ reference); W5 must also use less memory than PyTorch.
-TARGETS = {"W1": ("hand loop", 4.0), "W2": ("PyTorch", 10.0), "W3": ("PyTorch", 0.85), "W4": ("PyTorch", 3.0),
-           "W5": ("PyTorch", 1.0)}
+BASELINE_REF = "71ac398"   # main before the compiled engine: the NumPy fast path (generated SGD loops)
+# Issue 14's targets: (reference, least fcviz ÷ reference).
+TARGETS = {"W1": [("fcviz before", 10.0), ("PyTorch", 100.0)], "W2": [("fcviz before", 3.0)],
+           "W3": [("fcviz before", 1.0)], "W4": [("fcviz before", 1.0)], "W5": [("fcviz before", 1.0)]}
+LOADED_LIMIT = 2.5          # no workload may run slower than this × its quiet speed with a hog per core
 ROUNDS = {"W5": 2}              # rounds per workload (default 3): each runs every implementation once
 REPEATS = {"W1": 5, "W5": 2}    # timed repeats inside one process (default 3); the fastest counts
+
+
+@functools.cache
+def baseline_path() -> str | None:
+    """BASELINE_REF's fcviz package in a temporary folder (None outside a git checkout)."""
+    folder = tempfile.mkdtemp(prefix="fcviz-baseline-")
+    archive = subprocess.run(["git", "archive", BASELINE_REF, "fcviz"], cwd=ROOT, capture_output=True)
+    if archive.returncode or subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout).returncode:
+        return None
+    return folder
+
+
+def environment(implementation: str) -> dict[str, str]:
+    env = dict(os.environ)
+    if implementation == "fcviz before":
+        env["PYTHONPATH"] = os.pathsep.join([baseline_path() or "", str(ROOT)])
+    else:
+        env["PYTHONPATH"] = str(ROOT)
+    if implementation == "fcviz numpy":
+        env["FCVIZ_ENGINE"] = "numpy"
+    return env
 
 
 def best_time(workload: str, implementation: str) -> float:
@@ -176,7 +220,8 @@ def measure(workload: str, implementation: str) -> dict | None:
     """Run one pair in a subprocess; epochs/s (see best_time) and that process's peak RSS."""
     code = (f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r}); import engine_speed as b; "
             f"print(b.best_time({workload!r}, {implementation!r}))")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=environment(implementation))
     _, status, usage = os.wait4(proc.pid, 0)
     out, err = proc.stdout.read(), proc.stderr.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -188,6 +233,8 @@ def measure(workload: str, implementation: str) -> dict | None:
 
 def available(implementation: str) -> bool:
     """Without importing it: a child's peak RSS starts from its parent's (Linux keeps it over fork)."""
+    if implementation == "fcviz before":
+        return baseline_path() is not None
     module = REFERENCE_MODULES.get(implementation)
     return module is None or importlib.util.find_spec(module) is not None
 
@@ -196,26 +243,34 @@ def _number(eps: float) -> str:
     return f"{eps:,.1f}" if eps >= 10 else f"{eps:.3f}"
 
 
-def main(names: list[str]) -> None:
+def engine_of(w: Workload) -> str:
+    from fcviz.core import Network, engine
+    net = Network(w.sizes, [w.hidden_activation] * (len(w.sizes) - 2) + [w.output_activation])
+    return engine.choose(net)
+
+
+def table(names: list[str], title: str) -> dict[str, dict[str, float]]:
     """One table: per workload and implementation the best and median epochs/s over rounds, ratios, RSS.
 
     Implementations alternate within every round, so a change of load on a
     shared machine hits all of them alike; the ratio "best" compares best with
-    best, "median" is the median of the per-round ratios.
+    best, "median" is the median of the per-round ratios. Returns the best epochs/s.
     """
-    names = names or list(WORKLOADS)
-    missing = [impl for impl in REFERENCE_MODULES if not available(impl)]
+    missing = [impl for impl in IMPLEMENTATIONS if not available(impl)]
+    print(f"\n{title}")
     for impl in missing:
-        print(f"({impl} is not installed: its column is skipped; pip install torch==2.13.0 scikit-learn)")
-    print(f"{'':<3} {'implementation':<14} {'epochs/s best':>14} {'median':>11} {'peak RSS MB':>12} "
+        print(f"({impl} is not available: its column is skipped"
+              f"{'; pip install torch==2.13.0 scikit-learn' if impl in REFERENCE_MODULES else ''})")
+    print(f"{'':<3} {'implementation':<16} {'epochs/s best':>14} {'median':>11} {'peak RSS MB':>12} "
           f"{'fcviz ÷ it best':>16} {'median':>7}", flush=True)
-    verdicts = []
+    verdicts, results_by_workload = [], {}
     for name in names:
         w = WORKLOADS[name]
         impls = [impl for impl in IMPLEMENTATIONS
                  if impl not in missing and (impl != "hand loop" or name == "W1")]
         rounds = ROUNDS.get(name, 3)
-        print(f"{name}: {w.title} ({rounds} round{'s' * (rounds > 1)})", flush=True)
+        print(f"{name}: {w.title} ({rounds} round{'s' * (rounds > 1)}; fcviz runs the {engine_of(w)} engine)",
+              flush=True)
         runs: dict[str, list[dict]] = {impl: [] for impl in impls}
         for _ in range(rounds):
             for impl in impls:
@@ -225,34 +280,64 @@ def main(names: list[str]) -> None:
         for impl, results in runs.items():
             failed = [r["error"] for r in results if "error" in r]
             if failed:
-                print(f"{'':<3} {impl:<14} failed: {failed[-1]}")
+                print(f"{'':<3} {impl:<16} failed: {failed[-1]}")
                 continue
             eps = [r["eps"] for r in results]
             rss = max(r["rss_mb"] for r in results)
             best, median = max(eps), float(np.median(eps))
-            summary[impl] = (best, rss)
+            summary[impl] = best
             ratio_best = ratio_median = ""
             if impl != "fcviz" and all(ours):
                 ratio_best = f"{max(ours) / best:.2f}x"
                 ratio_median = f"{float(np.median([a / b for a, b in zip(ours, eps)])):.2f}x"
-            print(f"{'':<3} {impl:<14} {_number(best):>14} {_number(median):>11} {rss:>12,.0f} {ratio_best:>16} "
+            print(f"{'':<3} {impl:<16} {_number(best):>14} {_number(median):>11} {rss:>12,.0f} {ratio_best:>16} "
                   f"{ratio_median:>7}", flush=True)
-        reference, least = TARGETS.get(name, (None, None))
-        if reference in summary and "fcviz" in summary:
-            ratio = summary["fcviz"][0] / summary[reference][0]
-            ok = ratio >= least
-            extra = ""
-            if name == "W5":
-                lower = summary["fcviz"][1] < summary[reference][1]
-                ok = ok and lower
-                extra = f", peak RSS {summary['fcviz'][1]:,.0f} vs {summary[reference][1]:,.0f} MB"
-            verdicts.append(f"{name}: fcviz ÷ {reference} {ratio:.2f}x (target ≥ {least:g}x{extra}) "
-                            f"{'OK' if ok else 'MISSED'}")
+        results_by_workload[name] = summary
+        for reference, least in TARGETS.get(name, []):
+            if reference in summary and "fcviz" in summary:
+                ratio = summary["fcviz"] / summary[reference]
+                verdicts.append(f"{name}: fcviz ÷ {reference} {ratio:.2f}x (target ≥ {least:g}x) "
+                                f"{'OK' if ratio >= least else 'MISSED'}")
+            else:
+                verdicts.append(f"{name}: fcviz ÷ {reference}: not measured ({reference} not available)")
     if verdicts:
-        print("targets (issue 8), best of each:")
+        print("targets (issue 14), best of each:")
         for line in verdicts:
             print("   " + line)
+    return results_by_workload
+
+
+def _busy() -> None:
+    while True:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workloads", nargs="*", choices=[[], *WORKLOADS], help="default: all")
+    parser.add_argument("--hog", action="store_true", help="then again with one busy process per core")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    names = args.workloads or list(WORKLOADS)
+    load = os.getloadavg()
+    quiet = table(names, f"quiet (load average before: {load[0]:.2f}, {os.cpu_count()} cores)")
+    if not args.hog:
+        return
+    hogs = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(os.cpu_count() or 1)]
+    for hog in hogs:
+        hog.start()
+    try:
+        loaded = table(names, f"loaded: {len(hogs)} busy processes in the background")
+    finally:
+        for hog in hogs:
+            hog.terminate()
+            hog.join()
+    print(f"loaded ÷ quiet slowdown of fcviz (limit {LOADED_LIMIT:g}x):")
+    for name in names:
+        if "fcviz" in quiet.get(name, {}) and "fcviz" in loaded.get(name, {}):
+            slowdown = quiet[name]["fcviz"] / loaded[name]["fcviz"]
+            print(f"   {name}: {slowdown:.2f}x {'OK' if slowdown <= LOADED_LIMIT else 'MISSED'}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -232,6 +232,25 @@ def _format_metrics(metrics: dict) -> str:
     return " ".join(f"{name} {value:.4f}" for name, value in metrics.items() if name != "loss")
 
 
+REPORT_SECONDS = 0.5   # progress lines on stderr at most this often
+
+
+def _train_with_progress(trainer, epochs: int, target: int, quiet: bool) -> None:
+    """`trainer.fit(epochs)` in chunks of about REPORT_SECONDS, with a progress line after each
+    (the numbers are those of one call: every engine gives the same results in any chunks)."""
+    remaining, chunk = epochs, 1
+    while remaining > 0:
+        before, started = trainer.epoch, time.perf_counter()
+        trainer.fit(epochs=min(chunk, remaining))
+        remaining -= max(1, trainer.epoch - before)
+        if trainer.diverged or trainer.stop_reason != "epochs":
+            return
+        elapsed = time.perf_counter() - started
+        chunk = max(1, min(10 * chunk, int(chunk * REPORT_SECONDS / max(elapsed, 1e-6))))
+        if not quiet and elapsed > REPORT_SECONDS / 2 and remaining > 0:
+            print(f"epoch {trainer.epoch}/{target} loss {trainer.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
+
+
 def cmd_train(args) -> int:
     experiment = _load_experiment(args)
     if args.weights_in:
@@ -245,17 +264,7 @@ def cmd_train(args) -> int:
     trainer = experiment.trainer
     target = trainer.epoch + epochs
     started = time.perf_counter()
-    next_report = started + 0.5
-
-    def progress(tr) -> bool:
-        nonlocal next_report
-        now = time.perf_counter()
-        if not args.quiet and now >= next_report:
-            print(f"epoch {tr.epoch}/{target} loss {tr.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
-            next_report = now + 0.5
-        return False
-
-    trainer.fit(epochs=epochs, callback=progress)
+    _train_with_progress(trainer, epochs, target, quiet=args.quiet)
     elapsed = time.perf_counter() - started
     experiment.epochs = max(experiment.epochs, trainer.epoch)
     metrics = experiment.metrics()
@@ -274,7 +283,8 @@ def cmd_train(args) -> int:
 
         _output("--save", save_session, args.save, experiment, inputs)
     if not args.quiet and elapsed > 0 and epochs:
-        print(f"trained {epochs} epochs in {elapsed:.2f} s ({epochs / elapsed:,.0f} epochs/s)", file=sys.stderr)
+        print(f"trained {epochs} epochs in {elapsed:.2f} s ({epochs / elapsed:,.0f} epochs/s, "
+              f"{trainer.engine} engine)", file=sys.stderr)
     print(f"epoch {trainer.epoch} loss {loss:.6g} {_format_metrics(metrics)}".rstrip())
     return 1 if trainer.diverged else 0
 

@@ -45,8 +45,7 @@ def trace_batch(net: Network, loss, X, y) -> Trace:
     """Forward and backward pass of `net` over samples X (n, n_in), targets y (n, n_out)."""
     private = Trainer(net.copy(), loss=loss, optimizer="sgd", lr=1.0, shuffle=False)
     private.set_data(X, y)
-    inputs, targets = private._data, private._targets
-    assert inputs is not None
+    inputs, targets = private.feature_major(*private.batch(0))
     plan = private.plan_for(inputs.shape[1])
     with np.errstate(over="ignore", under="ignore"):
         value = private.compute_gradients(inputs, targets, scale=1.0, plan=plan)
@@ -129,8 +128,6 @@ def record_step(trainer: Trainer) -> StepRecord:
     before, optimizer = trainer.net.params.copy(), copy.deepcopy(trainer.optimizer)
     epoch, batch, frozen = trainer.epoch + 1, trainer.batch_index, np.array(trainer.frozen)
     loss = trainer.step()
-    assert trainer._data is not None
-    start, stop = trainer._bounds[batch]  # the epoch's order is kept until the next epoch starts
+    inputs, targets = trainer.batch(batch)  # the epoch's order is kept until the next epoch starts
     return StepRecord(epoch, batch, trainer.n_batches, before, trainer.net.params.copy(),
-                      trainer._data[:-1, start:stop].T.copy(), trainer._targets[:, start:stop].T.copy(),
-                      optimizer, frozen, float(loss), trainer.net.config())
+                      inputs, targets, optimizer, frozen, float(loss), trainer.net.config())

@@ -61,6 +61,7 @@ class Snapshot:
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
     timeline: TimelineView = field(default_factory=TimelineView)  # the run's recorded display epochs
     live_epoch: int | None = None  # set when this shows a recorded epoch: the epoch training is at
+    engine: str = ""           # which engine trains: "compiled" or "numpy" (fcviz.core.engine)
 
     @classmethod
     def capture(cls, experiment: Experiment, state: RunState, *, epochs_per_second: float = 0.0,
@@ -79,7 +80,7 @@ class Snapshot:
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(initial),
-            timeline=experiment.timeline.view(),
+            timeline=experiment.timeline.view(), engine=trainer.engine,
         )
 
     @property

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTimer, qInstallMessageH
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+from fcviz.core import engine
 from fcviz.core.experiment import Experiment
 from fcviz.desktop import APP_ID
 from fcviz.gui.language import LANGUAGE_KEY, set_language
@@ -76,6 +77,8 @@ def run_gui(path: str | None = None, preset: str | None = None, language: str | 
     window = MainWindow(experiment, settings=QSettings(), session_path=session)
     window.autosave = Autosave(window, autosave_directory())
     window.show()
+    # Load (or compile) the training kernels once the window is up, off the GUI thread.
+    QTimer.singleShot(0, lambda: engine.WARM_UP.start(experiment.net.dtype.name))
     if error is not None:
         show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), error)
     window.autosave.offer_recovery()

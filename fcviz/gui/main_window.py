@@ -28,6 +28,7 @@ from fcviz.core.presets import PRESETS
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.data_generator import new_data_menu
+from fcviz.gui.engine_status import EngineStatus
 from fcviz.gui.language import language_menu
 from fcviz.gui.panels.activations import ActivationsPanel
 from fcviz.gui.panels.architecture import ArchitecturePanel
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
         self._restore_settings()
 
         self.controller.snapshot_changed.connect(self._on_snapshot_changed)
+        self.engine_status = EngineStatus(self)
+        self.statusBar().addPermanentWidget(self.engine_status)
+        self.controller.snapshot_received.connect(self.engine_status.show_snapshot)
+        self.engine_status.show_snapshot(self.controller.latest)
         self.controller.snapshot_received.connect(self._on_snapshot_received)
         self.controller.setup_changed.connect(self._on_setup_changed)
         self.controller.diverged.connect(self._on_diverged)

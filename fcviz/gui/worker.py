@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
+from fcviz.core import engine
 from fcviz.core.backprop import record_step
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
@@ -27,8 +28,8 @@ from fcviz.core.snapshot import RunState, Snapshot
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED,
                                              RunState.DIVERGED)
 SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
-CHUNK_SECONDS = 0.002        # ... in chunks this long, checking the GUI and the queue after each
-GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway
+CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
+GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = 30.0
 
 
@@ -262,34 +263,39 @@ class TrainingWorker(QObject):
 
     def _train_slice(self) -> None:
         gui_idle, commands = self._gui_idle, self._commands
-        # Give way while the GUI draws, but not for long: if it stays busy, train a slice anyway.
-        gives_way = gui_idle.wait(GUI_BUSY_WAIT_SECONDS)
+        # The NumPy engine holds the GIL: give way while the GUI draws, but not for long (if it stays
+        # busy, train a slice anyway). The compiled engine releases the GIL while it trains.
+        gives_way = not self._compiled and gui_idle.wait(GUI_BUSY_WAIT_SECONDS)
         deadline = time.perf_counter() + SLICE_SECONDS
         while not self._train_chunk():
             if (gives_way and not gui_idle.is_set()) or not commands.empty() or time.perf_counter() >= deadline:
                 return
 
-    def _train_chunk(self) -> bool:
-        """Train up to the next display epoch, about CHUNK_SECONDS of work; True if training stopped.
+    @property
+    def _compiled(self) -> bool:
+        return self._experiment.trainer.engine == engine.COMPILED
 
-        Fast epochs go through `Trainer.fit`, the same loop as headless training;
-        slow ones one batch at a time, so that commands apply between batches.
+    def _train_chunk(self) -> bool:
+        """Train up to the next display epoch that can be shown, about a chunk of work; True if training stopped.
+
+        A chunk is CHUNK_SECONDS with the NumPy engine, SLICE_SECONDS with the compiled one (the GUI
+        runs meanwhile). Fast epochs go through `Trainer.fit`, the same loop as headless training;
+        slow ones a few batches at a time, so that commands apply between batches.
         """
         experiment, trainer = self._experiment, self._experiment.trainer
         epoch = trainer.epoch
         start = time.perf_counter()
-        if trainer.batch_index or self._epoch_seconds > CHUNK_SECONDS:
+        chunk = SLICE_SECONDS if self._compiled else CHUNK_SECONDS
+        if trainer.batch_index or self._epoch_seconds > chunk:
             if trainer.batch_index == 0:
                 self._epoch_started = start
-            # As many batches as take about CHUNK_SECONDS by the last epoch's pace (one until it is known).
-            trainer.step(max(1, int(CHUNK_SECONDS * trainer.n_batches / self._epoch_seconds)))
+            # As many batches as take about a chunk by the last epoch's pace (one until it is known).
+            trainer.step(max(1, int(chunk * trainer.n_batches / self._epoch_seconds)))
             if trainer.epoch != epoch:
                 self._epoch_seconds = time.perf_counter() - self._epoch_started
         else:
-            every = experiment.display_every
-            next_display = 1 if epoch == 0 else (epoch // every + 1) * every
-            epochs = min(next_display, experiment.epochs) - epoch
-            epochs = max(1, min(epochs, int(CHUNK_SECONDS / self._epoch_seconds)))
+            epochs = min(self._next_shown_epoch(start), experiment.epochs) - epoch
+            epochs = max(1, min(epochs, int(chunk / self._epoch_seconds)))
             trainer.fit(epochs=epochs)
             self._epoch_seconds = (time.perf_counter() - start) / epochs
         if trainer.diverged:
@@ -304,6 +310,21 @@ class TrainingWorker(QObject):
         if recorded or experiment.is_display_epoch():
             self._offer_snapshot()
         return False
+
+    def _next_shown_epoch(self, now: float) -> int:
+        """The next display epoch that matters: one the timeline records, or one at which the snapshot
+        throttle will let a snapshot go (by the pace so far). Training runs through the others in one call."""
+        experiment = self._experiment
+        epoch, every, timeline = experiment.trainer.epoch, experiment.display_every, experiment.timeline
+        if epoch == 0:
+            return 1
+        wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
+        if not self._drawn.is_set():
+            wait = max(wait, self._min_interval / 4)
+        pace = max(self._epoch_seconds, 1e-9)
+        shown = epoch + max(1, int(wait / pace)) if math.isfinite(pace) else epoch + 1
+        recorded = max(epoch + 1, timeline.last_epoch + timeline.min_gap)
+        return -(-min(shown, recorded) // every) * every
 
     def _offer_snapshot(self) -> None:
         """Emit at a display epoch unless the throttle says the GUI has enough (latest wins)."""

@@ -599,6 +599,33 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>EngineStatus</name>
+    <message>
+        <source>Engine: preparing…</source>
+        <translation>引擎：准备中…</translation>
+    </message>
+    <message>
+        <source>The compiled training engine is loading; training starts when it is ready.</source>
+        <translation>编译的训练引擎正在加载；准备好后开始训练。</translation>
+    </message>
+    <message>
+        <source>Engine: compiled</source>
+        <translation>引擎：编译</translation>
+    </message>
+    <message>
+        <source>Engine: NumPy</source>
+        <translation>引擎：NumPy</translation>
+    </message>
+    <message>
+        <source>Training runs in compiled loops that leave the window free to draw.</source>
+        <translation>训练在编译的循环中运行，窗口可以自由绘制。</translation>
+    </message>
+    <message>
+        <source>Training runs in NumPy (custom activations, large layers, or no numba).</source>
+        <translation>训练在 NumPy 中运行（自定义激活函数、大的层，或没有 numba）。</translation>
+    </message>
+</context>
+<context>
     <name>GradientTableModel</name>
     <message>
         <source>Parameter</source>

@@ -35,7 +35,7 @@ def clothes_trainer():
     trainer = Trainer(experiment.net, loss="mse", optimizer="sgd", lr=1.0, shuffle=False)
     trainer.set_data(X, y)
     plan = trainer.plan_for(len(X))
-    trainer.compute_gradients(trainer._data, trainer._targets, plan=plan)
+    trainer.compute_gradients(*trainer.feature_major(*trainer.batch(0)), plan=plan)
     return trainer, plan
 
 

@@ -1,0 +1,83 @@
+"""Cold start: seconds from launching `python -m fcviz` to a shown window, and from Play pressed at
+once to the first trained epoch, with numba's kernel cache warm and cold (an empty NUMBA_CACHE_DIR).
+
+Issue 14's targets: shown window < 1.5 s (warm cache); first Play begins within 3 s (cold cache:
+a fresh install that did not compile ahead of time; the window says "preparing…" meanwhile).
+
+    python benchmarks/startup.py [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOWN_LIMIT, PLAY_LIMIT = 1.5, 3.0
+
+# The real entry point; prints "shown" once the window is up and "trained" at the first running
+# snapshot past epoch 0 (Play is pressed as soon as the window shows), then ends the process.
+DRIVER = textwrap.dedent("""
+    import os, sys, time
+    from PySide6.QtCore import QTimer
+    from fcviz.gui import main_window
+
+    show = main_window.MainWindow.show
+
+    def show_and_play(window):
+        show(window)
+        print("shown", time.time(), flush=True)
+
+        def report(snapshot):
+            if snapshot.state == "running" and snapshot.epoch > 0:
+                print("trained", time.time(), flush=True)
+                os._exit(0)   # measured: no need to stop training or ask about unsaved work
+        window.controller.snapshot_received.connect(report)
+        QTimer.singleShot(0, window.play_action.trigger)
+
+    main_window.MainWindow.show = show_and_play
+    from fcviz.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def launch(cache: str | None, folder: Path) -> tuple[float, float]:
+    """(seconds to the shown window, seconds to the first trained epoch) of one start."""
+    driver = folder / "driver.py"
+    driver.write_text(DRIVER)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(folder / "data"),
+               XDG_CONFIG_HOME=str(folder / "config"))
+    if cache is not None:
+        env["NUMBA_CACHE_DIR"] = cache
+    started = time.time()
+    out = subprocess.run([sys.executable, str(driver), "--preset", "spiral"], env=env, capture_output=True,
+                         text=True, timeout=300).stdout
+    marks = dict(line.split() for line in out.splitlines() if line.split()[:1] in (["shown"], ["trained"]))
+    return float(marks["shown"]) - started, float(marks["trained"]) - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for _ in range(args.rounds):
+            cold = tempfile.mkdtemp(dir=tmp)
+            shown, trained = launch(cold, folder)
+            print(f"cold cache: window shown {shown:.2f} s, first epoch trained {trained:.2f} s", flush=True)
+            shown_warm, trained_warm = launch(cold, folder)   # the cache the cold start just filled
+            print(f"warm cache: window shown {shown_warm:.2f} s, first epoch trained {trained_warm:.2f} s "
+                  f"(targets: shown < {SHOWN_LIMIT} s {'OK' if shown_warm < SHOWN_LIMIT else 'MISSED'}; "
+                  f"cold first Play < {PLAY_LIMIT} s {'OK' if trained < PLAY_LIMIT else 'MISSED'})", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The NumPy engine: the reference loop, for every network (custom activations included).
+
+The pass over a batch works on preallocated feature-major buffers: the data
+carries a row of ones (so the bias is one more column of each layer's
+matrix), every product writes into its buffer with `out=`, and the optimizer
+updates one flat parameter vector. For SGD the learning rate is folded into
+the output delta. Large layers spend their time in BLAS, where this engine is
+the fastest; the compiled engine (`compiled_loop`) must agree with it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, DONE, TARGET, LoopState, Progress, sample_order
+from fcviz.core.losses import Loss
+from fcviz.core.network import Dense, Network
+
+if TYPE_CHECKING:
+    from fcviz.core.trainer import Trainer
+
+
+class LayerPlan:
+    """One layer's preallocated work arrays, and the views the pass needs, made once."""
+
+    def __init__(self, layer: Dense, grad_block: np.ndarray, size: int, below: "LayerPlan | None",
+                 a_ones: np.ndarray):
+        dtype = layer.matrix.dtype
+        self.layer = layer
+        self.activation = layer.activation
+        self.matrix = layer.matrix
+        self.weights_t = layer.matrix[:, : layer.fan_in].T       # (fan_in, units), for δ below
+        self.fan = layer.matrix.shape[1]                          # fan_in, +1 with a bias
+        self.z = np.empty((layer.units, size), dtype)
+        self.a_ones = a_ones                                      # activations and a row of ones
+        self.a = self.a_ones[: layer.units]
+        self.delta = np.empty((layer.units, size), dtype)         # ∂L/∂z (times the scale)
+        self.scratch = np.empty((layer.units, size), dtype)
+        self.grad_block = grad_block                              # this layer's part of the gradient
+        self.below = below
+        if below is not None:
+            self.input = below.a_ones[: self.fan]
+            self.input_t = self.input.T
+
+
+class Plan:
+    """Work arrays for batches of one size (every z, a and δ stays there for inspection)."""
+
+    def __init__(self, net: Network, grad: np.ndarray, size: int):
+        self.layers: list[LayerPlan] = []
+        offset, below = 0, None
+        for layer in net.layers:
+            block = grad[offset: offset + layer.n_params].reshape(layer.matrix.shape)
+            below = LayerPlan(layer, block, size, below, np.ones((layer.units + 1, size), net.dtype))
+            offset += layer.n_params
+            self.layers.append(below)
+        self.reversed = self.layers[::-1]
+        self.output = self.layers[-1]
+
+
+def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, targets: np.ndarray,
+                      scale: float = 1.0) -> float:
+    """Forward and backward over one batch; fills the plan's gradient blocks with scale·∂L/∂params.
+
+    `inputs` is feature-major with a ones row, (n_in + 1, b); `targets` (n_out, b);
+    `rule` says how the output delta is formed (see `Trainer.output_rule`). Returns the batch loss.
+    """
+    first = plan.layers[0]
+    x = inputs if first.fan == inputs.shape[0] else inputs[: first.fan]
+    for lp in plan.layers:
+        np.dot(lp.matrix, x if lp.below is None else lp.input, out=lp.z)
+        lp.activation(lp.z, out=lp.a)
+    out = plan.output
+    if rule == "chain":
+        value = loss.value_and_gradient(out.a, targets, out.delta, scale)
+        out.activation.backward(out.z, out.a, out.delta, out.scratch)
+    elif rule == "fused":
+        value = loss.from_logits(out.z, targets)
+        loss.fused_delta(out.a, targets, out.delta, scale)
+    else:  # perceptron: δ = (ŷ − y)/b, so that w ← w + lr·mean((y − ŷ)·x)
+        value = loss(out.a, targets)
+        np.subtract(out.a, targets, out=out.delta)
+        out.delta *= scale / targets.shape[1]
+    for lp in plan.reversed:
+        below = lp.below
+        if below is None:
+            np.dot(lp.delta, x.T, out=lp.grad_block)
+        else:
+            np.dot(lp.delta, lp.input_t, out=lp.grad_block)
+            np.dot(lp.weights_t, lp.delta, out=below.delta)
+            below.activation.backward(below.z, below.a, below.delta, below.scratch)
+    return value
+
+
+class NumpyLoop:
+    """Batches one at a time through `compute_gradients` and the optimizer: the reference engine."""
+
+    name = "numpy"
+
+    def __init__(self, trainer: "Trainer"):
+        data = trainer.data
+        assert data is not None
+        net = trainer.net
+        self.rows = np.ones((data.n, data.X.shape[1] + 1), net.dtype)   # samples with a ones column
+        self.rows[:, :-1] = data.X
+        self.targets = data.Y
+        self.gathered: tuple[np.ndarray, np.ndarray] | None = None       # the rows in `gathered_order`
+        self.gathered_order: np.ndarray | None = None
+
+    def source(self, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Feature-major inputs (with ones) and targets in `order` (gathered into reused buffers)."""
+        if order is None:
+            return self.rows.T, self.targets.T
+        if order is not self.gathered_order:
+            if self.gathered is None:
+                self.gathered = (np.empty_like(self.rows), np.empty_like(self.targets))
+            np.take(self.rows, order, axis=0, out=self.gathered[0])
+            np.take(self.targets, order, axis=0, out=self.gathered[1])
+            self.gathered_order = order
+        assert self.gathered is not None
+        return self.gathered[0].T, self.gathered[1].T
+
+    def advance(self, trainer: "Trainer", run: LoopState, epochs: int, batches: int, target: float) -> Progress:
+        """Up to `batches` batches and `epochs` epoch ends; stops early at `target` or divergence."""
+        data, net, optimizer = trainer.data, trainer.net, trainer.optimizer
+        assert data is not None
+        frozen = trainer.frozen if trainer.frozen.any() else None
+        losses: list[float] = []
+        val_losses: list[float] = []
+        value, status, done = math.nan, DONE, 0
+        while done < batches and len(losses) < epochs:
+            if run.batch_index == 0:
+                np.copyto(run.epoch_start, net.params)
+                run.loss_sum = 0.0
+                if trainer.shuffled:
+                    run.order = sample_order(trainer.rng, data.n)
+            start, stop = data.bounds(run.batch_index)
+            inputs, targets = self.source(run.order)
+            if data.n_batches > 1:
+                inputs, targets = inputs[:, start:stop], targets[:, start:stop]
+            value = compute_gradients(trainer.plan_for(stop - start), trainer.loss, trainer.output_rule,
+                                      inputs, targets, optimizer.gradient_scale)
+            if not math.isfinite(value):
+                status = BAD_LOSS
+                break
+            if frozen is not None:
+                trainer.grad[frozen] = 0.0
+            optimizer.apply(net.params, trainer.grad)
+            run.loss_sum += value * (stop - start)
+            run.batch_index += 1
+            done += 1
+            if run.batch_index < data.n_batches:
+                continue
+            run.batch_index = 0
+            losses.append(run.loss_sum / data.n)
+            if data.n_val:
+                val_losses.append(trainer.evaluate_loss(data.X_val, data.Y_val))
+            if not math.isfinite(np.add.reduce(net.params)):   # inf or NaN anywhere shows in the sum
+                status = BAD_WEIGHTS
+                break
+            if losses[-1] <= target:
+                status = TARGET
+                break
+        return Progress(np.array(losses), np.array(val_losses), value, status, done)

@@ -1,0 +1,38 @@
+"""The window trains with the engine the network gets, says which in the status bar, and Play-to-end gives
+the numbers of headless `fit` bit for bit (mini-batches, shuffling, every epoch displayed)."""
+
+import numpy as np
+import pytest
+from qt_helpers import wait_for_state
+
+from fcviz.core import engine
+from fcviz.core.dataset import Dataset
+from fcviz.core.experiment import build_experiment
+from fcviz.gui.worker import FINISHED
+
+pytest.importorskip("numba")
+
+
+def small_experiment(activation: str = "tanh", epochs: int = 300):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+    dataset = Dataset(X, y, ("x1", "x2"), ("y",), name="quadrants")
+    return build_experiment(dataset, hidden=(6, 6), activation=activation, loss="bce", lr=0.1, batch_size=8,
+                            epochs=epochs, display_every=1, optimizer="adam")
+
+
+@pytest.mark.parametrize("activation, engine_name, label", [("tanh", engine.COMPILED, "Engine: compiled"),
+                                                            ("x*tanh(x)", engine.NUMPY, "Engine: NumPy")])
+def test_play_to_the_end_equals_headless_fit(qtbot, open_window, activation, engine_name, label):
+    window = open_window(small_experiment(activation))
+    assert window.controller.latest.engine == engine_name
+    assert window.engine_status.text() == label
+    window.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED, timeout=60_000)
+    expected = small_experiment(activation)
+    expected.trainer.fit(epochs=300)
+    latest = window.controller.latest
+    assert latest.epoch == 300
+    np.testing.assert_array_equal(latest.params, expected.net.params)
+    np.testing.assert_array_equal(latest.loss_history, expected.trainer.history.loss.array())
