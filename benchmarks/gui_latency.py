@@ -49,7 +49,7 @@ def train_in_window(experiment, seconds: float, max_rate: float | None = None) -
     window.show()
     controller = window.controller
     if max_rate is not None:
-        controller.set_max_redraw_rate(max_rate)
+        controller.settings.set("max_redraw_hz", max_rate)
     lateness: list[float] = []
     redraws = [0]
     marks: dict[str, tuple[float, int]] = {}

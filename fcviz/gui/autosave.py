@@ -165,7 +165,7 @@ class Autosave(QObject):
             return True
         answer = self.ask(self.window)
         if answer == Button.Save:
-            saved = self.window.save()
+            saved = self.window.files.save()
             return saved is not None and _finished(saved)
         return answer == Button.Discard
 
@@ -245,7 +245,7 @@ class Autosave(QObject):
                        QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))  # noqa: E501 (lupdate reads the call on one line)
             return False
         view = dict(experiment.ui_state)
-        self.window.session_path = None
+        self.window.files.session_path = None
         self.controller.open_experiment(experiment)
         self.window.restore_view_state(view)
         self._baseline = None  # unsaved until the person saves it

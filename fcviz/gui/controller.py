@@ -7,23 +7,22 @@ anything only through the controller's methods, which send worker commands
 
 from __future__ import annotations
 
-import threading
-import time
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.snapshot import RunState, Snapshot
+from fcviz.gui.redraw import RedrawPacer, ReplyRelay
 from fcviz.gui.run_settings import RunSettings, RunValues
+from fcviz.gui.snapshot_cache import SnapshotCache
 from fcviz.gui.undo_commands import (
     ReplaceExperimentCommand,
     SetDataCommand,
@@ -37,7 +36,6 @@ from fcviz.gui.worker import (
     FINISHED,
     IDLE,
     PAUSED,
-    RUNNING,
     SILENT_COMMANDS,
     CallInWorker,
     Pause,
@@ -59,13 +57,6 @@ from fcviz.gui.worker import (
 )
 
 WORKER_REPLY_TIMEOUT_SECONDS = 30.0
-UNTHROTTLED_REDRAW_MS = 8
-# While training, the GUI thread may use at most this share of a core. Python threads share
-# one GIL, so every millisecond spent drawing is a millisecond not spent training.
-TRAINING_GUI_SHARE = 0.08
-# ... but the panels show training at least this often, even after a costly redraw (the first
-# paint of the window can take most of a second, which alone kept them still for ~10 s).
-MAX_REDRAW_GAP_SECONDS = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,8 +80,6 @@ class Controller(QObject):
     diverged = Signal(str)
     command_failed = Signal(str)
     frozen_changed = Signal(object)     # the mask of frozen parameters changed
-    busy_changed = Signal(bool)         # True while a worker reply is awaited (a swap, a save, a recorded step)
-    worker_replied = Signal(object)     # internal: a callable to run in the GUI thread (see when_replied)
 
     def __init__(self, experiment: Experiment, parent: QObject | None = None):
         super().__init__(parent)
@@ -99,21 +88,18 @@ class Controller(QObject):
         self.settings = RunSettings(experiment, self)  # the one home of epochs, display frequency, ...
         self.settings.changed.connect(self._on_setting_changed)
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
-        self.drawn: Snapshot | None = None
         self._unconfirmed: dict[str, float] = {}  # values sent that no snapshot shows yet
         self._experiment: Experiment | None = experiment  # owned by the GUI until start()
         self._version = 0
         self.commands_sent = 0
-        self._gui_idle = threading.Event()
-        self._gui_idle.set()
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
-        self._last_draw = (time.perf_counter(), time.thread_time())
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setInterval(round(1000 / self.settings.max_redraw_hz))
-        self._redraw_timer.timeout.connect(self._on_redraw_tick)
-        self._replies_pending = 0
-        self.worker_replied.connect(self._on_worker_replied)
+        # the panels get the newest snapshot (snapshot_changed) on the pacer's timer; the worker may then send the next
+        self.pacer = RedrawPacer(self.settings.max_redraw_hz, lambda: self.latest, self)
+        self.pacer.frame.connect(self.snapshot_changed)
+        self.pacer.frame.connect(lambda _: self._worker is not None and self._worker.mark_drawn())
+        self.replies = ReplyRelay(self)  # answers of the worker, handled in the GUI thread
+        self.cache = SnapshotCache(lambda: self.setup)  # predictions and traces the panels share
 
     # --- lifetime -----------------------------------------------------------------
 
@@ -124,18 +110,17 @@ class Controller(QObject):
         # A new worker counts the commands it applies from zero, and the last snapshot reflects none.
         self.commands_sent = 0
         self.latest = replace(self.latest, commands_applied=0)
-        self._worker = TrainingWorker(self._experiment, self._gui_idle, self._version)
+        self._worker = TrainingWorker(self._experiment, self.pacer.gui_idle, self._version)
         self._experiment = None
-        self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
         self._thread = QThread()
         self._thread.setObjectName("fcviz-training")
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.snapshot.connect(self._on_snapshot)
-        self._worker.command_failed.connect(self._on_command_failed)
+        self._worker.command_failed.connect(self.command_failed)
         self._send(SetMaxRate(self.settings.max_redraw_hz))
         self._thread.start()
-        self._redraw_timer.start()
+        self.pacer.start()
         # However the application ends, the thread is joined before Qt tears the objects down.
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
@@ -144,9 +129,8 @@ class Controller(QObject):
         """Stop the worker and wait for its thread (safe to call twice)."""
         if self._thread is None:
             return
-        self._redraw_timer.stop()
+        self.pacer.stop()
         self._worker.stop()
-        self._gui_idle.set()
         # Not through worker.finished: a queued quit() would never run while wait() blocks.
         self._thread.quit()
         self._thread.wait()
@@ -172,8 +156,15 @@ class Controller(QObject):
     def pause(self) -> None:
         self._send(Pause())
 
-    def step_batch(self) -> None:
-        self._send(StepBatch())
+    def step_batch(self, then: Callable[[Future], None] | None = None) -> None:
+        """Train one batch; with `then`, `then(future)` gets the step's StepRecord (weights before,
+        batch, weights after) in the GUI thread when the worker has taken it."""
+        if then is None:
+            self._send(StepBatch())
+            return
+        command = StepBatch(reply=Future())
+        self._send(command)
+        self.replies.when_replied(command.reply, then)
 
     def step_epoch(self) -> None:
         self._send(StepEpoch())
@@ -184,25 +175,12 @@ class Controller(QObject):
     def set_epochs(self, epochs: int) -> None:
         self.settings.set("epochs", int(epochs))
 
-    def set_display_every(self, every: int) -> None:
-        self.settings.set("display_every", int(every))
-
-    def set_max_redraw_rate(self, hz: float) -> None:
-        """Snapshots and redraws at most `hz` times a second; 0 sends every display epoch."""
-        self.settings.set("max_redraw_hz", float(hz))
-
-    @property
-    def frozen(self) -> np.ndarray:
-        """The mask of the parameters no update touches (read-only)."""
-        return self.settings.frozen
-
     @Slot(str)
     def _on_setting_changed(self, name: str) -> None:
         """The one place a changed run setting goes to the worker."""
         settings = self.settings
         if name == "max_redraw_hz":
-            hz = settings.max_redraw_hz
-            self._redraw_timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
+            self.pacer.set_rate(settings.max_redraw_hz)
         elif name == "frozen":
             self.frozen_changed.emit(settings.frozen)
         command = {"epochs": lambda: SetEpochs(settings.epochs),
@@ -232,16 +210,9 @@ class Controller(QObject):
     def set_frozen(self, frozen: np.ndarray, description: str) -> None:
         """Exclude the parameters `frozen` marks from updates, and only those (undoable)."""
         frozen = np.asarray(frozen, bool)
-        if not np.array_equal(frozen, self.frozen):
-            self.undo_stack.push(SetFrozenCommand(partial(self.settings.set, "frozen"), self.frozen, frozen,
-                                                  description))
-
-    def record_step(self, then: Callable[[Future], None]) -> None:
-        """Train one batch; `then(future)` gets its StepRecord (weights before, batch, weights after)
-        in the GUI thread when the worker has taken the step."""
-        command = StepBatch(record=Future())
-        self._send(command)
-        self.when_replied(command.record, then)
+        if not np.array_equal(frozen, self.settings.frozen):
+            self.undo_stack.push(SetFrozenCommand(partial(self.settings.set, "frozen"), self.settings.frozen,
+                                                  frozen, description))
 
     def set_parameters(self, params: np.ndarray, description: str) -> None:
         self.undo_stack.push(SetParametersCommand(self._send, self.latest.params, params, description))
@@ -264,14 +235,9 @@ class Controller(QObject):
         setup = replace(self.setup, initial_params=self.latest.initial_params)
         experiment = self.build(blueprint, setup.dataset, setup.name, setup.title, previous=setup,
                                 keep_weights=not fresh_weights)
-        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, self._installable(experiment),
+        incoming = installable(experiment, self.settings.values)
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, incoming,
                                                       description or self.tr("Change architecture")))
-
-    def reinitialize(self, init: str, seed: int) -> None:
-        """New starting weights from the init scheme `init` and `seed`; training restarts (undoable)."""
-        self.apply_blueprint(replace(self.blueprint(), init=init, seed=int(seed)), fresh_weights=True,
-                             description=self.tr("Initialize weights ({init}, seed {seed})").format(
-                                 init=init, seed=seed))
 
     def edit_data(self, dataset: Dataset, description: str, test_fraction: float | None = None) -> None:
         """Train on edited data from the next batch on (undoable); inputs and outputs must stay the same."""
@@ -290,8 +256,8 @@ class Controller(QObject):
             self.edit_data(dataset, description)
             return
         experiment = self.build(fitted, dataset, dataset.name or setup.name, title or dataset.name or setup.title)
-        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, self._installable(experiment),
-                                                      description))
+        incoming = installable(experiment, self.settings.values)
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, incoming, description))
 
     def _set_data(self, dataset: Dataset, test_fraction: float) -> None:
         self._send(SetData(dataset, test_fraction))
@@ -300,16 +266,6 @@ class Controller(QObject):
 
     def blueprint(self) -> Blueprint:
         return Blueprint.of(self.setup, learning_rate=self.settings.learning_rate)
-
-    def _installable(self, experiment: Experiment) -> Installable:
-        """`experiment` (owned by the GUI) with what the window shows of it once installed; the window's
-        pace and redraw cap stay."""
-        trainer = experiment.trainer
-        settings = replace(self.settings.values, epochs=int(experiment.epochs),
-                           display_every=int(experiment.display_every), learning_rate=float(trainer.learning_rate),
-                           frozen=np.array(trainer.frozen))
-        return Installable(experiment, Setup.of(experiment), Snapshot.capture(experiment, initial_state(experiment)),
-                           settings)
 
     def build(self, blueprint: Blueprint, dataset: Dataset, name: str = "", title: str = "", **options) -> Experiment:
         """A new experiment from `blueprint` that trains with this run's settings (epochs, display
@@ -320,7 +276,7 @@ class Controller(QObject):
 
     def open_experiment(self, experiment: Experiment) -> None:
         """Train another experiment from now on (a preset, a dataset or a session); clears undo."""
-        self._swap_experiment(self._installable(experiment))
+        self._swap_experiment(installable(experiment, self.settings.values))
         self.undo_stack.clear()
 
     def call_in_worker(self, function: Callable[[Experiment], Any]) -> Any:
@@ -328,7 +284,8 @@ class Controller(QObject):
         For tests, benchmarks and quick reads; the window's own work uses `start_in_worker`."""
         if self._worker is None:
             return function(self._experiment)
-        return self._wait(self.start_in_worker(function))
+        self.pacer.gui_idle.set()  # the worker must not wait for a GUI that is waiting for it
+        return self.start_in_worker(function).result(timeout=WORKER_REPLY_TIMEOUT_SECONDS)
 
     def start_in_worker(self, function: Callable[[Experiment], Any]) -> Future:
         """Run `function(experiment)` where the experiment lives without waiting (a long save must
@@ -336,7 +293,7 @@ class Controller(QObject):
         if self._worker is not None:
             command = CallInWorker(function)
             self._send(command)
-            return command.result
+            return command.reply
         future = Future()
         try:
             future.set_result(function(self._experiment))
@@ -357,43 +314,16 @@ class Controller(QObject):
         else:
             command = ReplaceExperiment(incoming.experiment, self._version)
             self._send(command)
-            replaced = command.previous
+            replaced = command.reply
         current = self.settings.values
         outgoing = Installable(replaced, self.setup, self.latest, current)
-        self.setup, self.drawn = incoming.setup, None
+        self.setup, self.pacer.drawn = incoming.setup, None
         self.latest = replace(incoming.snapshot, state=_resting_state(incoming.snapshot),
                               data_version=self._version, commands_applied=0)
         # the window's pace and redraw cap are not the experiment's: they stay
         self.settings.adopt(replace(incoming.settings, pace=current.pace, max_redraw_hz=current.max_redraw_hz))
         self.setup_changed.emit(self.setup)
         return outgoing
-
-    def when_replied(self, future: Future, then: Callable[[Future], None]) -> None:
-        """Run `then(future)` in the GUI thread once the worker has answered; `busy_changed` tells the
-        window to hold back the actions that need the answer until then."""
-        self._replies_pending += 1
-        if self._replies_pending == 1:
-            self.busy_changed.emit(True)
-        # The callback runs in the worker thread: the signal queues `then` to the GUI thread.
-        future.add_done_callback(lambda done: self.worker_replied.emit(partial(then, done)))
-
-    @property
-    def busy(self) -> bool:
-        """True while a worker reply is awaited."""
-        return self._replies_pending > 0
-
-    @Slot(object)
-    def _on_worker_replied(self, finish: Callable[[], None]) -> None:
-        self._replies_pending -= 1
-        try:
-            finish()
-        finally:
-            if self._replies_pending == 0:
-                self.busy_changed.emit(False)
-
-    def _wait(self, future: Future) -> Any:  # only call_in_worker waits
-        self._gui_idle.set()  # the worker must not wait for a GUI that is waiting for it
-        return future.result(timeout=WORKER_REPLY_TIMEOUT_SECONDS)
 
     def _send(self, command) -> None:
         if self._worker is None:
@@ -410,7 +340,7 @@ class Controller(QObject):
 
     def redraw_now(self) -> None:
         """Hand the newest snapshot to the panels without waiting for the timer."""
-        self._on_redraw_tick()
+        self.pacer.tick()
 
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -421,38 +351,15 @@ class Controller(QObject):
         if snapshot.state == DIVERGED and snapshot.message:
             self.diverged.emit(snapshot.message)
 
-    @Slot()
-    def _on_redraw_tick(self) -> None:
-        snapshot = self.latest
-        if snapshot is self.drawn or (snapshot.state == RUNNING and self._over_gui_budget()):
-            return
-        self._last_draw = (time.perf_counter(), time.thread_time())
-        self.drawn = snapshot
-        with self.gui_busy():
-            self.snapshot_changed.emit(snapshot)
-        if self._worker is not None:
-            self._worker.mark_drawn()
 
-    def _over_gui_budget(self) -> bool:
-        """True while the GUI thread has used more than its share of CPU since the last redraw
-        (never for longer than MAX_REDRAW_GAP_SECONDS)."""
-        wall, cpu = self._last_draw
-        elapsed = time.perf_counter() - wall
-        return 0 < elapsed < MAX_REDRAW_GAP_SECONDS and (time.thread_time() - cpu) / elapsed > TRAINING_GUI_SHARE
-
-    @Slot(str)
-    def _on_command_failed(self, message: str) -> None:
-        self.command_failed.emit(message)
-
-    @contextmanager
-    def gui_busy(self):
-        """Hold training back while the GUI thread draws, so drawing never waits for the GIL
-        (docs/ARCHITECTURE.md, Threads: a redraw fighting the training loop takes 5-30 times longer)."""
-        self._gui_idle.clear()
-        try:
-            yield
-        finally:
-            self._gui_idle.set()
+def installable(experiment: Experiment, current: RunValues) -> Installable:
+    """`experiment` (owned by the GUI) with what the window shows of it once installed; the window's
+    pace and redraw cap (in `current`) stay."""
+    trainer = experiment.trainer
+    settings = replace(current, epochs=int(experiment.epochs), display_every=int(experiment.display_every),
+                       learning_rate=float(trainer.learning_rate), frozen=np.array(trainer.frozen))
+    return Installable(experiment, Setup.of(experiment), Snapshot.capture(experiment, initial_state(experiment)),
+                       settings)
 
 
 def _resting_state(snapshot: Snapshot) -> RunState:

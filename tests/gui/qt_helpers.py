@@ -13,6 +13,6 @@ def wait_for_state(qtbot, window, state, timeout=10_000):
 
 
 def saved(qtbot, future, timeout=10_000) -> bool:
-    """Wait for a save started by `MainWindow.save_session_to` and return whether it succeeded."""
+    """Wait for a save started by `FileActions.save_session_to` (window.files) and return whether it succeeded."""
     qtbot.waitUntil(future.done, timeout=timeout)
     return future.result()

@@ -62,6 +62,6 @@ def test_an_error_while_training_pauses_and_the_window_still_saves_and_closes(qt
     assert [box.text() for box in window.findChildren(QMessageBox, "errorMessage")] == [
         "simulated failure in the training loop"]
     monkeypatch.undo()
-    assert saved(qtbot, window.save_session_to(tmp_path / "after.fcviz"))  # the worker still answers
+    assert saved(qtbot, window.files.save_session_to(tmp_path / "after.fcviz"))  # the worker still answers
     window.close()
     assert not window.controller.running

@@ -17,7 +17,7 @@ def test_snapshots_of_a_replaced_experiment_never_reach_the_panels(qtbot, open_w
     controller.snapshot_received.connect(received.append)
     controller.step_epoch()
     time.sleep(0.5)  # the worker answers with a snapshot of the lab; it waits in the queue (no events run)
-    window.open_preset("xor")
+    window.files.open_preset("xor")
     n_params = len(controller.setup.parameter_names)
     qtbot.waitUntil(lambda: len(received) > 0 and controller.reflects_all_commands(received[-1]), timeout=5000)
     assert [snapshot.params.size for snapshot in received] == [n_params] * len(received)
@@ -48,8 +48,24 @@ def test_swap_and_undo_show_at_once_and_the_worker_follows_in_order(qtbot, open_
 
 def test_a_save_finishes_in_a_slot_and_holds_back_save_meanwhile(qtbot, open_window, tmp_path):
     window = open_window()
-    future = window.save_session_to(tmp_path / "lab.fcviz")
-    assert not window.save_action.isEnabled()  # until the worker has written it
+    save_action = window.files.save_action
+    enabled = []
+    save_action.changed.connect(lambda: enabled.append(save_action.isEnabled()))
+    future = window.files.save_session_to(tmp_path / "lab.fcviz")
     qtbot.waitUntil(future.done, timeout=10_000)
-    assert future.result() and window.save_action.isEnabled()
-    assert (tmp_path / "lab.fcviz").exists() and window.session_path == tmp_path / "lab.fcviz"
+    assert future.result() and enabled == [False, True]  # held back until the worker had written it
+    assert (tmp_path / "lab.fcviz").exists() and window.files.session_path == tmp_path / "lab.fcviz"
+
+
+def test_the_snapshot_cache_computes_once_per_snapshot_and_setup(qtbot, open_window):
+    window = open_window()
+    controller = window.controller
+    cache, first = controller.cache, controller.latest
+    predictions = cache.predictions(first)
+    assert cache.predictions(first) is predictions and cache.trace(first) is cache.trace(first)
+    np.testing.assert_array_equal(predictions, first.network().predict(controller.setup.dataset.X))
+    controller.step_epoch()
+    qtbot.waitUntil(lambda: controller.latest.epoch == 1, timeout=5000)
+    second = controller.latest
+    assert cache.predictions(second) is not predictions
+    np.testing.assert_array_equal(cache.predictions(second), second.network().predict(controller.setup.dataset.X))

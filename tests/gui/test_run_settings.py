@@ -31,7 +31,7 @@ def test_open_dataset_keeps_the_epochs_and_display_frequency_set_before(qtbot, o
     seen = {}
     answer_dialog(qtbot, lambda dialog: qtbot.mouseClick(dialog.buttons.button(OPEN), Qt.MouseButton.LeftButton),
                   seen)
-    window.open_dataset_dialog(sample_path("iris.csv"))
+    window.files.open_dataset_dialog(sample_path("iris.csv"))
     controller = window.controller
     assert controller.setup.dataset.n_features == 4  # the new data is in
     assert (controller.settings.epochs, controller.settings.display_every) == (1234, 7)
@@ -54,7 +54,7 @@ def test_change_architecture_keeps_them_too(qtbot, open_window):
 def test_a_preset_brings_its_own_run_settings(qtbot, open_window):
     window = open_window()
     set_epochs_and_display(qtbot, window, 1234, 7)
-    window.open_preset("xor")
+    window.files.open_preset("xor")
     controller = window.controller
     experiment_epochs, experiment_every = worker_run_settings(controller)
     assert (controller.settings.epochs, controller.settings.display_every) == (experiment_epochs, experiment_every)

@@ -75,8 +75,8 @@ class DisplayFrequencyPanel(Panel):
     def _on_every_changed(self, every: int) -> None:
         self._show_unit(every)
         self._check_preset(every)
-        self.controller.set_display_every(every)
+        self.controller.settings.set("display_every", every)
 
     @Slot(int)
     def _on_max_rate_changed(self, hz: int) -> None:
-        self.controller.set_max_redraw_rate(hz)
+        self.controller.settings.set("max_redraw_hz", hz)  # 0 would send every display epoch
