@@ -70,12 +70,12 @@ class Experiment:
         train, test = self.split_indices()
         X, y = self.dataset.X, self.dataset.y
         classification = self.dataset.is_classification
-        out = {"loss": self.trainer.evaluate_loss(X[train], y[train])}
-        out.update(evaluate(self.net.predict(X[train]), y[train], classification))
+        loss, outputs = self.trainer.loss_and_outputs(X[train], y[train])
+        out = {"loss": loss, **evaluate(outputs, y[train], classification)}
         if len(test):
-            out["test_loss"] = self.trainer.evaluate_loss(X[test], y[test])
-            out.update({f"test_{k}": v for k, v in
-                        evaluate(self.net.predict(X[test]), y[test], classification).items()})
+            loss, outputs = self.trainer.loss_and_outputs(X[test], y[test])
+            out["test_loss"] = loss
+            out.update({f"test_{k}": v for k, v in evaluate(outputs, y[test], classification).items()})
         return out
 
     def reset(self) -> None:

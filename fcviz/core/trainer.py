@@ -331,11 +331,14 @@ class Trainer:
 
     def evaluate_loss(self, X, y) -> float:
         """The loss of the current weights on (X, y) (samples × features)."""
+        return self.loss_and_outputs(X, y)[0]
+
+    def loss_and_outputs(self, X, y) -> tuple[float, np.ndarray]:
+        """The loss of the current weights on (X, y) and the outputs (samples × outputs), one forward pass."""
         z, a = self.net.forward(X)[-1]
         targets = np.asarray(y, dtype=self.net.dtype).reshape(a.shape[1], -1).T
-        if self._output_rule == "fused":
-            return self.loss.from_logits(z, targets)
-        return self.loss(a, targets)
+        loss = self.loss.from_logits(z, targets) if self._output_rule == "fused" else self.loss(a, targets)
+        return loss, a.T
 
     # --- state for sessions -----------------------------------------------------
 

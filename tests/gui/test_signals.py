@@ -54,7 +54,7 @@ class App:
 
     def __init__(self, tmp_path: Path):
         self.out, self.err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-        self.autosave = tmp_path / "data" / "fcviz" / "autosave"  # autosave_directory(): <data home>/fcviz/autosave
+        self.autosave = tmp_path / "data" / "fcviz" / "autosave"
         driver = tmp_path / "driver.py"
         driver.write_text(DRIVER)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),

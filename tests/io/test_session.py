@@ -56,8 +56,11 @@ def reload(experiment: Experiment, path) -> Experiment:
 # --- training goes on exactly -------------------------------------------------------
 
 @pytest.mark.parametrize("optimizer", ["adam", "momentum", "sgd"])
-def test_resumed_training_matches_the_uninterrupted_run(tmp_path, optimizer):
+@pytest.mark.parametrize("engine_name", ["compiled", "numpy"])
+def test_resumed_training_matches_the_uninterrupted_run(tmp_path, monkeypatch, optimizer, engine_name):
+    monkeypatch.setenv("FCVIZ_ENGINE", engine_name)   # the same engine on both sides
     straight = make_experiment(optimizer)
+    assert straight.trainer.engine == engine_name
     straight.trainer.fit(epochs=600)
     first_half = make_experiment(optimizer)
     first_half.trainer.fit(epochs=300)
