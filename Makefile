@@ -14,6 +14,8 @@ else  # given on the command line or in the environment: its own prefix holds th
 ENV_DIR := $(shell $(PYTHON) -c 'import sys; print(sys.prefix)')
 endif
 PYTEST = QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
+# The environment's scripts (pyside6-lupdate, lint-imports, fcviz) come first, as if it were activated.
+export PATH := $(abspath $(ENV_DIR))/bin:$(PATH)
 # Written inside the environment after installing this checkout into it; holds the checkout's path,
 # so pip runs again only when pyproject.toml changes or another checkout was installed there last.
 STAMP := $(ENV_DIR)/.fcviz-installed
@@ -50,7 +52,7 @@ test: install
 lint: install
 	$(PYTHON) -m ruff check fcviz tests benchmarks scripts
 	$(PYTHON) -m mypy
-	$(ENV_DIR)/bin/lint-imports
+	lint-imports
 
 bench: install
 	$(PYTHON) benchmarks/run_all.py

@@ -16,6 +16,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SIZE = "1400x900"
 WINDOW_EPOCHS = 2000  # README's first picture: the clothes lab part-way, the curve still bending
+# Pictures of the loss surface panel alone (file -> the lab's epochs), all drawn by one script that
+# sets the panel up as each picture needs.
+PANEL_PICTURES = {"loss_surface.png": 5000, "gradient_1d.png": 0}
+PANEL_SCRIPT = REPO / "scripts" / "loss_surface_screenshots.py"
 
 
 def preset_epochs() -> dict[str, int]:
@@ -33,6 +37,7 @@ def recipes() -> dict[str, tuple[str, int, str]]:
     shots = {f"{name}.png": (name, count, "en") for name, count in epochs.items()}
     shots["clothes_zh_CN.png"] = ("clothes", epochs["clothes"], "zh_CN")
     shots["window.png"] = ("clothes", WINDOW_EPOCHS, "en")
+    shots.update({name: ("clothes", count, "en") for name, count in PANEL_PICTURES.items()})
     return shots
 
 
@@ -41,8 +46,12 @@ def shown_in_readme() -> list[str]:
     return sorted(set(re.findall(r"docs/([\w.-]+\.png)", text)))
 
 
+def offscreen() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+
+
 def draw(out: Path, preset: str, epochs: int, language: str) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    env = offscreen()
     subprocess.run([sys.executable, "-m", "fcviz", "screenshot", "--preset", preset, "--epochs", str(epochs),
                     "--size", SIZE, "--lang", language, "--out", str(out)], check=True, env=env, cwd=REPO)
 
@@ -63,7 +72,10 @@ def main() -> int:
         print(f"README shows {', '.join(missing)}, which no recipe here draws", file=sys.stderr)
         return 1
     for name in shown_in_readme():
-        draw(REPO / "docs" / name, *shots[name])
+        if name not in PANEL_PICTURES:
+            draw(REPO / "docs" / name, *shots[name])
+    if set(PANEL_PICTURES) & set(shown_in_readme()):
+        subprocess.run([sys.executable, str(PANEL_SCRIPT)], check=True, env=offscreen(), cwd=REPO)
     return 0
 
 

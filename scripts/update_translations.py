@@ -22,13 +22,19 @@ SOURCES = ("fcviz/gui", "fcviz/core/presets.py")
 LANGUAGES = ("zh_CN",)
 
 
+def tool(name: str) -> str:
+    """A PySide6 tool: beside this Python (a venv that is not activated), else on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.is_file() else name
+
+
 def lupdate(ts_file: Path, language: str) -> None:
-    subprocess.run(["pyside6-lupdate", "-extensions", "py", "-no-obsolete", "-locations", "none", "-silent",
+    subprocess.run([tool("pyside6-lupdate"), "-extensions", "py", "-no-obsolete", "-locations", "none", "-silent",
                     "-target-language", language, *SOURCES, "-ts", str(ts_file)], cwd=ROOT, check=True)
 
 
 def lrelease(ts_file: Path) -> None:
-    subprocess.run(["pyside6-lrelease", "-silent", str(ts_file), "-qm", str(ts_file.with_suffix(".qm"))],
+    subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts_file), "-qm", str(ts_file.with_suffix(".qm"))],
                    cwd=ROOT, check=True)
 
 

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fcviz.core.experiment import Experiment
+from fcviz.desktop import APP_ID
 from fcviz.gui.controller import WORKER_REPLY_TIMEOUT_SECONDS
 from fcviz.gui.widgets import show_error
 from fcviz.io.session import SessionError, load_session, save_session
@@ -44,7 +45,7 @@ Button = QMessageBox.StandardButton
 def autosave_directory() -> Path:
     """Where the copies live: <data home>/fcviz/autosave (AppDataLocation would add the organization: fcviz/fcviz)."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    return Path(location) / QCoreApplication.applicationName() / "autosave"
+    return Path(location) / APP_ID / "autosave"
 
 
 def _lock_file(copy: Path) -> QLockFile:

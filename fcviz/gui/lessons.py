@@ -66,6 +66,12 @@ LESSONS: dict[str, Lesson] = {lesson.preset: lesson for lesson in (
                                "drops again when the bump forms. The table beside it shows every parameter as "
                                "gradient descent moves it. Press <b>Try it</b> to start again from the initial "
                                "values."), "reset"),
+        Step("loss_surface", QT_TRANSLATE_NOOP("lessons", "The loss surface"),
+             QT_TRANSLATE_NOOP("lessons", "The colours are the loss over two parameters, all the others held at "
+                               "their current values; the white line is the path gradient descent took and the "
+                               "orange arrow points downhill (−∂L/∂w). Choose <b>Curve</b> to see one parameter: "
+                               "the tangent's slope is ∂L/∂w and the red arrow is the step −0.5·∂L/∂w. Click "
+                               "the surface to move the two parameters there.")),
     )),
     Lesson("linear", (
         Step("scatter", QT_TRANSLATE_NOOP("lessons", "Noisy points on a line"),

@@ -35,6 +35,7 @@ from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
 from fcviz.gui.panels.display_frequency import MAX_RATE_HZ, DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
+from fcviz.gui.panels.loss_surface import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.data_table = DataTablePanel(controller)
         self.activations = ActivationsPanel(controller)
         self.lessons = LessonsPanel(controller)
+        self.loss_surface = LossSurfacePanel(controller)
         self.lessons.panel_requested.connect(self.show_panel)
         self.docks: dict[str, QDockWidget] = {}
         self.panels: dict[str, Panel] = {}
@@ -117,7 +119,8 @@ class MainWindow(QMainWindow):
                 ("image_grid", self.tr("Image grid"), self.image_grid),
                 ("data_table", self.tr("Data table"), self.data_table),
                 ("activations", self.tr("Activation functions"), self.activations),
-                ("lessons", self.tr("Lessons"), self.lessons)):
+                ("lessons", self.tr("Lessons"), self.lessons),
+                ("loss_surface", self.tr("Loss surface"), self.loss_surface)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(panel)
@@ -146,6 +149,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(docks["network_diagram"], docks["backprop"])
         self.tabifyDockWidget(docks["scatter"], docks["activations"])
         self.tabifyDockWidget(docks["scatter"], docks["image_grid"])
+        self.tabifyDockWidget(docks["scatter"], docks["loss_surface"])
         self.tabifyDockWidget(docks["training"], docks["data_table"])
         for dock in docks.values():
             dock.show()
@@ -436,6 +440,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_settings()
+        self.loss_surface.shutdown()
         self.controller.shutdown()
         if self.autosave is not None:
             self.autosave.finish()

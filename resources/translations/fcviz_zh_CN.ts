@@ -885,6 +885,85 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>LossSurfacePanel</name>
+    <message>
+        <source>Surface: two parameters</source>
+        <translation>曲面：两个参数</translation>
+    </message>
+    <message>
+        <source>Curve: one parameter</source>
+        <translation>曲线：一个参数</translation>
+    </message>
+    <message>
+        <source>The parameter along the horizontal axis</source>
+        <translation>横轴上的参数</translation>
+    </message>
+    <message>
+        <source>The parameter along the vertical axis</source>
+        <translation>纵轴上的参数</translation>
+    </message>
+    <message>
+        <source>Grid points along each axis</source>
+        <translation>每个轴上的网格点数</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>How far each axis reaches from the current value (auto: far enough for the whole path)</source>
+        <translation>每个轴从当前值向两侧延伸的范围（自动：足以容纳整条路径）</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y 轴</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x 轴</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop computing this grid (a smaller grid is faster)</source>
+        <translation>停止计算这个网格（网格越小算得越快）</translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Loss on a fixed sample of {used:,} of the {total:,} training rows.</source>
+        <translation>损失基于 {total:,} 行训练数据中固定抽取的 {used:,} 行。</translation>
+    </message>
+    <message>
+        <source>Loss on all {used:,} training rows (one forward pass, full batch).</source>
+        <translation>损失基于全部 {used:,} 行训练数据（一次前向传播，全批量）。</translation>
+    </message>
+    <message>
+        <source>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</source>
+        <translation>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>L = {loss:.6g}    slope ∂L/∂{w} = {slope:.4g}    step −lr·∂L/∂{w} = {step:.4g} (lr = {lr:g})</source>
+        <translation>L = {loss:.6g}    斜率 ∂L/∂{w} = {slope:.4g}    步长 −lr·∂L/∂{w} = {step:.4g}（lr = {lr:g}）</translation>
+    </message>
+    <message>
+        <source>Set {names} on the loss surface</source>
+        <translation>在损失曲面上设置 {names}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Scatter input</source>
@@ -934,6 +1013,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Lessons</source>
         <translation>课程</translation>
+    </message>
+    <message>
+        <source>Loss surface</source>
+        <translation>损失曲面</translation>
     </message>
     <message>
         <source>Play</source>
@@ -1529,6 +1612,14 @@ The file is kept as {path}.</source>
     <message>
         <source>The loss curve drops fast at first, then creeps along a plateau, then drops again when the bump forms. The table beside it shows every parameter as gradient descent moves it. Press &lt;b&gt;Try it&lt;/b&gt; to start again from the initial values.</source>
         <translation>损失曲线一开始下降很快，接着在平台上缓慢爬行，等凸起形成时又再次下降。旁边的表格显示每个参数在梯度下降中的变化。点击&lt;b&gt;试一试&lt;/b&gt;从初始值重新开始。</translation>
+    </message>
+    <message>
+        <source>The loss surface</source>
+        <translation>损失曲面</translation>
+    </message>
+    <message>
+        <source>The colours are the loss over two parameters, all the others held at their current values; the white line is the path gradient descent took and the orange arrow points downhill (−∂L/∂w). Choose &lt;b&gt;Curve&lt;/b&gt; to see one parameter: the tangent&apos;s slope is ∂L/∂w and the red arrow is the step −0.5·∂L/∂w. Click the surface to move the two parameters there.</source>
+        <translation>颜色表示两个参数上的损失，其余参数保持当前值；白线是梯度下降走过的路径，橙色箭头指向下坡方向（−∂L/∂w）。选择&lt;b&gt;曲线&lt;/b&gt;可查看单个参数：切线的斜率就是 ∂L/∂w，红色箭头是一步 −0.5·∂L/∂w。点击曲面即可把这两个参数移到那里。</translation>
     </message>
     <message>
         <source>Noisy points on a line</source>

@@ -12,7 +12,7 @@ from fcviz.gui.panels.lessons import HIGHLIGHT_NAME, Highlight
 from fcviz.gui.worker import RUNNING
 
 CLOTHES_STEPS = ["Scatter input", "Forward calculation", "Parameter initialization", "Loss function", "Iterate",
-                 "Backpropagation", "Display frequency", "Gradient-descent display"]
+                 "Backpropagation", "Display frequency", "Gradient-descent display", "The loss surface"]
 
 
 def shown(dock) -> bool:
@@ -38,7 +38,7 @@ def test_next_and_back_raise_and_outline_the_panel_of_the_step(qtbot, open_windo
     window = open_window()
     lessons, docks = window.lessons, window.docks
     assert lessons.index == 0 and not lessons.back_button.isEnabled()
-    assert "step 1 of 8" in lessons.heading.text() and "Scatter input" in lessons.text.toPlainText()
+    assert "step 1 of 9" in lessons.heading.text() and "Scatter input" in lessons.text.toPlainText()
 
     lessons.go_to(5)  # backpropagation: its dock is the hidden tab behind the network diagram
     assert "Backpropagation" in lessons.text.toPlainText()
@@ -51,7 +51,7 @@ def test_next_and_back_raise_and_outline_the_panel_of_the_step(qtbot, open_windo
     qtbot.waitUntil(lambda: not frame.isVisible(), timeout=5000)  # the outline goes away by itself
 
     lessons.go_to(99)
-    assert lessons.index == 7 and not lessons.next_button.isEnabled()
+    assert lessons.index == 8 and not lessons.next_button.isEnabled()
 
 
 def test_try_it_performs_the_step(qtbot, open_window):

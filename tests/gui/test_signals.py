@@ -58,7 +58,8 @@ class App:
         driver = tmp_path / "driver.py"
         driver.write_text(DRIVER)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
-                   XDG_CONFIG_HOME=str(tmp_path / "config"), LANG="C.UTF-8")
+                   XDG_CONFIG_HOME=str(tmp_path / "config"), LANG="C.UTF-8",
+                   PYTHONPATH=str(Path(__file__).resolve().parents[2]))  # this checkout's fcviz
         with open(self.out, "wb") as out, open(self.err, "wb") as err:
             self.process = subprocess.Popen([sys.executable, str(driver), "--preset", "spiral"],
                                             stdout=out, stderr=err, env=env, cwd=tmp_path)

@@ -1,0 +1,556 @@
+"""Loss surface panel: the loss over two chosen parameters (or one), the path descent took, the gradient.
+
+The grid is computed in a thread pool (fcviz.core.loss_surface) and never blocks drawing: a newer
+request makes the running one stop at its next chunk, results are cached by what they depend on,
+and recomputing follows the shown parameters at most every THROTTLE_MS.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+)
+
+from fcviz.core.experiment_setup import Setup
+from fcviz.core.loss_surface import LossSurface, SurfaceCancelled, axis_values, moved_most, nice_half_width
+from fcviz.core.snapshot import Snapshot
+from fcviz.gui.panels.base import Panel
+from fcviz.gui.plots import FIT_COLOR, make_plot_widget
+
+SURFACE, CURVE = 0, 1          # the view modes: two parameters, or one
+DEFAULT_GRID = 81              # points per axis (odd: the grid is symmetric about the current point)
+CURVE_POINTS = 401             # points along the one axis of the curve (a line is cheap: draw it smooth)
+THROTTLE_MS = 200              # recompute at most this often while the shown parameters change
+CACHE_SIZE = 8                 # results kept for reuse (going back to a shown epoch or mode)
+CONTOUR_QUANTILES = np.linspace(0.04, 0.9, 9) ** 2  # contour levels: denser near the minimum
+ARROW_FRACTION = 0.3           # the negative-gradient arrow spans this share of the grid's half width
+PROGRESS_AFTER_SECONDS = 0.3   # a grid that takes longer than this shows a progress bar
+PATH_COLOR, POINT_COLOR, ARROW_COLOR = "#ffffff", "#d62728", "#ff7f0e"
+
+
+@dataclass(frozen=True)
+class SurfaceRequest:
+    """What one grid depends on; `key` identifies it in the cache."""
+
+    key: tuple
+    params: np.ndarray
+    indices: tuple[int, ...]
+    axes: tuple[np.ndarray, ...]
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class SurfaceResult:
+    request: SurfaceRequest
+    values: np.ndarray        # loss on the grid, [x, y] (or along the one axis)
+    loss: float               # at the current parameters
+    gradient: np.ndarray      # ∂L/∂params at the current parameters
+    contours: tuple           # (x, y) of all contour lines, NaN-separated (two parameters)
+    landing_loss: float       # loss after the step −lr·∂L/∂w (one parameter)
+
+
+def compute(surface: LossSurface, request: SurfaceRequest, progress: Callable[[int, int], bool]) -> SurfaceResult:
+    """The grid (or line), the gradient and the contours of one request (runs in the pool)."""
+    params, indices = request.params, request.indices
+    gradient = surface.gradient_at(params)
+    loss = surface.loss_at(params)
+    if len(indices) == 2:
+        values = surface.grid(params, *indices, *request.axes, progress)
+        return SurfaceResult(request, values, loss, gradient, contour_lines(values, *request.axes), math.nan)
+    values = surface.losses(params, indices, request.axes[0][:, None], progress)
+    step = params[indices[0]] - request.learning_rate * gradient[indices[0]]
+    landing = float(surface.line(params, indices[0], np.array([step]))[0])
+    return SurfaceResult(request, values, loss, gradient, (), landing)
+
+
+def _plain_axes(plot: pg.PlotWidget) -> None:
+    """Axes with the plain numbers (no "x0.001" prefix) and no autoscale button."""
+    plot.getPlotItem().hideButtons()
+    for side in ("left", "bottom"):
+        plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+
+
+def contour_lines(values: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Contours at quantiles of the loss, as one NaN-separated polyline in parameter coordinates."""
+    finite = values[np.isfinite(values)]
+    if finite.size < 4:
+        return np.zeros(0), np.zeros(0)
+    px, py = [], []
+    for level in np.unique(np.quantile(finite, CONTOUR_QUANTILES)):
+        for line in pg.functions.isocurve(values, level, connected=True):
+            points = np.asarray(line) - 0.5   # isocurve puts cell k's centre at k + 0.5
+            px += [np.interp(points[:, 0], np.arange(len(xs)), xs), [np.nan]]
+            py += [np.interp(points[:, 1], np.arange(len(ys)), ys), [np.nan]]
+    if not px:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(px), np.concatenate(py)
+
+
+class _JobSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)   # SurfaceResult, or None when the job stopped as stale
+
+
+class SurfaceJob(QRunnable):
+    """One request computed in the pool; it stops between chunks once `stale()` says so."""
+
+    def __init__(self, surface: LossSurface, request: SurfaceRequest, signals: _JobSignals,
+                 stale: Callable[[], bool]):
+        super().__init__()
+        self.surface, self.request, self.signals, self.stale = surface, request, signals, stale
+
+    def run(self) -> None:
+        result = None
+        try:
+            result = compute(self.surface, self.request, self._progress)
+        except SurfaceCancelled:
+            pass
+        except Exception:  # noqa: BLE001 - a failed grid must not leave the panel waiting forever
+            traceback.print_exc()
+        self.signals.finished.emit(result)
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.signals.progress.emit(done, total)
+        return not self.stale()
+
+
+class PickingViewBox(pg.ViewBox):
+    """A ViewBox where the left button picks a point (click, or drag and release) instead of panning."""
+
+    picked = Signal(float, float, bool)  # x, y, and whether the gesture ended
+
+    def mouseClickEvent(self, event):
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mouseClickEvent(event)
+        event.accept()
+        point = self.mapSceneToView(event.scenePos())
+        self.picked.emit(point.x(), point.y(), True)
+
+    def mouseDragEvent(self, event, axis=None):
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(event, axis)
+        event.accept()
+        point = self.mapSceneToView(event.scenePos())
+        self.picked.emit(point.x(), point.y(), event.isFinish())
+
+
+class LossSurfacePanel(Panel):
+    """Heatmap and contours of the loss over two parameters with the descent path, the current point
+    and the negative gradient; or the loss along one parameter with its tangent and the SGD step.
+    Clicking (or dragging) sets the parameters, undoably, like any weight edit."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        self._surface: LossSurface | None = None
+        self._setup: Setup | None = None
+        self._snapshot: Snapshot | None = None
+        self._chosen_by_person = False
+        self._cache: OrderedDict[tuple, SurfaceResult] = OrderedDict()
+        self._running: SurfaceRequest | None = None
+        self._wanted: SurfaceRequest | None = None
+        self._started = 0.0  # when the running job started (time.monotonic)
+        self.result: SurfaceResult | None = None
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._signals = _JobSignals(self)
+        self._signals.progress.connect(self._on_job_progress)
+        self._signals.finished.connect(self._on_job_finished)
+        self._cancelled = False  # the person pressed Cancel on the running grid
+        self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
+        self._throttle.timeout.connect(self._request)
+
+        controls = self._create_controls()
+        self._create_surface_view()
+        self._create_curve_view()
+        self.views = QStackedWidget()
+        self.views.addWidget(self.surface_plot)
+        self.views.addWidget(self.curve_plot)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop computing this grid (a smaller grid is faster)"))
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        self._show_progress(False)
+        self.rows_label = QLabel()
+        self.values_label = QLabel()
+        for label in (self.rows_label, self.values_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.views, 1)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.values_label)
+        layout.addWidget(self.rows_label)
+
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        for box in (self.x_choice, self.y_choice):
+            box.activated.connect(self._on_parameter_chosen)
+        self.grid_size.valueChanged.connect(self._schedule)
+        self.half_width.valueChanged.connect(self._schedule)
+        self.surface_view.picked.connect(self._on_surface_picked)
+        self.curve_view.picked.connect(self._on_curve_picked)
+        controller.data_changed.connect(self._on_setup_changed)
+        self.catch_up()
+
+    def _create_controls(self) -> QHBoxLayout:
+        self.mode = QComboBox()
+        self.mode.addItems([self.tr("Surface: two parameters"), self.tr("Curve: one parameter")])
+        self.x_choice, self.y_choice = QComboBox(), QComboBox()
+        self.x_choice.setToolTip(self.tr("The parameter along the horizontal axis"))
+        self.y_choice.setToolTip(self.tr("The parameter along the vertical axis"))
+        self.grid_size = QSpinBox()
+        self.grid_size.setRange(5, 301)
+        self.grid_size.setValue(DEFAULT_GRID)
+        self.grid_size.setToolTip(self.tr("Grid points along each axis"))
+        self.half_width = QDoubleSpinBox()
+        self.half_width.setRange(0.0, 1000.0)
+        self.half_width.setDecimals(3)
+        self.half_width.setSingleStep(0.5)
+        self.half_width.setSpecialValueText(self.tr("auto"))
+        self.half_width.setPrefix("± ")
+        self.half_width.setToolTip(self.tr("How far each axis reaches from the current value "
+                                           "(auto: far enough for the whole path)"))
+        for box in (self.grid_size, self.half_width):
+            box.setKeyboardTracking(False)
+        self.y_label = QLabel(self.tr("y"))
+        self.grid_label = QLabel(self.tr("grid"))
+        controls = QHBoxLayout()
+        for label, widget in ((None, self.mode), (self.tr("x"), self.x_choice), (self.y_label, self.y_choice),
+                              (self.grid_label, self.grid_size), (self.tr("range"), self.half_width)):
+            if label is not None:
+                controls.addWidget(label if isinstance(label, QLabel) else QLabel(label))
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        return controls
+
+    def _create_surface_view(self) -> None:
+        self.surface_view = PickingViewBox()
+        self.surface_plot = make_plot_widget(viewBox=self.surface_view)
+        self.heatmap = pg.ImageItem(axisOrder="col-major")
+        self.heatmap.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=False))
+        self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
+        self.path_curve = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o", symbolSize=4,
+                                    symbolPen=None, symbolBrush=pg.mkBrush(PATH_COLOR))
+        self.arrow_line = pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOR, width=3))
+        self.arrow_head = pg.ArrowItem(headLen=14, tipAngle=40, pen=pg.mkPen(ARROW_COLOR),
+                                       brush=pg.mkBrush(ARROW_COLOR))
+        self.current_point = pg.ScatterPlotItem(size=12, pen=pg.mkPen("w", width=1.5),
+                                                brush=pg.mkBrush(POINT_COLOR))
+        self.pick_marker = pg.ScatterPlotItem(size=12, pen=pg.mkPen(POINT_COLOR, width=2), brush=None)
+        for item in (self.heatmap, self.contours, self.path_curve, self.arrow_line, self.arrow_head,
+                     self.current_point, self.pick_marker):
+            self.surface_view.addItem(item)
+        self.surface_view.sigRangeChanged.connect(self._place_arrow_head)
+        _plain_axes(self.surface_plot)
+
+    def _create_curve_view(self) -> None:
+        self.curve_view = PickingViewBox()
+        self.curve_plot = make_plot_widget(viewBox=self.curve_view)
+        _plain_axes(self.curve_plot)
+        self.curve = self.curve_plot.plot(pen=pg.mkPen(FIT_COLOR, width=2))
+        self.tangent = self.curve_plot.plot(pen=pg.mkPen(ARROW_COLOR, width=2, style=Qt.PenStyle.DashLine))
+        self.step_line = self.curve_plot.plot(pen=pg.mkPen(POINT_COLOR, width=2))
+        self.step_head = pg.ArrowItem(headLen=12, tipAngle=40, pen=pg.mkPen(POINT_COLOR),
+                                      brush=pg.mkBrush(POINT_COLOR))
+        self.curve_view.addItem(self.step_head)
+        self.landing = self.curve_plot.plot(pen=pg.mkPen(POINT_COLOR, width=1, style=Qt.PenStyle.DotLine),
+                                            symbol="o", symbolSize=[0, 9], symbolPen=pg.mkPen(POINT_COLOR),
+                                            symbolBrush=None)
+        self.curve_point = self.curve_plot.plot(pen=None, symbol="o", symbolSize=11,
+                                                symbolPen=pg.mkPen("w", width=1.5), symbolBrush=POINT_COLOR)
+
+    # --- setup, path and snapshots ---------------------------------------------------------------
+
+    def set_setup(self, setup: Setup) -> None:
+        self._setup = setup
+        X, y = setup.train_data()
+        self._surface = LossSurface(setup.network_config, setup.loss_name, X, y)
+        self._cache.clear()
+        self._throttle.stop()
+        self._wanted = None
+        self._snapshot = None
+        self.result = None
+        self._chosen_by_person = False
+        names = list(setup.parameter_names)
+        for box in (self.x_choice, self.y_choice):
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(names)
+            box.blockSignals(False)
+        surface = self._surface
+        if surface.sampled:
+            text = self.tr("Loss on a fixed sample of {used:,} of the {total:,} training rows.")
+        else:
+            text = self.tr("Loss on all {used:,} training rows (one forward pass, full batch).")
+        self.rows_label.setText(text.format(used=surface.rows_used, total=surface.rows_total))
+
+    @staticmethod
+    def path(snapshot: Snapshot) -> np.ndarray:
+        """The descent path: the timeline's recorded parameters (one row per display epoch) up to the shown epoch."""
+        timeline = snapshot.timeline
+        count = int(np.searchsorted(timeline.epochs, snapshot.epoch, side="right"))
+        if not count:
+            return snapshot.params[None]
+        return timeline.params[:count]
+
+    def draw(self, snapshot: Snapshot) -> None:
+        previous, self._snapshot = self._snapshot, snapshot
+        if not self._chosen_by_person:
+            self._choose_default(snapshot)
+        if previous is None or not np.array_equal(previous.params, snapshot.params) \
+                or previous.learning_rate != snapshot.learning_rate:
+            self._schedule()
+        self._draw_path()
+
+    def _choose_default(self, snapshot: Snapshot) -> None:
+        """The two parameters that moved most since the start of the run."""
+        if len(snapshot.params) < 2:
+            first, second = 0, 0
+        else:
+            first, second = moved_most(snapshot.initial_params, snapshot.params)
+        if (first, second) != (self.x_choice.currentIndex(), self.y_choice.currentIndex()):
+            self.x_choice.setCurrentIndex(first)
+            self.y_choice.setCurrentIndex(second)
+            self._schedule()
+
+    @Slot()
+    def _on_parameter_chosen(self) -> None:
+        self._chosen_by_person = True
+        self._schedule()
+
+    @Slot(int)
+    def _on_mode_changed(self, mode: int) -> None:
+        self.views.setCurrentIndex(mode)
+        for widget in (self.y_choice, self.y_label, self.grid_size, self.grid_label):
+            widget.setVisible(mode == SURFACE)
+        self._schedule()
+
+    def indices(self) -> tuple[int, ...]:
+        if self.mode.currentIndex() == CURVE:
+            return (self.x_choice.currentIndex(),)
+        return self.x_choice.currentIndex(), self.y_choice.currentIndex()
+
+    # --- requests and results -----------------------------------------------------------------------
+
+    @Slot()
+    def _schedule(self) -> None:
+        """Recompute soon (at most every THROTTLE_MS while the parameters keep changing)."""
+        if not self._throttle.isActive():
+            self._throttle.start()
+
+    def request_now(self) -> None:
+        """Ask for the grid of the shown snapshot at once (tests, screenshots)."""
+        self._throttle.stop()
+        self._request()
+
+    def build_request(self) -> SurfaceRequest | None:
+        snapshot, indices = self._snapshot, self.indices()
+        if snapshot is None or self._surface is None or min(indices) < 0 \
+                or len(snapshot.params) != len(self._setup.parameter_names):
+            return None
+        params = np.array(snapshot.params)
+        path = self.path(snapshot)
+        count = self.grid_size.value() if len(indices) == 2 else CURVE_POINTS
+        axes = []
+        for index in indices:
+            half = self.half_width.value() or nice_half_width(path[:, index] - params[index])
+            axes.append(axis_values(params[index], half, count))
+        key = (id(self._surface), params.tobytes(), indices, tuple((a[0], a[-1], len(a)) for a in axes),
+               snapshot.learning_rate)
+        return SurfaceRequest(key, params, indices, tuple(axes), snapshot.learning_rate)
+
+    @Slot()
+    def _request(self) -> None:
+        request = self.build_request()
+        if request is None:
+            return
+        cached = self._cache.get(request.key)
+        if cached is not None:
+            self._wanted = None
+            self._show(cached)
+        elif self._running is None or self._running.key != request.key:
+            self._wanted = request
+            self._start_wanted()
+
+    def _start_wanted(self) -> None:
+        if self._running is not None or self._wanted is None:
+            return  # the running job sees that something newer is wanted and stops
+        self._running, self._wanted = self._wanted, None
+        self._started = time.monotonic()
+        self._cancelled = False
+        self.pool.start(SurfaceJob(self._surface, self._running, self._signals, self._is_stale))
+
+    def _is_stale(self) -> bool:
+        """Called from the pool thread: a newer request is waiting."""
+        return self._wanted is not None or self._cancelled
+
+    @Slot(int, int)
+    def _on_job_progress(self, done: int, total: int) -> None:
+        if done < total and time.monotonic() - self._started > PROGRESS_AFTER_SECONDS:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self._show_progress(True)
+
+    def _show_progress(self, shown: bool) -> None:
+        self.progress.setVisible(shown)
+        self.cancel_button.setVisible(shown)
+
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        self._cancelled = True
+
+    @Slot(object)
+    def _on_job_finished(self, result: SurfaceResult | None) -> None:
+        self._running = None
+        self._show_progress(False)
+        if result is not None and result.request.key[0] == id(self._surface):  # not of a replaced experiment
+            self._cache[result.request.key] = result
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+            if self._wanted is None:
+                self._show(result)
+        self._start_wanted()
+
+    def shutdown(self) -> None:
+        """Stop computing (the window is closing): a running job stops at its next chunk."""
+        self._throttle.stop()
+        self._wanted = SurfaceRequest((), np.zeros(0), (), (), 0.0)  # anything newer makes the job stale
+        self.pool.waitForDone()
+        self._wanted = None
+
+    # --- drawing -----------------------------------------------------------------------------------
+
+    def _show(self, result: SurfaceResult) -> None:
+        self.result = result
+        if len(result.request.indices) == 2:
+            self._show_surface(result)
+        else:
+            self._show_curve(result)
+        self._draw_path()
+
+    def _show_surface(self, result: SurfaceResult) -> None:
+        xs, ys = result.request.axes
+        values = result.values
+        finite = values[np.isfinite(values)]
+        shade = np.log10(np.maximum(values, 1e-300))  # the valley floor stays visible next to steep walls
+        if finite.size:
+            low, high = np.log10(max(float(finite.min()), 1e-300)), np.log10(max(float(finite.max()), 1e-300))
+            self.heatmap.setImage(shade, levels=(low, high if high > low else low + 1e-12), autoLevels=False)
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.heatmap.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
+        self.contours.setData(*result.contours)
+        first, second = result.request.indices
+        x0, y0 = float(result.request.params[first]), float(result.request.params[second])
+        self.current_point.setData([x0], [y0])
+        gx, gy = float(result.gradient[first]), float(result.gradient[second])
+        reach = float(max(abs(gx) / (xs[-1] - xs[0]), abs(gy) / (ys[-1] - ys[0])))
+        scale = ARROW_FRACTION / 2 / reach if reach > 0 else 0.0
+        self.arrow_line.setData([x0, x0 - scale * gx], [y0, y0 - scale * gy])
+        self.arrow_head.setVisible(reach > 0)
+        names = self._setup.parameter_names
+        self.surface_plot.getPlotItem().setLabels(bottom=names[first], left=names[second])
+        self.surface_view.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
+        self._place_arrow_head()
+        self.values_label.setText(self.tr("L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}").format(
+            loss=result.loss, x=names[first], y=names[second], gx=-gx, gy=-gy))
+
+    @Slot()
+    def _place_arrow_head(self) -> None:
+        """Point the head along the arrow as drawn on screen (the axes may be scaled differently)."""
+        x, y = self.arrow_line.getData()
+        if x is None or len(x) < 2:
+            return
+        self._point_head(self.arrow_head, self.surface_view, x, y)
+
+    @staticmethod
+    def _point_head(head: pg.ArrowItem, view: pg.ViewBox, x: np.ndarray, y: np.ndarray) -> None:
+        width, height = view.viewPixelSize()
+        if not (width > 0 and height > 0):
+            return
+        # The direction on screen, counter-clockwise from +x; ArrowItem's angle 0 points left and
+        # turns the arrow clockwise on screen.
+        direction = math.degrees(math.atan2((y[1] - y[0]) / height, (x[1] - x[0]) / width))
+        head.setStyle(angle=180 - direction)
+        head.setPos(x[1], y[1])
+
+    def _show_curve(self, result: SurfaceResult) -> None:
+        (xs,) = result.request.axes
+        (index,) = result.request.indices
+        w0, loss, slope = float(result.request.params[index]), result.loss, float(result.gradient[index])
+        self.curve.setData(xs, result.values)
+        reach = float(xs[-1] - xs[0]) / 4
+        self.tangent.setData([w0 - reach, w0 + reach], [loss - slope * reach, loss + slope * reach])
+        step = -result.request.learning_rate * slope
+        self.step_line.setData([w0, w0 + step], [loss, loss])
+        self._point_head(self.step_head, self.curve_view, np.array([w0, w0 + step]), np.array([loss, loss]))
+        self.step_head.setVisible(step != 0)
+        self.landing.setData([w0 + step, w0 + step], [loss, result.landing_loss])
+        self.curve_point.setData([w0], [loss])
+        name = self._setup.parameter_names[index]
+        self.curve_plot.getPlotItem().setLabels(bottom=name, left=self.tr("loss"))
+        self.curve_view.autoRange(padding=0.05)
+        self._point_head(self.step_head, self.curve_view, np.array([w0, w0 + step]), np.array([loss, loss]))
+        self.values_label.setText(self.tr(
+            "L = {loss:.6g}    slope ∂L/∂{w} = {slope:.4g}    step −lr·∂L/∂{w} = {step:.4g} (lr = {lr:g})"
+        ).format(loss=loss, w=name, slope=slope, step=step, lr=result.request.learning_rate))
+
+    def _draw_path(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None or self.mode.currentIndex() != SURFACE:
+            return
+        first, second = self.indices()
+        path = self.path(snapshot)
+        self.path_curve.setData(path[:, first], path[:, second])
+
+    # --- picking --------------------------------------------------------------------------------------
+
+    @Slot(float, float, bool)
+    def _on_surface_picked(self, x: float, y: float, finished: bool) -> None:
+        if not finished:
+            self.pick_marker.setData([x], [y])
+            return
+        self.pick_marker.clear()
+        first, second = self.indices()
+        self.set_parameters({first: x, second: y})
+
+    @Slot(float, float, bool)
+    def _on_curve_picked(self, x: float, y: float, finished: bool) -> None:
+        if finished:
+            self.set_parameters({self.indices()[0]: x})
+
+    def set_parameters(self, values: dict[int, float]) -> None:
+        """Set parameters by index through the controller's undoable edits (one undo step)."""
+        names = self._setup.parameter_names
+        changes = {names[index]: round(value, 12) for index, value in values.items()
+                   if round(value, 12) != self.controller.parameter_value(names[index])}
+        if not changes:
+            return
+        stack = self.controller.undo_stack
+        stack.beginMacro(self.tr("Set {names} on the loss surface").format(names=", ".join(changes)))
+        for name, value in changes.items():
+            self.controller.edit_parameter(name, value)
+        stack.endMacro()
