@@ -38,7 +38,7 @@ else
 	bash scripts/install_system_deps.sh
 endif
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
-	$(PYTHON) -m fcviz.core.engine   # compiles the training kernels into numba's cache now, not at first Play
+	$(PYTHON) -c "from fcviz.core import engine; engine.warm_up()"   # compile the training kernels now, not at first Play
 	@echo "$(CURDIR)" > $@
 
 run: install

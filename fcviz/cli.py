@@ -18,6 +18,7 @@ import numpy as np
 from fcviz.core import limits
 
 EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
 SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "samples", "export")
 LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
 
@@ -110,6 +111,16 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a fraction like 0.25, got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"the test fraction must be at least 0 and below 1, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fcviz", usage=USAGE,
                      description="A desktop lab for watching fully-connected networks learn.")
@@ -120,24 +131,39 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train headlessly on a CSV/Excel file or a .fcviz session")
     train.add_argument("path", help="CSV/TSV/Excel/ODS table or .fcviz session")
     data = train.add_argument_group("data")
-    data.add_argument("--features", type=_names, help="input columns, comma-separated (default: all but the target)")
-    data.add_argument("--target", type=_names, help="target column(s) (default: the last column)")
+    data.add_argument("--features", type=_names,
+                      help="input columns by name or position, comma-separated: a,b or 1:5 (1st to 5th) "
+                           "(default: all but the target and an index column)")
+    data.add_argument("--target", type=_names, help="target column(s) by name or position, -1 = the last "
+                                                    "(default: the last column)")
     data.add_argument("--sheet", help="sheet holding the inputs (Excel/ODS)")
     data.add_argument("--target-sheet", help="separate sheet holding the targets")
+    data.add_argument("--header", dest="header", action="store_true", default=None,
+                      help="the first row names the columns (default: detected)")
+    data.add_argument("--no-header", dest="header", action="store_false", help="the first row is data")
+    data.add_argument("--impute", choices=("median", "drop"),
+                      help="missing inputs: fill with the training median / most frequent value, or drop "
+                           "the row (default median)")
+    data.add_argument("--scale", choices=("standard", "minmax", "none"),
+                      help="scale inputs (and a regression target), fitted on the training rows "
+                           "(default standard)")
+    data.add_argument("--test-fraction", type=_fraction, default=0.0,
+                      help="hold out this fraction of the rows and report test metrics (default 0)")
     model = train.add_argument_group("network")
-    model.add_argument("--hidden", type=_int_list, help="hidden layer sizes, e.g. 2 or 16,8 or none (default 2)")
-    model.add_argument("--activation", help="hidden activation or an expression in x (default sigmoid)")
+    model.add_argument("--hidden", type=_int_list, help="hidden layer sizes, e.g. 2 or 16,8 or none (default 64)")
+    model.add_argument("--activation", help="hidden activation or an expression in x (default relu)")
     model.add_argument("--output-activation", help="output activation (default: suits the loss and targets)")
     model.add_argument("--init", help="glorot_uniform, he_normal, normal, uniform, zeros, ones")
     model.add_argument("--dtype", choices=("float64", "float32"), help="number type (default float64)")
     fit = train.add_argument_group("training")
     fit.add_argument("--loss", choices=("mse", "bce", "cce"), help="default: cce for classes, bce for 0/1, else mse")
-    fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default sgd")
-    fit.add_argument("--lr", type=_positive_float, help="learning rate (default 0.5)")
-    fit.add_argument("--epochs", type=_count(0, limits.MAX_EPOCHS), help="epochs to train (default 5000)")
+    fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default adam")
+    fit.add_argument("--lr", type=_positive_float, help="learning rate (default 0.001)")
+    fit.add_argument("--epochs", type=_count(0, limits.MAX_EPOCHS),
+                     help="epochs to train (default 200; fewer for tables over 200k rows)")
     fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
-                     help="samples per step, or 'full' (default 32)")
-    fit.add_argument("--seed", type=int, help="seed for initial weights and shuffling (default 0)")
+                     help="samples per step, or 'full' (default 200, full for fewer training rows)")
+    fit.add_argument("--seed", type=int, help="seed for initial weights, shuffling and the test split (default 0)")
     fit.add_argument("--no-shuffle", action="store_true", help="keep the sample order in every epoch")
     out = train.add_argument_group("files")
     out.add_argument("--weights-in", help="start from the weights in this JSON file")
@@ -199,7 +225,10 @@ def _load_experiment(args):
         from fcviz.io.session import load_session
 
         architecture = [f for f in ("hidden", "activation", "output_activation", "init", "loss", "dtype",
-                                    "features", "target", "sheet", "target_sheet") if getattr(args, f)]
+                                    "features", "target", "sheet", "target_sheet", "impute", "scale",
+                                    "test_fraction") if getattr(args, f)]
+        if args.header is not None:
+            architecture.append("header" if args.header else "no_header")
         if architecture:
             flag = "--" + architecture[0].replace("_", "-")
             raise UsageError(f"{path.name} is a saved session: its network and data are fixed, so {flag} "
@@ -214,36 +243,46 @@ def _load_experiment(args):
             experiment.apply_data()
         return experiment
 
+    from fcviz.core.tasks import table_settings
     from fcviz.io.tables import load_dataset
 
+    one_hot = {"cce": True, "mse": False}.get(args.loss)  # bce or none given: class labels are recognised
     dataset = load_dataset(path, features=args.features, target=args.target, sheet=args.sheet,
-                           target_sheet=args.target_sheet, one_hot=args.loss == "cce")
-    hidden = [2] if args.hidden is None else args.hidden
+                           target_sheet=args.target_sheet, one_hot=one_hot, header=args.header,
+                           missing="drop" if args.impute == "drop" else "impute")
+    n_train = dataset.n_samples - int(round(args.test_fraction * dataset.n_samples))
+    settings = table_settings(dataset, loss=args.loss, output_activation=args.output_activation, n_train=n_train)
+    batch_size = getattr(args, "batch_size", settings.batch_size)
+    seed = 0 if args.seed is None else args.seed
     return build_experiment(
-        dataset, hidden=hidden, activation=args.activation or "sigmoid",
-        output_activation=args.output_activation, loss=args.loss, optimizer=args.optimizer or "sgd",
-        lr=0.5 if args.lr is None else args.lr,
-        batch_size=getattr(args, "batch_size", 32),
-        shuffle=not args.no_shuffle, init=args.init or "glorot_uniform",
-        seed=0 if args.seed is None else args.seed, dtype=args.dtype or "float64")
+        dataset, hidden=settings.hidden if args.hidden is None else args.hidden,
+        activation=args.activation or settings.activation, output_activation=settings.output_activation,
+        loss=settings.loss, optimizer=args.optimizer or settings.optimizer,
+        lr=settings.lr if args.lr is None else args.lr, batch_size=batch_size,
+        shuffle=not args.no_shuffle, init=args.init or "glorot_uniform", seed=seed,
+        dtype=args.dtype or "float64", epochs=settings.epochs if args.epochs is None else args.epochs,
+        scale=args.scale or settings.scale, test_fraction=args.test_fraction, split_seed=seed)
 
 
 def _format_metrics(metrics: dict) -> str:
-    return " ".join(f"{name} {value:.4f}" for name, value in metrics.items() if name != "loss")
+    from fcviz.core.tasks import format_number
+
+    return " ".join(f"{name} {format_number(value)}" for name, value in metrics.items() if name != "loss")
 
 
 REPORT_SECONDS = 0.5   # progress lines on stderr at most this often
 
 
-def _train_with_progress(trainer, epochs: int, target: int, quiet: bool) -> None:
+def _train_with_progress(trainer, epochs: int, target: int, quiet: bool, stop=None) -> None:
     """`trainer.fit(epochs)` in chunks of about REPORT_SECONDS, with a progress line after each
-    (the numbers are those of one call: every engine gives the same results in any chunks)."""
+    (the numbers are those of one call: every engine gives the same results in any chunks);
+    `stop(trainer)` True after a chunk ends the run (a blow-up)."""
     remaining, chunk = epochs, 1
     while remaining > 0:
         before, started = trainer.epoch, time.perf_counter()
         trainer.fit(epochs=min(chunk, remaining))
         remaining -= max(1, trainer.epoch - before)
-        if trainer.diverged or trainer.stop_reason != "epochs":
+        if trainer.diverged or trainer.stop_reason != "epochs" or (stop is not None and stop(trainer)):
             return
         elapsed = time.perf_counter() - started
         chunk = max(1, min(10 * chunk, int(chunk * REPORT_SECONDS / max(elapsed, 1e-6))))
@@ -256,37 +295,57 @@ def cmd_train(args) -> int:
     if args.weights_in:
         from fcviz.io.weights import apply_weights
 
-        apply_weights(experiment.net, args.weights_in)
+        preprocessing = apply_weights(experiment.net, args.weights_in)
         experiment.initial_params = experiment.net.params.copy()
-    epochs = 5000 if args.epochs is None else args.epochs
+        if preprocessing is not None:  # the weights were learned through this preprocessing
+            experiment.preprocessing, experiment.scale = preprocessing, preprocessing.scale
+            experiment.apply_data()
+    epochs = args.epochs
+    if epochs is None:
+        epochs = experiment.epochs if Path(args.path).suffix.lower() != ".fcviz" else 5000
     if epochs < 0:
         raise UsageError(f"--epochs must be 0 or more, got {epochs}")
     trainer = experiment.trainer
+    if not args.quiet and Path(args.path).suffix.lower() != ".fcviz":
+        from fcviz.core.tasks import data_report
+
+        for line in data_report(experiment.dataset, trainer.loss.name, experiment.net.layers[-1].activation.name,
+                                experiment.scale, experiment.test_fraction):
+            print(line, file=sys.stderr)
+    first_epoch = trainer.epoch
     target = trainer.epoch + epochs
     started = time.perf_counter()
-    _train_with_progress(trainer, epochs, target, quiet=args.quiet)
+    from fcviz.core.divergence import BlowUpWatch
+
+    watch = BlowUpWatch()
+    _train_with_progress(trainer, epochs, target, quiet=args.quiet, stop=watch.check)
     elapsed = time.perf_counter() - started
+    trained = trainer.epoch - first_epoch
     experiment.epochs = max(experiment.epochs, trainer.epoch)
     metrics = experiment.metrics()
     loss = trainer.history.loss[-1] if len(trainer.history.loss) else metrics["loss"]
+    diverged = trainer.diverged or bool(watch.message)
     if trainer.diverged:
         print(f"fcviz: {trainer.divergence_message}", file=sys.stderr)
+    elif watch.message:
+        print(f"fcviz: {watch.message} (--lr, --scale standard)", file=sys.stderr)
     inputs = (args.path, args.weights_in)
     if args.weights_out:
         from fcviz.io.weights import save_weights
 
-        _output("--weights-out", save_weights, args.weights_out, experiment.net, inputs)
+        _output("--weights-out", lambda path, net, inputs: save_weights(path, net, inputs, experiment.preprocessing),
+                args.weights_out, experiment.net, inputs)
     if args.history_out:
         _output("--history-out", _write_history, args.history_out, trainer.history, inputs)
     if args.save:
         from fcviz.io.session import save_session
 
         _output("--save", save_session, args.save, experiment, inputs)
-    if not args.quiet and elapsed > 0 and epochs:
-        print(f"trained {epochs} epochs in {elapsed:.2f} s ({epochs / elapsed:,.0f} epochs/s, "
+    if not args.quiet and elapsed > 0 and trained:
+        print(f"trained {trained} epochs in {elapsed:.2f} s ({trained / elapsed:,.0f} epochs/s, "
               f"{trainer.engine} engine)", file=sys.stderr)
     print(f"epoch {trainer.epoch} loss {loss:.6g} {_format_metrics(metrics)}".rstrip())
-    return 1 if trainer.diverged else 0
+    return EXIT_DIVERGED if diverged else 0
 
 
 def _output(flag: str, write, path, what, inputs) -> None:
@@ -345,16 +404,17 @@ def cmd_presets(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from fcviz.io.weights import export, load_weights
+    from fcviz.io.weights import export, load_model
 
     if Path(args.path).suffix.lower() == ".fcviz":
         from fcviz.io.session import load_session
 
-        net = load_session(args.path).net
+        experiment = load_session(args.path)
+        net, preprocessing = experiment.net, experiment.preprocessing
     else:
-        net = load_weights(args.path)
-    _output("--output", lambda path, net, inputs: export(net, args.to, path, inputs), args.output, net,
-            (args.path,))
+        net, preprocessing = load_model(args.path)
+    _output("--output", lambda path, net, inputs: export(net, args.to, path, inputs, preprocessing), args.output,
+            net, (args.path,))
     print(f"wrote {args.output}")
     return 0
 

@@ -142,6 +142,3 @@ class _WarmUp:
 
 WARM_UP = _WarmUp()
 
-
-if __name__ == "__main__":   # `python -m fcviz.core.engine`: compile ahead of time (make install does)
-    warm_up()

@@ -13,6 +13,8 @@ import numpy as np
 from fcviz.core.dataset import Dataset
 from fcviz.core.metrics import evaluate
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import Preprocessing
+from fcviz.core.tasks import check_settings, suggest_loss, suggest_output_activation, table_settings
 from fcviz.core.timeline import Timeline, default_pace, is_display_epoch
 from fcviz.core.trainer import Trainer
 
@@ -38,18 +40,48 @@ class Experiment:
     title: str = ""
     initial_params: np.ndarray | None = None  # where Reset goes back to; None: the weights as built
     ui_state: dict = field(default_factory=dict)
+    scale: str = "none"   # how a fresh experiment fits `preprocessing` (ignored when one is given)
+    preprocessing: Preprocessing | None = None
     pace: float | None = None     # display epochs drawn a second while training; 0 = as fast as it goes
     timeline: Timeline = field(default=None)  # type: ignore[assignment]  # made in __post_init__
 
     def __post_init__(self):
         if self.initial_params is None:
             self.initial_params = self.net.params.copy()
+        if self.preprocessing is None and (self.scale != "none" or np.isnan(self.dataset.X).any()):
+            self.preprocessing = self._fit_preprocessing()
+        if self.preprocessing is not None:
+            self.scale = self.preprocessing.scale
+            if np.isnan(self.dataset.X).any():  # gaps are filled once, with training-row values
+                self.dataset = self.dataset.with_data(self.preprocessing.filled(self.dataset.X), self.dataset.y)
         if self.pace is None:
             self.pace = default_pace(self.epochs, self.display_every)
         self.apply_data()
         if self.timeline is None:
             self.timeline = Timeline()
             self.start_timeline()
+
+    def _fit_preprocessing(self) -> Preprocessing:
+        """Fill values and scaling from the training rows only."""
+        train, _ = self.split_indices()
+        regression = (not self.dataset.is_classification and self.trainer.loss.name == "mse"
+                      and self.net.layers[-1].activation.name == "linear")
+        groups = [tuple(group) for group in self.dataset.meta.get("one_hot_groups", ())]
+        return Preprocessing.fit(self.dataset.X[train], self.dataset.y[train], self.scale,
+                                 scale_target=regression, groups=groups)
+
+    def network_inputs(self, X) -> np.ndarray:
+        return X if self.preprocessing is None else self.preprocessing.inputs(X)
+
+    def network_targets(self, y) -> np.ndarray:
+        return y if self.preprocessing is None else self.preprocessing.targets(y)
+
+    def predict(self, X) -> np.ndarray:
+        """The network's outputs for rows X, both in the data's own units."""
+        return self._data_units(self.net.predict(self.network_inputs(X)))
+
+    def _data_units(self, network_output: np.ndarray) -> np.ndarray:
+        return network_output if self.preprocessing is None else self.preprocessing.outputs(network_output)
 
     @property
     def net(self) -> Network:
@@ -62,20 +94,22 @@ class Experiment:
     def apply_data(self) -> None:
         """Hand the (split) dataset to the trainer."""
         train, test = self.split_indices()
-        X, y = self.dataset.X, self.dataset.y
+        X, y = self.network_inputs(self.dataset.X), self.network_targets(self.dataset.y)
         self.trainer.set_data(X[train], y[train], X[test], y[test])
 
     def metrics(self) -> dict[str, float]:
         """Loss and accuracy/R² of the current weights on the training part (and test part)."""
         train, test = self.split_indices()
         X, y = self.dataset.X, self.dataset.y
+        X_net, y_net = self.network_inputs(X), self.network_targets(y)
         classification = self.dataset.is_classification
-        loss, outputs = self.trainer.loss_and_outputs(X[train], y[train])
-        out = {"loss": loss, **evaluate(outputs, y[train], classification)}
+        loss, outputs = self.trainer.loss_and_outputs(X_net[train], y_net[train])
+        out = {"loss": loss, **evaluate(self._data_units(outputs), y[train], classification)}
         if len(test):
-            loss, outputs = self.trainer.loss_and_outputs(X[test], y[test])
+            loss, outputs = self.trainer.loss_and_outputs(X_net[test], y_net[test])
             out["test_loss"] = loss
-            out.update({f"test_{k}": v for k, v in evaluate(outputs, y[test], classification).items()})
+            out.update({f"test_{k}": v for k, v in
+                        evaluate(self._data_units(outputs), y[test], classification).items()})
         return out
 
     def reset(self) -> None:
@@ -150,32 +184,21 @@ class Experiment:
 
 
 
-def suggest_loss(dataset: Dataset) -> str:
-    """cce for several classes, bce for one 0/1 target, mse otherwise."""
-    if dataset.classes and dataset.n_outputs > 1:
-        return "cce"
-    return "bce" if dataset.is_classification else "mse"
-
-
-def suggest_output_activation(dataset: Dataset, loss: str) -> str:
-    """softmax for cce, sigmoid for targets within [0, 1], else linear."""
-    if loss == "cce":
-        return "softmax"
-    inside_unit = bool(((dataset.y >= 0) & (dataset.y <= 1)).all())
-    return "sigmoid" if loss == "bce" or inside_unit else "linear"
-
-
 def build_experiment(dataset: Dataset, hidden=(2,), activation="sigmoid", output_activation=None,
                      loss=None, optimizer="sgd", lr=0.5, batch_size=None, shuffle=True,
                      init="glorot_uniform", seed=0, epochs=5000, display_every=100,
-                     test_fraction=0.0, dtype="float64", **optimizer_options) -> Experiment:
+                     test_fraction=0.0, dtype="float64", scale="none", split_seed=0,
+                     **optimizer_options) -> Experiment:
     """A fresh experiment on `dataset` with a network of the given hidden layers.
 
-    `loss` and `output_activation` default to what suits the targets
-    (see `suggest_loss` and `suggest_output_activation`).
+    `loss` and `output_activation` default to what suits the targets (see
+    `fcviz.core.tasks`); an impossible pair raises ValueError. `scale` other than
+    "none" standardizes (or min-max scales) the inputs, and a regression target
+    under a linear output, fitted on the training rows.
     """
     loss = loss or suggest_loss(dataset)
     output_activation = output_activation or suggest_output_activation(dataset, loss)
+    check_settings(dataset, loss, output_activation)
     hidden = [int(units) for units in hidden]
     activations = [activation] * len(hidden) + [output_activation]
     net = Network([dataset.n_features, *hidden, dataset.n_outputs], activations, init=init,
@@ -183,4 +206,16 @@ def build_experiment(dataset: Dataset, hidden=(2,), activation="sigmoid", output
     trainer = Trainer(net, loss=loss, optimizer=optimizer, lr=lr, batch_size=batch_size,
                       shuffle=shuffle, seed=seed, **optimizer_options)
     return Experiment(dataset, trainer, epochs=epochs, display_every=display_every,
-                      test_fraction=test_fraction, name=dataset.name, title=dataset.name)
+                      test_fraction=test_fraction, split_seed=split_seed, name=dataset.name,
+                      title=dataset.name, scale=scale)
+
+
+def build_table_experiment(dataset: Dataset, loss: str | None = None, output_activation: str | None = None,
+                           test_fraction: float = 0.0, seed: int = 0, **overrides) -> Experiment:
+    """A loaded table's experiment with `fcviz.core.tasks.table_settings` — what `fcviz FILE`,
+    File ▸ Open and the dataset dialog start from, as `fcviz train FILE` does."""
+    n_train = dataset.n_samples - int(round(test_fraction * dataset.n_samples))
+    options = table_settings(dataset, loss, output_activation, n_train=n_train).as_options()
+    options.update(overrides)
+    options.setdefault("display_every", max(1, options["epochs"] // 100))
+    return build_experiment(dataset, test_fraction=test_fraction, seed=seed, split_seed=seed, **options)

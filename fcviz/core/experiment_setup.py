@@ -15,10 +15,9 @@ import numpy as np
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment, split_indices
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
+from fcviz.core.tasks import BINARY, check_settings, infer_task, suggest_loss, suggest_output_activation
 from fcviz.core.trainer import Trainer
-
-OUTPUT_FOR_CLASSES = ("softmax", "cce")
-OUTPUT_FOR_REGRESSION = ("linear", "mse")
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ class Setup:
     split_seed: int
     name: str
     title: str
+    preprocessing: Preprocessing | None = None
 
     @classmethod
     def of(cls, experiment: Experiment) -> "Setup":
@@ -54,7 +54,8 @@ class Setup:
             parameter_names=tuple(net.parameter_names()), parameter_layers=layers,
             initial_params=np.array(experiment.initial_params, copy=True),
             train_rows=train, test_rows=test, test_fraction=experiment.test_fraction,
-            split_seed=experiment.split_seed, name=experiment.name, title=experiment.title)
+            split_seed=experiment.split_seed, name=experiment.name, title=experiment.title,
+            preprocessing=experiment.preprocessing)
 
     @property
     def layer_sizes(self) -> list[int]:
@@ -76,7 +77,16 @@ class Setup:
             raise ValueError(f"this network has no parameter named {name!r}") from None
 
     def train_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.dataset.X[self.train_rows], self.dataset.y[self.train_rows]
+        """The training rows as the network sees them (after preprocessing): what the diagrams compute on."""
+        X, y = self.dataset.X[self.train_rows], self.dataset.y[self.train_rows]
+        if self.preprocessing is None:
+            return X, y
+        return self.preprocessing.inputs(X), self.preprocessing.targets(y)
+
+    def network(self) -> Network | PreprocessedNetwork:
+        """A fresh network of this shape that takes rows and gives outputs in the data's own units."""
+        net = Network.from_config(self.network_config)
+        return net if self.preprocessing is None else PreprocessedNetwork(net, self.preprocessing)
 
     def with_data(self, dataset: Dataset, test_fraction: float) -> "Setup":
         """This setup over edited data (same inputs and outputs), split as the worker will split it."""
@@ -100,6 +110,7 @@ class Blueprint:
     seed: int
     test_fraction: float
     dtype: str = "float64"   # or "float32": half the memory, faster on large data
+    scale: str = "none"      # input (and regression target) scaling, fitted on the training rows
 
     @classmethod
     def of(cls, setup: Setup, learning_rate: float | None = None) -> "Blueprint":
@@ -111,18 +122,14 @@ class Blueprint:
             optimizer=trainer["optimizer"]["name"],
             learning_rate=trainer["optimizer"]["learning_rate"] if learning_rate is None else learning_rate,
             batch_size=trainer["batch_size"], shuffle=trainer["shuffle"], init=net["init"],
-            seed=int(net["seed"]), test_fraction=setup.test_fraction, dtype=net.get("dtype", "float64"))
+            seed=int(net["seed"]), test_fraction=setup.test_fraction, dtype=net.get("dtype", "float64"),
+            scale=setup.preprocessing.scale if setup.preprocessing is not None else "none")
 
     def for_dataset(self, dataset: Dataset) -> "Blueprint":
-        """The same hidden layers and optimizer, with an output layer and loss that suit `dataset`."""
-        if dataset.n_outputs > 1 and dataset.classes:
-            output, loss = OUTPUT_FOR_CLASSES
-        elif dataset.is_classification:
-            output = "sigmoid"
-            loss = self.loss if self.loss in ("mse", "bce") else "bce"
-        else:
-            output, loss = OUTPUT_FOR_REGRESSION
-        return replace(self, output_activation=output, loss=loss)
+        """The same hidden layers and optimizer, with an output layer and loss that suit `dataset`
+        (fcviz.core.tasks' rules; mse stays mse on a 0/1 target, as in the lab)."""
+        loss = "mse" if self.loss == "mse" and infer_task(dataset) == BINARY else suggest_loss(dataset)
+        return replace(self, output_activation=suggest_output_activation(dataset, loss), loss=loss)
 
     def build(self, dataset: Dataset, epochs: int, display_every: int, name: str = "", title: str = "",
               previous: Setup | None = None, keep_weights: bool = True) -> Experiment:
@@ -138,9 +145,10 @@ class Blueprint:
         if (keep_weights and previous is not None and previous.layer_sizes == sizes
                 and previous.network_config["init"] == self.init and previous.network_config["seed"] == self.seed):
             net.params[...] = previous.initial_params
+        check_settings(dataset, self.loss, self.output_activation)
         trainer = Trainer(net, loss=self.loss, optimizer=self.optimizer, lr=self.learning_rate,
                           batch_size=self.batch_size, shuffle=self.shuffle, seed=self.seed)
         return Experiment(dataset, trainer, epochs=epochs, display_every=display_every,
                           test_fraction=self.test_fraction,
                           split_seed=previous.split_seed if previous is not None else 0,
-                          name=name, title=title)
+                          name=name, title=title, scale=self.scale)

@@ -21,7 +21,7 @@ from fcviz.core.trainer import Trainer
 
 MAX_SURFACE_ROWS = 2000  # above this many training rows the surface uses a fixed sample of them
 SAMPLE_SEED = 0          # the sample is the same on every redraw (a moving sample would make the surface flicker)
-CHUNK_BYTES = 8 * 2**20   # work arrays of one chunk of grid points: bounded memory at any grid size
+CHUNK_BYTES = 2 * 2**20  # work arrays of one chunk of grid points: bounded memory at any grid size
 NICE_STEPS = (1.0, 2.0, 5.0, 10.0)
 
 Progress = Callable[[int, int], bool]  # (points done, points in all) -> False to stop

@@ -9,6 +9,7 @@ import numpy as np
 
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
 from fcviz.core.timeline import TimelineView
 
 MAX_CURVE_POINTS = 4096  # a snapshot's loss curve: enough for any screen, the same cost at any epoch
@@ -59,6 +60,7 @@ class Snapshot:
     commands_applied: int = 0  # how many GUI commands the worker had applied when it took this
     initial_params: np.ndarray = field(default_factory=lambda: np.zeros(0))  # where Reset goes back to
     loss_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # epoch of each curve point
+    preprocessing: Preprocessing | None = None  # immutable; maps data units to and from the network's
     timeline: TimelineView = field(default_factory=TimelineView)  # the run's recorded display epochs
     live_epoch: int | None = None  # set when this shows a recorded epoch: the epoch training is at
     engine: str = ""           # which engine trains: "compiled" or "numpy" (fcviz.core.engine)
@@ -80,6 +82,7 @@ class Snapshot:
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
             commands_applied=commands_applied, initial_params=_frozen(initial),
+            preprocessing=experiment.preprocessing,
             timeline=experiment.timeline.view(), engine=trainer.engine,
         )
 
@@ -104,7 +107,12 @@ class Snapshot:
         return float(self.loss_history[-1]) if len(self.loss_history) else float("nan")
 
     def network(self) -> Network:
-        """A private Network holding this snapshot's weights (for drawing curves)."""
+        """A private Network holding this snapshot's weights (for drawing curves).
+
+        With preprocessing it takes rows and gives outputs in the data's own units.
+        """
         net = Network.from_config(self.network_config)
         net.params[...] = self.params
+        if self.preprocessing is not None:
+            return PreprocessedNetwork(net, self.preprocessing)  # type: ignore[return-value]
         return net

@@ -54,12 +54,11 @@ def load_experiment(path: str | Path | None = None, preset: str | None = None) -
     if path.suffix.lower() == ".fcviz":
         from fcviz.io.session import load_session
         return load_session(path)
-    from fcviz.core.experiment_setup import Blueprint, Setup
+    from fcviz.core.experiment import build_table_experiment
     from fcviz.io.tables import load_dataset
-    dataset = load_dataset(path)
-    base = open_preset(preset or "clothes")
-    return (Blueprint.of(Setup.of(base)).for_dataset(dataset)
-            .build(dataset, base.epochs, base.display_every, name=dataset.name or path.stem, title=path.name))
+    experiment = build_table_experiment(load_dataset(path))  # the settings `fcviz train PATH` starts from
+    experiment.name, experiment.title = experiment.dataset.name or path.stem, path.name
+    return experiment
 
 
 def run_gui(path: str | None = None, preset: str | None = None, language: str | None = None) -> int:

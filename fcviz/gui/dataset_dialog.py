@@ -1,19 +1,22 @@
-"""Open-dataset dialog: sheet, target sheet, feature and target columns, problem type, loss and output.
+"""Open-dataset dialog: sheet, target sheet, header, feature and target columns, problem type, loss and output.
 
 Each choice reloads the data with fcviz.io, so problems (an unreadable file,
-a text column among the features, ...) show at once, inline in red with the
-loader's own message, and Open stays disabled until the choice works. The
-problem type is guessed from the target and can be changed; the loss and
-output activation follow it as suggestions that can be changed too.
+an impossible loss, ...) show at once, inline in red with the loader's or
+core's own message, and Open stays disabled until the choice works. The
+header, the problem type (fcviz.core.tasks, the CLI's rules) and, in a
+workbook whose sheets pair by row count, the input/target sheets are
+proposed and can be changed; the loss and output activation follow the
+problem as suggestions. Below, the same data report `fcviz train` prints.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,13 +33,28 @@ from PySide6.QtWidgets import (
 )
 
 from fcviz.core.dataset import Dataset
-from fcviz.core.experiment import suggest_loss, suggest_output_activation
-from fcviz.io.tables import DatasetError, list_sheets, load_dataset, read_table
+from fcviz.core.tasks import (
+    BINARY,
+    MULTI_CLASS,
+    REGRESSION,
+    check_settings,
+    data_report,
+    infer_task,
+    suggest_loss,
+    suggest_output_activation,
+)
+from fcviz.io.tables import (
+    DatasetError,
+    has_header,
+    left_out_columns,
+    list_sheets,
+    load_dataset,
+    paired_sheets,
+    read_table,
+)
 
 PREVIEW_ROWS = 200
 ERROR_STYLE = "color: #c62828;"
-REGRESSION, BINARY, MULTI_CLASS = "regression", "binary", "multi-class"
-MAX_GUESSED_CLASSES = 20  # whole numbers with at most this many values look like class labels
 LOSSES = ("mse", "bce", "cce")
 OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "softmax", "tanh", "relu")
 
@@ -61,7 +79,8 @@ class TablePreviewModel(QAbstractTableModel):
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and index.isValid():
-            return str(self._frame.iat[index.row(), index.column()])
+            value = self._frame.iat[index.row(), index.column()]
+            return "" if pd.isna(value) else str(value)  # a missing cell shows empty
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -70,17 +89,6 @@ class TablePreviewModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return str(self._frame.columns[section])
         return str(self._frame.index[section])  # the spreadsheet's row number
-
-
-def guess_problem(dataset: Dataset) -> str:
-    """Multi-class for text classes or a few whole numbers, binary for 0/1, else regression."""
-    if dataset.classes:
-        return MULTI_CLASS
-    if dataset.is_classification:
-        return BINARY
-    values = dataset.y[:, 0]
-    whole = dataset.n_outputs == 1 and bool(np.all(values == np.round(values)))
-    return MULTI_CLASS if whole and 2 < len(np.unique(values)) <= MAX_GUESSED_CLASSES else REGRESSION
 
 
 class DatasetDialog(QDialog):
@@ -94,6 +102,7 @@ class DatasetDialog(QDialog):
         self.sheet = QComboBox()
         self.target_sheet = QComboBox()
         self.target = QComboBox()
+        self.header = QCheckBox(self.tr("First row names the columns"))
         self.problem = QComboBox()
         for key, text in ((REGRESSION, self.tr("Regression")), (BINARY, self.tr("Binary classification (0/1)")),
                           (MULTI_CLASS, self.tr("Multi-class classification"))):
@@ -124,14 +133,21 @@ class DatasetDialog(QDialog):
         self._lay_out()
 
         self._columns: list[str] = []
+        self._left_out: list[str] = []  # index and ID-like columns, unticked as the CLI leaves them out
+        self._header_detected = True
         self._fill_sheets()
-        self.sheet.currentIndexChanged.connect(self._on_sheet_changed)
+        self.sheet.currentIndexChanged.connect(self._on_sheet_chosen)
         self.target_sheet.currentIndexChanged.connect(self._on_target_sheet_changed)
         self.target.currentIndexChanged.connect(self._on_target_changed)
         self.problem.currentIndexChanged.connect(self._on_problem_changed)
+        self.header.toggled.connect(self._on_header_toggled)
+        self.loss_box.currentIndexChanged.connect(self._check_choice)
+        self.output_box.currentIndexChanged.connect(self._check_choice)
         self.features.itemChanged.connect(lambda _item: self._reload())
         self.all_button.clicked.connect(lambda: self._check_all_features(Qt.CheckState.Checked))
         self.none_button.clicked.connect(lambda: self._check_all_features(Qt.CheckState.Unchecked))
+        self._propose_pair()
+        self._detect_header()
         self._on_sheet_changed()
 
     def _lay_out(self) -> None:
@@ -139,6 +155,7 @@ class DatasetDialog(QDialog):
         form.addRow(self.tr("File"), QLabel(str(self.path)))
         form.addRow(self.tr("Sheet"), self.sheet)
         form.addRow(self.tr("Target sheet"), self.target_sheet)
+        form.addRow(self.tr("Header"), self.header)
         form.addRow(self.tr("Target"), self.target)
         form.addRow(self.tr("Problem"), self.problem)
         form.addRow(self.tr("Loss"), self.loss_box)
@@ -188,6 +205,10 @@ class DatasetDialog(QDialog):
     def output_activation(self) -> str:
         return self.output_box.currentData()
 
+    def chosen_header(self) -> bool | None:
+        """None while the header is as detected (each sheet detects its own), else what was ticked."""
+        return None if self._header_detected else self.header.isChecked()
+
     # --- filling ----------------------------------------------------------------------------
 
     def _fill_sheets(self) -> None:
@@ -203,9 +224,40 @@ class DatasetDialog(QDialog):
             self.target_sheet.addItem(sheet, sheet)
         self.target_sheet.setEnabled(len(sheets) > 1)
 
+    def _propose_pair(self) -> None:
+        """Inputs and targets on two sheets of equal row count (X/y): choose them."""
+        try:
+            pair = paired_sheets(self.path)
+        except (DatasetError, OSError):
+            return
+        if pair is not None:
+            for box, sheet in ((self.sheet, pair[0]), (self.target_sheet, pair[1])):
+                box.blockSignals(True)
+                box.setCurrentIndex(box.findText(sheet) if box is self.sheet else box.findData(sheet))
+                box.blockSignals(False)
+
+    @Slot()
+    def _on_sheet_chosen(self) -> None:
+        self._header_detected = True
+        self._detect_header()
+        self._on_sheet_changed()
+
+    @Slot()
+    def _on_header_toggled(self) -> None:
+        self._header_detected = False
+        self._on_sheet_changed()
+
+    def _detect_header(self) -> None:
+        try:
+            detected = has_header(self.path, self.chosen_sheet())
+        except (DatasetError, OSError):
+            detected = True
+        with QSignalBlocker(self.header):
+            self.header.setChecked(detected)
+
     def _read(self, sheet: str | None):
         try:
-            return read_table(self.path, sheet)
+            return read_table(self.path, sheet, self.chosen_header())
         except (DatasetError, OSError) as error:
             self._show_error(str(error))
             return None
@@ -216,6 +268,11 @@ class DatasetDialog(QDialog):
         frame = self._read(self.chosen_sheet())
         self.preview_model.set_frame(frame)
         self._columns = [] if frame is None else [str(column) for column in frame.columns]
+        try:
+            self._left_out = [] if frame is None else left_out_columns(self.path, self.chosen_sheet(),
+                                                                        self.chosen_header())
+        except (DatasetError, OSError):
+            self._left_out = []
         self._on_target_sheet_changed()
 
     @Slot()
@@ -246,7 +303,7 @@ class DatasetDialog(QDialog):
                 continue
             item = QListWidgetItem(column)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            item.setCheckState(Qt.CheckState.Unchecked if column in self._left_out else Qt.CheckState.Checked)
             self.features.addItem(item)
         self.features.blockSignals(False)
         self._reload(guess=True)
@@ -268,7 +325,8 @@ class DatasetDialog(QDialog):
         if not self.chosen_features():
             raise DatasetError(self.tr("Choose at least one feature column."))
         return load_dataset(self.path, features=self.chosen_features(), target=self.chosen_target(),
-                            sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet(), one_hot=one_hot)
+                            sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet(), one_hot=one_hot,
+                            header=self.chosen_header())
 
     @Slot()
     def _reload(self, guess: bool = False) -> None:
@@ -281,7 +339,7 @@ class DatasetDialog(QDialog):
             return
         try:
             if guess:
-                problem = guess_problem(self._load(one_hot=False))
+                problem = infer_task(self._load(one_hot=None))
                 self.problem.blockSignals(True)
                 self.problem.setCurrentIndex(self.problem.findData(problem))
                 self.problem.blockSignals(False)
@@ -294,7 +352,7 @@ class DatasetDialog(QDialog):
             self._show_error("")
             self.dataset = dataset
             self._suggest(dataset)
-            open_button.setEnabled(True)
+            self._check_choice()
 
     def _check_problem(self, dataset: Dataset) -> None:
         problem = self.chosen_problem()
@@ -307,12 +365,30 @@ class DatasetDialog(QDialog):
 
     def _suggest(self, dataset: Dataset) -> None:
         loss = suggest_loss(dataset)
-        self.loss_box.setCurrentIndex(self.loss_box.findData(loss))
-        self.output_box.setCurrentIndex(self.output_box.findData(suggest_output_activation(dataset, loss)))
-        kind = (self.tr("{n} classes").format(n=len(dataset.classes)) if dataset.classes
-                else self.tr("{n} target column(s)").format(n=dataset.n_outputs))
-        self.summary.setText(self.tr("{rows} rows, {inputs} inputs, {kind}.").format(
-            rows=dataset.n_samples, inputs=dataset.n_features, kind=kind))
+        for box, value in ((self.loss_box, loss), (self.output_box, suggest_output_activation(dataset, loss))):
+            with QSignalBlocker(box):
+                box.setCurrentIndex(box.findData(value))
+
+    @Slot()
+    def _check_choice(self) -> None:
+        """The loaded data with the chosen loss and output: the data report, or why they cannot learn it."""
+        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
+        if self.dataset is None:
+            return
+        kind = (self.tr("{n} classes").format(n=len(self.dataset.classes)) if self.dataset.classes
+                else self.tr("{n} target column(s)").format(n=self.dataset.n_outputs))
+        headline = self.tr("{rows} rows, {inputs} inputs, {kind}.").format(
+            rows=self.dataset.n_samples, inputs=self.dataset.n_features, kind=kind)
+        try:
+            check_settings(self.dataset, self.loss(), self.output_activation())
+        except ValueError as error:
+            self._show_error(str(error))
+            open_button.setEnabled(False)
+        else:
+            self._show_error("")
+            open_button.setEnabled(True)
+        report = data_report(self.dataset, self.loss(), self.output_activation(), "standard")
+        self.summary.setText("\n".join([headline, *report]))
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

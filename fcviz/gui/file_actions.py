@@ -4,7 +4,6 @@ files, save (in the worker, without waiting for it) and export the network, a pl
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,14 +125,15 @@ class FileActions(QObject):
 
     def open_dataset(self, dataset, path: str | Path, loss: str | None = None,
                      output_activation: str | None = None) -> None:
-        """Learn `dataset` with the current hidden layers and optimizer; the output layer and loss
-        fit the data unless given (the dataset dialog suggests them)."""
+        """Learn `dataset` with the settings `fcviz train` uses for a table (fcviz.core.tasks); the loss
+        and output activation suit the data unless given (the dataset dialog suggests them). The
+        run's epochs and display frequency stay (RunSettings)."""
+        from fcviz.core.experiment import build_table_experiment
         path = Path(path)
-        blueprint = self.controller.blueprint().for_dataset(dataset)
-        blueprint = replace(blueprint, loss=loss or blueprint.loss,
-                            output_activation=output_activation or blueprint.output_activation)
         try:
-            experiment = self.controller.build(blueprint, dataset, name=dataset.name or path.stem, title=path.name)
+            experiment = build_table_experiment(dataset, loss, output_activation)
+            experiment.name, experiment.title = dataset.name or path.stem, path.name
+            self.controller.settings.apply_to(experiment)
         except ValueError as error:
             self._report(self.tr("Cannot build a network for this dataset"), str(error))
             return

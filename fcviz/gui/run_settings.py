@@ -100,3 +100,8 @@ class RunSettings(QObject):
         """Take the settings a newly installed experiment brought (the worker has them already)."""
         self.values = replace(values, frozen=_read_only(values.frozen))
         self.adopted.emit()
+
+    def apply_to(self, experiment: Experiment) -> Experiment:
+        """`experiment`, built elsewhere, set to train with this run's epochs and display frequency."""
+        experiment.epochs, experiment.display_every = self.epochs, self.display_every
+        return experiment

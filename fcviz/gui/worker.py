@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from fcviz.core import engine
 from fcviz.core.backprop import StepRecord, record_step
 from fcviz.core.dataset import Dataset
+from fcviz.core.divergence import BlowUpWatch
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.trainer import Trainer
@@ -212,6 +213,8 @@ class TrainingWorker(QObject):
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
         self._epoch_started = 0.0
+        self._blow_up = BlowUpWatch()  # a finite blow-up stops the run as the CLI's does
+        self._blow_up.start_at(experiment.trainer)
 
     @property
     def experiment(self) -> Experiment:
@@ -306,6 +309,9 @@ class TrainingWorker(QObject):
         if trainer.diverged:
             self._enter(DIVERGED, message=trainer.divergence_message)
             return True
+        if self._blow_up.check(trainer):
+            self._enter(DIVERGED, message=self._blow_up.message[:1].upper() + self._blow_up.message[1:] + ".")
+            return True
         if trainer.epoch == epoch:
             return False
         recorded = experiment.record_if_display_epoch()
@@ -378,9 +384,16 @@ class TrainingWorker(QObject):
             if not isinstance(command, CALLER_REPORTS):
                 self.command_failed.emit(str(error))
                 self._emit()
+            self._restart_blow_up_watch(command)
             return
         if reply is not None:
             reply.set_result(value)
+        self._restart_blow_up_watch(command)
+
+    def _restart_blow_up_watch(self, command) -> None:
+        if not isinstance(command, SILENT_COMMANDS):
+            # a person's edit may raise the loss at once: that is no blow-up, so judge only what follows
+            self._blow_up.start_at(self._experiment.trainer)
 
     def _after_parameter_edit(self) -> None:
         """Values typed before training starts are the starting point that Reset returns to."""

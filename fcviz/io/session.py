@@ -25,6 +25,7 @@ from fcviz.core import limits
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import Preprocessing
 from fcviz.core.timeline import Timeline
 from fcviz.core.trainer import Trainer
 from fcviz.io.files import FileRefused, check_readable, write_atomically
@@ -94,6 +95,7 @@ def _pack(experiment: Experiment) -> tuple[dict, dict[str, np.ndarray]]:
         },
         "network": net.config(),
         "trainer": trainer.config(),
+        **({"preprocessing": experiment.preprocessing.to_dict()} if experiment.preprocessing is not None else {}),
         "state": {"epoch": state["epoch"], "batch_index": state["batch_index"],
                   "epoch_loss_sum": state["epoch_loss_sum"], "rng": state["rng"]},
     }
@@ -362,10 +364,21 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
         name=_typed(settings, "name", "experiment", str), title=_typed(settings, "title", "experiment", str),
         initial_params=_array(arrays, "net.initial_params", (n_params,)),
         ui_state=_typed(settings, "ui_state", "experiment", dict),
-        pace=_pace(settings), timeline=Timeline.from_arrays(arrays, n_params))
+        pace=_pace(settings), timeline=Timeline.from_arrays(arrays, n_params),
+        preprocessing=_preprocessing(document, net))
     _restore_trainer(trainer, _typed(document, "state", "session", dict), arrays)
     experiment.start_timeline()  # sessions saved before timelines existed start one here
     return experiment
+
+
+def _preprocessing(document: dict, net: Network) -> Preprocessing | None:
+    """The optional preprocessing (sessions before it have none), fitting the network's inputs and outputs."""
+    if "preprocessing" not in document:
+        return None
+    preprocessing = Preprocessing.from_dict(document["preprocessing"])
+    if (preprocessing.fill.size, preprocessing.y_shift.size) != (net.layer_sizes[0], net.layer_sizes[-1]):
+        raise ValueError("the preprocessing does not fit the network's inputs and outputs")
+    return preprocessing
 
 
 def _history_kinds(key: str) -> str:

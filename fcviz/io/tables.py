@@ -24,6 +24,7 @@ from pandas.api.types import is_numeric_dtype
 
 from fcviz.core import limits
 from fcviz.core.dataset import Dataset
+from fcviz.core.tasks import looks_like_class_labels
 from fcviz.io import table_limits
 from fcviz.io.files import FileRefused, check_readable, read_limited
 
@@ -41,6 +42,10 @@ _C1_BYTES = re.compile(rb"[\x80-\x9f]")  # control characters if read as Latin-1
 _BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n?|\n))*")
 _NAMES_LISTED = 12
 MAX_CLASSES = limits.MAX_CLASSES  # one-hot y is n x classes floats; more is an ID column, not a class
+MISSING_MARKERS = ("", "?", "NA", "N/A", "n/a", "NaN", "nan", "-", "null", "NULL", "None")
+MAX_CATEGORIES = 50  # a text feature with more different values is a name or ID, not a category
+INDEX_NAMES = ("", "index", "unnamed: 0", "row", "id")
+HEADER_SAMPLE_ROWS = 50
 
 
 class DatasetError(ValueError):
@@ -78,28 +83,77 @@ def list_sheets(path) -> list[str]:
     return _with_workbook(path, lambda book: list(book.sheet_names))
 
 
-def read_table(path, sheet=None) -> pd.DataFrame:
+def read_table(path, sheet=None, header: bool | None = None) -> pd.DataFrame:
     """The table in `path` (first sheet unless `sheet` is given) as a DataFrame.
 
-    Column names come from the header row, or are x1..xn when the first row
-    holds only numbers. The index holds spreadsheet row numbers. Blank rows and
-    columns with neither a name nor a value are dropped; empty cells are NaN;
-    cells that read as numbers are numbers, other text stays text.
+    Column names come from the header row, or are x1..xn without one. `header`
+    None detects it: the first row is a header only when it holds text where
+    the rows below hold numbers (or, in an all-text table, names that never
+    recur below), so a data row is never taken for one. The index holds
+    spreadsheet row numbers. Blank rows and columns with neither a name nor a
+    value are dropped; empty cells and the markers ?, NA, N/A, NaN, - are
+    NaN; cells that read as numbers are numbers, other text stays text.
     """
-    return _read(path, sheet).frame
+    return _read(path, sheet, header).frame
 
 
-def load_dataset(path, features=None, target=None, sheet=None, target_sheet=None, one_hot=False) -> Dataset:
+def has_header(path, sheet=None) -> bool:
+    """Whether the detected (or only possible) reading takes the first row as a header."""
+    return _read(path, sheet, None).has_header
+
+
+def left_out_columns(path, sheet=None, header: bool | None = None) -> list[str]:
+    """Columns the default features leave out: an unnamed index column, text with too many values."""
+    table = _read(path, sheet, header)
+    return [c for c in table.frame.columns if _is_index(table, c) or _too_many_categories(table.frame[c])]
+
+
+def paired_sheets(path) -> tuple[str, str] | None:
+    """Input and target sheets of a workbook holding them apart (X/y, Xval/yval): the first sheet
+    followed by a narrower sheet with as many rows; None for a text file or no such pair."""
+    path = _checked_path(path)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return None
+
+    def shapes(book) -> list[tuple[str, int, int]]:
+        found = []
+        for name in book.sheet_names:
+            grid = pd.read_excel(book, sheet_name=name, header=None).dropna(how="all")
+            found.append((name, len(grid), grid.shape[1]))
+        return found
+
+    sheets = _with_workbook(path, shapes)
+    for position, (name, rows, columns) in enumerate(sheets):
+        for other, other_rows, other_columns in sheets[position + 1:]:
+            if rows and abs(other_rows - rows) <= 1 and other_columns < columns:
+                return name, other
+    return None
+
+
+def load_dataset(path, features=None, target=None, sheet=None, target_sheet=None, one_hot=None,
+                 header: bool | None = None, missing: str = "impute") -> Dataset:
     """Read a table and split it into features X and target y.
 
-    `features` and `target` are column names (a name or a list). The default
-    target is the last column, or every column of `target_sheet`; the default
-    features are the other columns. A text target becomes one-hot columns with
-    `classes` sorted by name; with `one_hot=True` whole-number labels do too
-    (classes sorted numerically). A headerless table's default target is "y".
+    Without sheet, target sheet or target, a workbook's `paired_sheets` are used.
+    `features` and `target` are column names or positions (a name, or a list:
+    "3" is the third column, "-1" the last, "1:5" the first five, where no
+    column has that name). The default target is the last column, or every
+    column of `target_sheet`; the default features are the other columns
+    except an unnamed index column (0…n-1 or 1…n) and text columns with more
+    than MAX_CATEGORIES values (names, IDs). Text features become one-hot
+    columns "name=value" (`meta["one_hot_groups"]`). A text target becomes
+    one-hot columns with `classes` sorted by name; whole-number labels do too
+    when `one_hot` is True, or None and they look like class labels
+    (fcviz.core.tasks). A row without a target is dropped; a missing feature
+    cell stays NaN to be filled from the training rows (`missing="impute"`),
+    or its row is dropped (`missing="drop"`). `meta["report"]` says what was done.
     """
-    table = _read(path, sheet)
-    target_table = table if target_sheet in (None, table.source.sheet) else _read(path, target_sheet)
+    if missing not in ("impute", "drop"):
+        raise DatasetError(f'unknown missing-value rule "{missing}"; choose impute or drop')
+    if sheet is None and target_sheet is None and target is None:
+        sheet, target_sheet = paired_sheets(path) or (None, None)
+    table = _read(path, sheet, header)
+    target_table = table if target_sheet in (None, table.source.sheet) else _read(path, target_sheet, header)
     _require_rows(table)
     if len(target_table.frame) != len(table.frame):
         raise DatasetError(
@@ -114,19 +168,53 @@ def load_dataset(path, features=None, target=None, sheet=None, target_sheet=None
         target_columns = list(table.frame.columns[-1:])
     if not target_columns:
         raise target_table.source.error("needs a target column")
+    left_out: list[str] = []
     if features is not None:
         feature_columns = _columns(table, features)
     else:
-        feature_columns = [c for c in table.frame.columns if target_table is not table or c not in target_columns]
+        candidates = [c for c in table.frame.columns if target_table is not table or c not in target_columns]
+        left_out = [c for c in candidates if _is_index(table, c) or _too_many_categories(table.frame[c])]
+        feature_columns = [c for c in candidates if c not in left_out]
     if not feature_columns:
         raise table.source.error("needs at least one feature column besides the target")
 
-    X = _numbers(table, feature_columns)
-    y, target_names, classes = _encode_target(target_table, target_columns, one_hot)
-    if target is None and not target_table.has_header and not classes:
-        target_names = ["y"] if len(target_names) == 1 else [f"y{k}" for k in range(1, len(target_names) + 1)]
+    rows_read = len(table.frame)
+    has_target = target_table.frame[target_columns].notna().all(axis=1).to_numpy()
+    encoded = _encode_features(table, feature_columns)
+    X = np.column_stack([block for block, _ in encoded])
+    names = [name for _, block_names in encoded for name in block_names]
+    gaps = np.isnan(X).any(axis=1)
+    keep = has_target & ~gaps if missing == "drop" else has_target
+    target_frame = target_table.frame.iloc[keep]
+    kept_target = _Table(target_frame, target_table.has_header, target_table.source)
+    if len(target_frame) < 2:
+        raise target_table.source.error(f"needs at least 2 rows with a target and inputs, found {len(target_frame)}")
+    y, target_names, classes = _encode_target(kept_target, target_columns, one_hot)
+    if target is None and target_sheet is not None and not target_table.has_header and not classes:
+        sheet_name = str(target_sheet)
+        target_names = [sheet_name] if len(target_names) == 1 else [
+            f"{sheet_name}{k}" for k in range(1, len(target_names) + 1)]
+    X = X[keep]
+    report = {"rows_read": rows_read, "rows_without_target": int((~has_target).sum()),
+              "rows_with_gaps_dropped": int((gaps & has_target).sum()) if missing == "drop" else 0,
+              "cells_missing": int(np.isnan(X).sum()), "rows_with_gaps": int(np.isnan(X).any(axis=1).sum()),
+              "header": table.has_header, "left_out": left_out,
+              "text_features": [c for c, (_, block_names) in zip(feature_columns, encoded)
+                                if block_names != [c]]}
+    groups, position = [], 0
+    for _, block_names in encoded:
+        if len(block_names) > 1 or "=" in block_names[0]:
+            groups.append([position, len(block_names)])
+        position += len(block_names)
     meta = {"path": str(path), "sheet": table.source.sheet, "target_sheet": target_sheet}
-    return Dataset(X, y, feature_columns, target_names, classes, name=table.source.path.stem, meta=meta)
+    if groups:
+        meta["one_hot_groups"] = groups
+    if header is not None:
+        meta["header"] = header
+    if missing != "impute":
+        meta["missing"] = missing
+    meta["report"] = report
+    return Dataset(X, y, names, target_names, classes, name=table.source.path.stem, meta=meta)
 
 
 # ---- files ------------------------------------------------------------------
@@ -155,13 +243,13 @@ def _checked_path(path) -> Path:
     return path
 
 
-def _read(path, sheet) -> _Table:
+def _read(path, sheet, header: bool | None = None) -> _Table:
     path = _checked_path(path)
     if path.suffix.lower() not in TEXT_SUFFIXES:
-        return _read_sheet(path, sheet)
+        return _read_sheet(path, sheet, header)
     if sheet is not None:
         raise DatasetError(f'{path.name}: no sheet "{sheet}"; a text file has no sheets')
-    return _read_text(path)
+    return _read_text(path, header)
 
 
 def _read_bytes(source: _Source) -> bytes:
@@ -194,7 +282,7 @@ def _decode(data: bytes, source: _Source) -> tuple[str, str]:
 # ---- text tables --------------------------------------------------------------
 
 
-def _read_text(path: Path) -> _Table:
+def _read_text(path: Path, header: bool | None = None) -> _Table:
     source = _Source(path)
     data = _read_bytes(source)
     text, encoding = _decode(data, source)
@@ -222,7 +310,8 @@ def _read_text(path: Path) -> _Table:
         table_limits.check_text_shape(data, width)
     except limits.LimitError as exc:
         raise source.error(str(exc)) from None
-    has_header = not _all_numbers(first_cells, decimal)
+    has_header = header if header is not None else _looks_like_header(first_cells, _sample_rows(
+        head, leading_blank_lines, width, options), decimal)
     skip = leading_blank_lines + has_header
     reference = "the header" if has_header else f"row {leading_blank_lines + 1}"
     try:
@@ -240,6 +329,18 @@ def _read_text(path: Path) -> _Table:
     return _Table(_finish(frame, first_cells if has_header else None, decimal), has_header, source)
 
 
+def _sample_rows(head: str, skip: int, width: int, options: dict) -> pd.DataFrame:
+    """The rows after the first (up to HEADER_SAMPLE_ROWS) as text, for header detection; empty if ragged."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows = pd.read_csv(io.StringIO(head), skiprows=skip + 1, nrows=HEADER_SAMPLE_ROWS, dtype=str,
+                               names=range(width), **options)
+    except (ValueError, pd.errors.ParserWarning):
+        return pd.DataFrame()
+    return rows.dropna(how="all")
+
+
 def _csv_options(separator: str, decimal: str) -> dict:
     return {
         "sep": separator,
@@ -247,8 +348,8 @@ def _csv_options(separator: str, decimal: str) -> dict:
         "header": None,
         "index_col": False,
         "skip_blank_lines": False,  # blank lines stay rows, so row numbers stay true
-        "keep_default_na": False,  # "NA" or "null" is text to report, not a silent gap
-        "na_values": [""],
+        "keep_default_na": False,  # only these markers are gaps: "none" or "n.a." stay text to report
+        "na_values": list(MISSING_MARKERS),
         "skipinitialspace": True,
         "engine": "c",
         "low_memory": False,  # infer each column's type from all of it, not chunk by chunk
@@ -323,13 +424,14 @@ def _with_workbook(path: Path, use):
     ) from failure
 
 
-def _read_sheet(path: Path, sheet: str | None) -> _Table:
+def _read_sheet(path: Path, sheet: str | None, header: bool | None = None) -> _Table:
     def read(book):
         names = list(book.sheet_names)
         if sheet is not None and sheet not in names:
             raise DatasetError(f'{path.name}: no sheet "{sheet}"; available: {_quoted(names)}')
         chosen = names[0] if sheet is None else sheet
-        return chosen, pd.read_excel(book, sheet_name=chosen, header=None)
+        return chosen, pd.read_excel(book, sheet_name=chosen, header=None, keep_default_na=False,
+                                     na_values=list(MISSING_MARKERS))
 
     chosen, grid = _with_workbook(path, read)
     grid.index = pd.RangeIndex(1, len(grid) + 1)
@@ -337,7 +439,10 @@ def _read_sheet(path: Path, sheet: str | None) -> _Table:
     if grid.empty:
         raise DatasetError(f'{path.name}: sheet "{chosen}" is empty')
     first_cells = grid.iloc[0].tolist()
-    has_header = not _all_numbers(first_cells, ".")
+    if header is None:
+        has_header = _looks_like_header(first_cells, grid.iloc[1:HEADER_SAMPLE_ROWS + 1], ".")
+    else:
+        has_header = header
     data = (grid.iloc[1:] if has_header else grid).infer_objects()
     return _Table(_finish(data, first_cells if has_header else None, "."), has_header, _Source(path, chosen))
 
@@ -399,10 +504,26 @@ def _numbers_where_possible(values: pd.Series, decimal: str) -> pd.Series:
     return values.astype(object).where(~is_number, numbers)
 
 
-def _all_numbers(cells: list, decimal: str) -> bool:
-    """True when the row's filled cells are all numbers (a data row, not a header)."""
-    filled = pd.Series(cells, dtype=object).dropna()
-    return len(filled) > 0 and bool(np.isfinite(_parse_numbers(filled, decimal)).all())
+def _looks_like_header(first: list, below: pd.DataFrame, decimal: str) -> bool:
+    """A header has text above numbers, or (all text) names that never recur below; numbers never are one."""
+    cells = pd.Series(first, dtype=object)
+    text = cells.notna().to_numpy() & ~np.isfinite(_parse_numbers(cells, decimal).to_numpy())
+    if not text.any():
+        return False
+    if below.empty:
+        return True
+    for position in np.flatnonzero(text):
+        if position >= below.shape[1]:
+            continue
+        column = below.iloc[:, position].dropna()
+        if len(column) and _parse_numbers(column, decimal).notna().mean() > 0.5:
+            return True
+    for position in np.flatnonzero(text):
+        if position < below.shape[1]:
+            column = below.iloc[:, position].dropna().astype(str).str.strip()
+            if str(first[position]).strip() in set(column):
+                return False
+    return True
 
 
 def _quoted(names) -> str:
@@ -419,22 +540,99 @@ def _require_rows(table: _Table) -> None:
         raise table.source.error(f"needs at least 2 data rows, found {len(table.frame)}")
 
 
+_POSITION = re.compile(r"^\s*(-?\d+)\s*(?::\s*(-?\d+)\s*)?$")
+
+
 def _columns(table: _Table, names) -> list[str]:
+    """Columns by name, or where no column has that name by position: 3, -1 (the last), 2:5 (2nd to 5th)."""
     names = [names] if isinstance(names, str) else list(names)
+    columns = list(table.frame.columns)
+    chosen: list[str] = []
     for name in names:
-        if name not in table.frame.columns:
-            raise table.source.error(f'no column "{name}"; available: {_quoted(table.frame.columns)}')
-    return names
+        if name in columns:
+            chosen.append(name)
+            continue
+        match = _POSITION.match(str(name))
+        if match is None:
+            raise table.source.error(f'no column "{name}"; available: {_quoted(columns)}')
+        first = _position(table, match.group(1), name)
+        last = first if match.group(2) is None else _position(table, match.group(2), name)
+        if last < first:
+            raise table.source.error(f'column range "{name}" is empty')
+        chosen.extend(columns[first:last + 1])
+    return chosen
 
 
-def _numbers(table: _Table, columns: list[str]) -> np.ndarray:
-    """The columns as a float64 array; the first empty or non-number cell is an error."""
+def _position(table: _Table, text: str, spec: str) -> int:
+    """0-based index of a 1-based (or negative, from the end) column number."""
+    count, number = table.frame.shape[1], int(text)
+    if not (1 <= number <= count or -count <= number <= -1):
+        raise table.source.error(
+            f'no column "{spec}": the table has {count} columns (1 to {count}, or -1 for the last)')
+    return number - 1 if number > 0 else count + number
+
+
+def _is_index(table: _Table, column: str) -> bool:
+    """An unnamed first column counting the rows 0…n-1 or 1…n (a saved DataFrame index)."""
+    frame = table.frame
+    if column != frame.columns[0]:
+        return False
+    unnamed = not table.has_header or column == "column 1" or column.strip().lower() in INDEX_NAMES
+    values = frame[column]
+    if not unnamed or not is_numeric_dtype(values) or values.isna().any() or len(values) < 3:
+        return False
+    numbers = values.to_numpy(dtype=np.float64)
+    return bool(np.array_equal(numbers, np.arange(len(numbers))) or
+                np.array_equal(numbers, np.arange(1, len(numbers) + 1)))
+
+
+def _is_text_column(values: pd.Series) -> bool:
+    """Mostly text: more filled cells are not numbers than are."""
+    if is_numeric_dtype(values):
+        return False
+    filled = values.dropna()
+    return len(filled) > 0 and _parse_numbers(filled, ".").isna().mean() > 0.5
+
+
+def _too_many_categories(values: pd.Series) -> bool:
+    return _is_text_column(values) and values.dropna().astype(str).str.strip().nunique() > MAX_CATEGORIES
+
+
+def _encode_features(table: _Table, columns: list[str]) -> list[tuple[np.ndarray, list[str]]]:
+    """Each column as a block: numbers (NaN where missing, all read at once), or one-hot columns of text."""
+    text = {column for column in columns if _is_text_column(table.frame[column])}
+    numeric = [column for column in columns if column not in text]
+    numbers = _numbers(table, numeric, allow_missing=True) if numeric else np.zeros((len(table.frame), 0))
+    where = {column: position for position, column in enumerate(numeric)}
+    return [_one_hot_feature(table, column) if column in text else
+            (numbers[:, where[column]:where[column] + 1], [column]) for column in columns]
+
+
+def _one_hot_feature(table: _Table, column: str) -> tuple[np.ndarray, list[str]]:
+    """A text column as one-hot "column=value" columns (NaN rows where the cell is missing)."""
+    values = table.frame[column]
+    labels = values.astype(object).where(values.isna(), values.astype(str).str.strip())
+    categories = sorted(labels.dropna().unique())
+    if len(categories) > MAX_CATEGORIES:
+        raise table.source.error(f'column "{column}" has {len(categories)} different texts; at most '
+                                 f"{MAX_CATEGORIES} categories can be one-hot encoded (leave it out)")
+    block = np.zeros((len(values), len(categories)))
+    codes = pd.Categorical(labels, categories=categories).codes
+    block[np.arange(len(values)), np.maximum(codes, 0)] = 1.0
+    block[codes < 0] = np.nan
+    return block, [f"{column}={category}" for category in categories]
+
+
+def _numbers(table: _Table, columns: list[str], allow_missing: bool = False) -> np.ndarray:
+    """The columns as a float64 array; the first non-number (or, unless allowed, empty) cell is an error."""
     block = table.frame[columns]
     if all(is_numeric_dtype(dtype) for dtype in block.dtypes):
         values = block.to_numpy(dtype=np.float64)
     else:
         values = np.column_stack([_parse_numbers(block[c], ".").to_numpy() for c in columns])
     bad = ~np.isfinite(values)
+    if allow_missing:
+        bad &= block.notna().to_numpy()
     if bad.any():
         r, c = np.argwhere(bad)[0]
         cell = block.iat[r, c]
@@ -449,13 +647,15 @@ def _encode_target(table: _Table, columns: list[str], one_hot: bool):
         return _one_hot_text(table, columns[0])
     if one_hot and len(columns) != 1:
         raise table.source.error(f"one-hot encoding needs a single target column, got {len(columns)}")
+    if one_hot is None and len(columns) == 1:
+        one_hot = looks_like_class_labels(_numbers(table, columns)[:, 0])
     if one_hot:
         return _one_hot_integers(table, columns[0])
     return _numbers(table, columns), list(columns), ()
 
 
 def _is_text(values: pd.Series) -> bool:
-    return values.notna().any() and not _parse_numbers(values, ".").notna().any()
+    return bool(values.notna().any()) and _is_text_column(values)
 
 
 def _one_hot_text(table: _Table, column: str):

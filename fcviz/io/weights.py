@@ -20,6 +20,7 @@ from fcviz import __version__
 from fcviz.core import limits
 from fcviz.core.activations import LEAKY_SLOPE, CustomActivation, get_activation
 from fcviz.core.network import Network
+from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
 from fcviz.io.files import FileRefused, read_limited, write_atomically
 
 FORMAT = "fcviz-weights"
@@ -32,8 +33,12 @@ class WeightsError(ValueError):
 
 # --- weights JSON ---------------------------------------------------------------
 
-def weights_to_dict(net: Network) -> dict:
-    """The Weights JSON document of `net` (a layer without bias has no "bias" entry)."""
+def weights_to_dict(net: Network, preprocessing: Preprocessing | None = None) -> dict:
+    """The Weights JSON document of `net` (a layer without bias has no "bias" entry).
+
+    Preprocessing, when there is some, is an optional "preprocessing" block that
+    readers without it ignore.
+    """
     layers = []
     for layer in net.layers:
         entry = {"units": layer.units, "activation": layer.activation.to_config(),
@@ -41,7 +46,10 @@ def weights_to_dict(net: Network) -> dict:
         if layer.use_bias:
             entry["bias"] = layer.bias.tolist()
         layers.append(entry)
-    return {"format": FORMAT, "version": VERSION, "input_dim": net.layer_sizes[0], "layers": layers}
+    document = {"format": FORMAT, "version": VERSION, "input_dim": net.layer_sizes[0], "layers": layers}
+    if preprocessing is not None:
+        document["preprocessing"] = preprocessing.to_dict()
+    return document
 
 
 def network_from_dict(document, source: str = "weight data") -> Network:
@@ -63,13 +71,13 @@ def network_from_dict(document, source: str = "weight data") -> Network:
         raise WeightsError(f"{source} is invalid: {exc}") from exc
 
 
-def save_weights(path, net: Network, inputs=()) -> None:
-    """Write the Weights JSON of `net` to `path` (atomically; never over one of `inputs`)."""
-    _write_text(path, _weights_text(net), inputs)
+def save_weights(path, net: Network, inputs=(), preprocessing: Preprocessing | None = None) -> None:
+    """Write the Weights JSON of `net` (and its preprocessing) to `path` (atomically; never over one of `inputs`)."""
+    _write_text(path, _weights_text(net, preprocessing), inputs)
 
 
-def _weights_text(net: Network) -> str:
-    return _pretty_json(weights_to_dict(net)) + "\n"
+def _weights_text(net: Network, preprocessing: Preprocessing | None = None) -> str:
+    return _pretty_json(weights_to_dict(net, preprocessing)) + "\n"
 
 
 # a weights file of n parameters holds about 20 characters per number; this allows 4x that
@@ -78,6 +86,11 @@ _BYTES_PER_PARAMETER = 80
 
 def load_weights(path, max_bytes: int = limits.MAX_WEIGHTS_JSON_BYTES) -> Network:
     """The network stored in the Weights JSON file `path` (refused unread beyond `max_bytes`)."""
+    return load_model(path, max_bytes)[0]
+
+
+def load_model(path, max_bytes: int = limits.MAX_WEIGHTS_JSON_BYTES) -> tuple[Network, Preprocessing | None]:
+    """The network and (if the file has the block) the preprocessing stored in the Weights JSON `path`."""
     source = os.fspath(path)
     try:
         data = read_limited(path, max_bytes, "weights file")
@@ -93,13 +106,30 @@ def load_weights(path, max_bytes: int = limits.MAX_WEIGHTS_JSON_BYTES) -> Networ
     except json.JSONDecodeError as exc:
         raise WeightsError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                            f"column {exc.colno}") from exc
-    return network_from_dict(document, source)
+    net = network_from_dict(document, source)
+    return net, preprocessing_from_dict(document, net, source)
 
 
-def apply_weights(net: Network, path) -> None:
-    """Load the weights file `path` into `net`; its layer shapes must match the network's."""
+def preprocessing_from_dict(document: dict, net: Network, source: str = "weight data") -> Preprocessing | None:
+    """The optional "preprocessing" block, checked against the network's inputs and outputs."""
+    if "preprocessing" not in document:
+        return None
+    try:
+        preprocessing = Preprocessing.from_dict(document["preprocessing"])
+    except ValueError as exc:
+        raise WeightsError(f"{source} is invalid: {exc}") from exc
+    if (preprocessing.fill.size, preprocessing.y_shift.size) != (net.layer_sizes[0], net.layer_sizes[-1]):
+        raise WeightsError(f"{source} is invalid: its preprocessing has {preprocessing.fill.size} inputs and "
+                           f"{preprocessing.y_shift.size} outputs, the network {net.layer_sizes[0]} and "
+                           f"{net.layer_sizes[-1]}")
+    return preprocessing
+
+
+def apply_weights(net: Network, path) -> Preprocessing | None:
+    """Load the weights file `path` into `net` (its layer shapes must match); returns its preprocessing."""
     source = os.fspath(path)
-    loaded = load_weights(path, min(limits.MAX_WEIGHTS_JSON_BYTES, 2 ** 20 + _BYTES_PER_PARAMETER * net.params.size))
+    loaded, preprocessing = load_model(
+        path, min(limits.MAX_WEIGHTS_JSON_BYTES, 2 ** 20 + _BYTES_PER_PARAMETER * net.params.size))
     if len(loaded.layers) != len(net.layers):
         raise WeightsError(f"{source} does not fit the network: it has {len(loaded.layers)} layers, "
                            f"the network has {len(net.layers)}")
@@ -113,6 +143,7 @@ def apply_weights(net: Network, path) -> None:
             raise WeightsError(f"{source} does not fit the network: layer {number}: the network "
                                f"{has[not mine.use_bias]}, the file {has[not theirs.use_bias]}")
     net.set_weights(loaded.get_weights())
+    return preprocessing
 
 
 def _is_int(value) -> bool:
@@ -297,10 +328,21 @@ _NUMPY_BUILTINS = {
 }
 
 
-def export_numpy(net: Network, example=None) -> str:
+def _preprocessing_constants(preprocessing: Preprocessing) -> str:
+    rows = (("FILL", preprocessing.fill, "value of a missing (NaN) input, from the training rows"),
+            ("X_SHIFT", preprocessing.x_shift, "network input = (x - X_SHIFT) / X_SCALE"),
+            ("X_SCALE", preprocessing.x_scale, ""),
+            ("Y_SHIFT", preprocessing.y_shift, "output = network output * Y_SCALE + Y_SHIFT"),
+            ("Y_SCALE", preprocessing.y_scale, ""))
+    return "".join(f"{name} = {_array_text(values, '')}{'  # ' + note if note else ''}\n"
+                   for name, values, note in rows)
+
+
+def export_numpy(net: Network, example=None, preprocessing: Preprocessing | None = None) -> str:
     """A standalone NumPy script with `predict(X)`; run as a program it prints predict(example).
 
-    `example` is one input sample (zeros by default).
+    `example` is one input sample (zeros by default). With `preprocessing`,
+    predict takes inputs and gives outputs in the data's own units.
     """
     custom = _custom(net)
     names = {act.name: f"custom_{number}" for number, act in enumerate(custom, 1)}
@@ -317,6 +359,14 @@ def export_numpy(net: Network, example=None) -> str:
                       f"     {bias},\n     {names.get(layer.activation.name, layer.activation.name)}),\n")
     n_in, n_out = net.layer_sizes[0], net.layer_sizes[-1]
     example = np.zeros(n_in) if example is None else np.asarray(example, dtype=np.float64).reshape(n_in)
+    if preprocessing is None:
+        constants, prepare, finish = "", "", "    return a"
+    else:
+        constants = ("\n# fcviz's preprocessing, fitted on the training rows.\n"
+                     + _preprocessing_constants(preprocessing))
+        prepare = ("    a = np.where(np.isnan(a), FILL, a)\n"
+                   "    a = (a - np.array(X_SHIFT)) / np.array(X_SCALE)\n")
+        finish = "    return a * np.array(Y_SCALE) + np.array(Y_SHIFT)"
     return f'''"""A {_architecture(net)} network exported from fcviz {__version__}; it needs only NumPy.
 
     from this_module import predict
@@ -326,7 +376,7 @@ def export_numpy(net: Network, example=None) -> str:
 import numpy as np
 
 N_INPUTS = {n_in}
-
+{constants}
 
 {"""
 
@@ -342,12 +392,12 @@ def predict(X):
     a = np.asarray(X, dtype=float)
     if a.ndim == 1:  # one sample, or one value per sample for a one-input network
         a = a.reshape(-1, N_INPUTS)
-    for kernel, bias, activation in LAYERS:
+{prepare}    for kernel, bias, activation in LAYERS:
         z = a @ kernel
         if bias is not None:
             z = z + bias
         a = activation(z)
-    return a
+{finish}
 
 
 if __name__ == "__main__":
@@ -380,8 +430,27 @@ class Expression(nn.Module):
 '''
 
 
-def export_torch(net: Network) -> str:
-    """A PyTorch script building `model`, an nn.Sequential holding the network's weights."""
+_TORCH_PREPROCESSING = '''
+
+class Preprocessed(nn.Module):
+    """fcviz's preprocessing around the network: fill missing inputs, scale them, unscale the outputs."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.network = network
+        for name, values in (("fill", FILL), ("x_shift", X_SHIFT), ("x_scale", X_SCALE),
+                             ("y_shift", Y_SHIFT), ("y_scale", Y_SCALE)):
+            self.register_buffer(name, torch.tensor(values, dtype=DTYPE))
+
+    def forward(self, x):
+        x = torch.where(torch.isnan(x), self.fill, x)
+        return self.network((x - self.x_shift) / self.x_scale) * self.y_scale + self.y_shift
+'''
+
+
+def export_torch(net: Network, preprocessing: Preprocessing | None = None) -> str:
+    """A PyTorch script building `model`, an nn.Sequential holding the network's weights
+    (wrapped in a module applying the preprocessing, when there is some)."""
     modules: list[str] = []
     state: list[str] = []
     for layer in net.layers:
@@ -398,6 +467,11 @@ def export_torch(net: Network) -> str:
             modules.append(_TORCH_MODULES[act.name])
     needs_expression = any(module.startswith("Expression(") for module in modules)
     listing = "".join(f"    {module},\n" for module in modules)
+    name = "model" if preprocessing is None else "network"
+    wrapper = "" if preprocessing is None else (
+        "\n# fcviz's preprocessing, fitted on the training rows.\n" + _preprocessing_constants(preprocessing)
+        + _TORCH_PREPROCESSING)
+    wrap = "" if preprocessing is None else "model = Preprocessed(network)\n"
     return f'''"""A {_architecture(net)} network exported from fcviz {__version__} as a PyTorch nn.Sequential.
 
     from this_module import model
@@ -408,14 +482,14 @@ import torch
 from torch import nn
 
 DTYPE = torch.{net.dtype.name}
-{_TORCH_EXPRESSION_MODULE if needs_expression else ""}
+{_TORCH_EXPRESSION_MODULE if needs_expression else ""}{wrapper}
 
-model = nn.Sequential(
+{name} = nn.Sequential(
 {listing})
 # nn.Linear keeps its weight as (units, inputs): the transpose of the Keras-layout kernel.
-model.load_state_dict({{
+{name}.load_state_dict({{
 {"".join(state)}}})
-model.eval()
+{wrap}model.eval()
 '''
 
 
@@ -425,8 +499,9 @@ _KERAS_ACTIVATIONS = {
 }
 
 
-def export_keras(net: Network) -> str:
-    """A Keras script building `model`, a Sequential of Dense layers holding the network's weights."""
+def export_keras(net: Network, preprocessing: Preprocessing | None = None) -> str:
+    """A Keras script building `model`, a Sequential of Dense layers holding the network's weights
+    (inside a functional model applying the preprocessing, when there is some)."""
     dtype = net.dtype.name
     layers = [f'    keras.Input(({net.layer_sizes[0]},), dtype="{dtype}"),\n']
     for layer in net.layers:
@@ -438,6 +513,13 @@ def export_keras(net: Network) -> str:
         layers.append(f"    keras.layers.Dense({layer.units}, activation={activation}, "
                       f'use_bias={layer.use_bias}, dtype="{dtype}"),\n')
     weights = "".join(f"    np.array({_array_text(w, '             ')}),\n" for w in net.get_weights())
+    name = "model" if preprocessing is None else "network"
+    wrap = "" if preprocessing is None else (
+        "\n# fcviz's preprocessing, fitted on the training rows.\n" + _preprocessing_constants(preprocessing) +
+        f'inputs = keras.Input(({net.layer_sizes[0]},), dtype="{dtype}")\n'
+        "filled = keras.ops.where(keras.ops.isnan(inputs), np.array(FILL), inputs)\n"
+        "outputs = network((filled - np.array(X_SHIFT)) / np.array(X_SCALE)) * np.array(Y_SCALE) + np.array(Y_SHIFT)\n"
+        "model = keras.Model(inputs, outputs)\n")
     return f'''"""A {_architecture(net)} network exported from fcviz {__version__} as a Keras Sequential model.
 
     from this_module import model
@@ -447,19 +529,28 @@ def export_keras(net: Network) -> str:
 import keras
 import numpy as np
 
-model = keras.Sequential([
+{name} = keras.Sequential([
 {"".join(layers)}])
 # Keras order: kernel (inputs, units), then bias, for each layer that has one.
-model.set_weights([
+{name}.set_weights([
 {weights}])
-'''
+{wrap}'''
 
 
-def export(net: Network, fmt: str, path, inputs=()) -> None:
-    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights (never over `inputs`)."""
-    writers = {"numpy": export_numpy, "torch": export_torch, "keras": export_keras,
-               "json": _weights_text}
+def export(net: Network | PreprocessedNetwork, fmt: str, path, inputs=(),
+           preprocessing: Preprocessing | None = None) -> None:
+    """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights (never over `inputs`).
+
+    A PreprocessedNetwork (what a snapshot hands out) brings its preprocessing along.
+    """
+    plain: Network = net.net if isinstance(net, PreprocessedNetwork) else net
+    if isinstance(net, PreprocessedNetwork):
+        preprocessing = net.preprocessing
+    writers = {"numpy": lambda: export_numpy(plain, preprocessing=preprocessing),
+               "torch": lambda: export_torch(plain, preprocessing),
+               "keras": lambda: export_keras(plain, preprocessing),
+               "json": lambda: _weights_text(plain, preprocessing)}
     key = str(fmt).strip().lower()
     if key not in writers:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(writers)}")
-    _write_text(path, writers[key](net), inputs)
+    _write_text(path, writers[key](), inputs)

@@ -401,6 +401,10 @@ The file is kept as {path}.</source>
         <translation>打开数据集 — {name}</translation>
     </message>
     <message>
+        <source>First row names the columns</source>
+        <translation>第一行是列名</translation>
+    </message>
+    <message>
         <source>Regression</source>
         <translation>回归</translation>
     </message>
@@ -443,6 +447,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Target sheet</source>
         <translation>目标工作表</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>表头</translation>
     </message>
     <message>
         <source>Target</source>

@@ -16,8 +16,8 @@ LAB_WEIGHTS = {
         {"units": 2, "activation": "sigmoid", "use_bias": True, "kernel": [[0.1, 0.9]], "bias": [0.6, -1.5]},
         {"units": 1, "activation": "sigmoid", "use_bias": True, "kernel": [[0.1], [0.9]], "bias": [0.2]},
     ]}
-LAB_FLAGS = ["--hidden", "2", "--activation", "sigmoid", "--output-activation", "sigmoid", "--loss", "mse",
-             "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "full", "--no-shuffle"]
+LAB_FLAGS = ["--scale", "none", "--hidden", "2", "--activation", "sigmoid", "--output-activation", "sigmoid",
+             "--loss", "mse", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "full", "--no-shuffle"]
 
 
 @pytest.fixture
@@ -136,7 +136,101 @@ def test_digits_with_separate_target_sheet_learns(capsys):
 
 def test_iris_learns_three_species(capsys):
     code, out, err = run(capsys, "train", SAMPLES / "iris.csv", "--hidden", "8", "--loss", "cce",
-                         "--output-activation", "softmax", "--epochs", "200")
+                         "--output-activation", "softmax", "--epochs", "200", "--lr", "0.01")
     assert code == 0, err
     assert float(out.split("accuracy")[1].split()[0]) >= 0.95
     assert np.isfinite(float(out.split("loss")[1].split()[0]))
+
+
+# ---- real tables ----------------------------------------------------------------------
+
+
+def write_rows(path, header, rows):
+    path.write_text(header + "".join(rows))
+    return path
+
+
+def test_the_data_report_and_held_out_metrics(capsys, tmp_path):
+    rows = [f"{k},{'?' if k == 3 else k % 5},{'ab'[k % 2]},{1 + k % 3}\n" for k in range(40)]
+    path = write_rows(tmp_path / "data.csv", ",size,kind,label\n", rows)
+    code, out, err = run(capsys, "train", path, "--test-fraction", "0.25", "--epochs", 5)
+    assert code == 0, err
+    assert err.splitlines()[:5] == [
+        "rows: 40 read (with header), 0 dropped, 1 missing cells in 1 rows filled from the training rows "
+        "(median / most frequent)",
+        "inputs: 3 after one-hot encoding of kind; left out: column 1 (index or ID column)",
+        "target: multi-class, 3 classes (1, 2, 3)",
+        "loss cce, output softmax; inputs standardized (fitted on the training rows)",
+        "split: 30 training rows, 10 test rows"]
+    assert "trained 5 epochs" in err
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("epoch 5 loss ") and " test_loss " in last and " test_accuracy " in last
+
+
+def test_header_flags_and_column_positions(capsys, tmp_path):
+    rows = [f"{k},{k * 2},{k % 2}\n" for k in range(1, 30)]
+    path = write_rows(tmp_path / "plain.csv", "", rows)
+    code, out, err = run(capsys, "train", path, "--no-header", "--features", "1:2", "--target", "-1",
+                         "--epochs", 2)
+    assert code == 0 and "rows: 29 read (no header)" in err
+    code, _, err = run(capsys, "train", path, "--header", "--epochs", 2)
+    assert code == 0 and "rows: 28 read (with header)" in err
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--loss", "bce"], 'fcviz: error: binary cross-entropy (bce) needs targets between 0 and 1, but "price" '
+                        "holds 10 to 390; use mse for numbers, or cce for class labels"),
+    (["--loss", "mse", "--output-activation", "sigmoid"],
+     'fcviz: error: a sigmoid output lies between 0 and 1, but "price" holds 10 to 390; use a linear output'),
+])
+def test_impossible_settings_exit_2_with_one_line(capsys, tmp_path, flags, message):
+    path = write_rows(tmp_path / "prices.csv", "size,price\n", [f"{k},{10 + 10 * k}\n" for k in range(39)])
+    code, out, err = run(capsys, "train", path, *flags)
+    assert code == 2 and err.strip() == message and out == ""
+
+
+def test_cce_with_a_sigmoid_output_is_refused(capsys, tmp_path):
+    path = write_rows(tmp_path / "labels.csv", "a,label\n", [f"{k},{1 + k % 3}\n" for k in range(30)])
+    code, _, err = run(capsys, "train", path, "--loss", "cce", "--output-activation", "sigmoid")
+    assert code == 2
+    assert err.strip() == ("fcviz: error: categorical cross-entropy over 3 classes needs a softmax output, "
+                           "not sigmoid")
+
+
+def test_divergence_stops_says_where_and_exits_3(capsys, tmp_path):
+    path = write_rows(tmp_path / "wide.csv", "a,b,y\n", [f"{k * 40},{k % 7},{k * 1000}\n" for k in range(40)])
+    code, out, err = run(capsys, "train", path, "--scale", "none", "--optimizer", "sgd", "--lr", "1",
+                         "--batch-size", "full", "--epochs", 500)
+    assert code == 3
+    assert "fcviz: training diverged at epoch " in err and "its best" in err and "try a lower learning rate" in err
+    epoch = int(out.split()[1])
+    assert epoch < 500 and f"trained {epoch} epochs" in err  # counts what was trained
+
+
+def test_weights_json_and_numpy_export_carry_the_preprocessing(capsys, tmp_path):
+    path = write_rows(tmp_path / "houses.csv", "rooms,area,price\n",
+                      [f"{1 + k % 6},{50 + 7 * k},{45_000 + 20_000 * k + 3000 * (k % 6)}\n" for k in range(48)])
+    weights, session = tmp_path / "w.json", tmp_path / "s.fcviz"
+    code, out, err = run(capsys, "train", path, "--epochs", 20, "--weights-out", weights, "--save", session)
+    assert code == 0, err
+    document = json.loads(weights.read_text())
+    assert document["preprocessing"]["scale"] == "standard" and document["preprocessing"]["y_scale"][0] > 1000
+    from fcviz.io.session import load_session
+    from fcviz.io.tables import load_dataset
+
+    experiment = load_session(session)
+    X = load_dataset(path).X
+    expected = experiment.predict(X)
+    assert expected.mean() > 10_000  # in the price's own units
+    exported = tmp_path / "model.py"
+    assert run(capsys, "export", weights, "--to", "numpy", "-o", exported)[0] == 0
+    namespace: dict = {}
+    exec(compile(exported.read_text(), str(exported), "exec"), namespace)
+    np.testing.assert_allclose(namespace["predict"](X), expected, rtol=1e-12)
+    with_gap = X[:2].copy()
+    with_gap[0, 1] = np.nan
+    np.testing.assert_allclose(namespace["predict"](with_gap)[0], experiment.predict(
+        experiment.preprocessing.filled(with_gap))[0], rtol=1e-12)
+    # the same weights file trains on from where it was, preprocessing and all
+    code, again, _ = run(capsys, "train", path, "--epochs", 0, "--weights-in", weights, "--quiet")
+    assert code == 0 and again.split()[4:6] == out.strip().splitlines()[-1].split()[4:6]  # the same r2

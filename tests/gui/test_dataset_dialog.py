@@ -37,7 +37,7 @@ def test_digits_from_sheets_x_and_y_train_and_fill_the_image_grid(qtbot, open_wi
 
     def choose(dialog):
         assert [dialog.sheet.itemText(k) for k in range(dialog.sheet.count())] == ["X", "y"]
-        dialog.target_sheet.setCurrentIndex(dialog.target_sheet.findData("y"))
+        seen.update(proposed=(dialog.chosen_sheet(), dialog.chosen_target_sheet()))  # paired by row count
         seen.update(problem=dialog.chosen_problem(), loss=dialog.loss(), output=dialog.output_activation(),
                     summary=dialog.summary.text(), error=dialog.error.isVisible())
         qtbot.mouseClick(dialog.buttons.button(OPEN), Qt.MouseButton.LeftButton)
@@ -46,7 +46,11 @@ def test_digits_from_sheets_x_and_y_train_and_fill_the_image_grid(qtbot, open_wi
     window.files.open_dataset_dialog(sample_path("digits.xlsx"))
     assert isinstance(seen["dialog"], DatasetDialog)
     assert seen == {**seen, "problem": "multi-class", "loss": "cce", "output": "softmax", "error": False,
-                    "summary": "1797 rows, 64 inputs, 10 classes."}
+                    "proposed": ("X", "y")}
+    assert seen["summary"].splitlines() == [
+        "1797 rows, 64 inputs, 10 classes.", "rows: 1797 read (no header), 0 dropped", "inputs: 64",
+        "target: multi-class, 10 classes (0, 1, 2, 3, 4, 5, 6, 7, …)",
+        "loss cce, output softmax; inputs standardized (fitted on the training rows)"]
     setup = window.controller.setup
     assert setup.dataset.n_features == 64 and setup.dataset.classes == tuple("0123456789")
     assert setup.loss_name == "cce" and setup.network_config["activations"][-1] == "softmax"
@@ -134,3 +138,18 @@ def test_cancel_leaves_the_experiment_untouched(qtbot, open_window):
     np.testing.assert_array_equal(window.controller.latest.params, snapshot.params)
     data = window.controller.call_in_worker(lambda experiment: experiment.dataset)
     assert data is setup.dataset
+
+
+def test_the_dialog_starts_from_the_clis_reading(qtbot, tmp_path):
+    path = tmp_path / "saved.csv"
+    path.write_text(",size,island,label\n" + "".join(f"{k},{k % 5},{'AB'[k % 2]},{1 + k % 3}\n" for k in range(30)))
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    cli = load_dataset(path)
+    assert dialog.chosen_features() == ["size", "island"]  # the index column unticked, as the CLI leaves it out
+    assert dialog.dataset.feature_names == cli.feature_names == ("size", "island=A", "island=B")
+    assert (dialog.chosen_problem(), dialog.loss(), dialog.output_activation()) == ("multi-class", "cce", "softmax")
+    assert dialog.header.isChecked() and "left out" not in dialog.summary.text()
+    dialog.output_box.setCurrentIndex(dialog.output_box.findData("sigmoid"))
+    assert dialog.error.text() == "categorical cross-entropy over 3 classes needs a softmax output, not sigmoid"
+    assert not dialog.buttons.button(OPEN).isEnabled()

@@ -4,7 +4,9 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 from qt_helpers import wait_for_state
 
 from fcviz.core.presets import build_preset
@@ -176,3 +178,27 @@ def test_a_slow_grid_shows_progress_and_cancel_stops_it(qtbot, open_window, monk
     clicked.set()
     qtbot.waitUntil(lambda: finished == [None], timeout=15_000)
     assert panel.result is shown and not panel.progress.isVisible()
+
+
+def test_dragging_on_the_surface_sets_the_parameters_where_the_button_is_released(qtbot, open_window):
+    window, panel = trained_window(qtbot, open_window)
+    result = wait_for_result(qtbot, window, panel)
+    first, second = result.request.indices
+    viewport = panel.surface_plot.viewport()
+    width, height = viewport.width(), viewport.height()
+    start, end = QPoint(width // 4, height // 4), QPoint(width // 2, 2 * height // 3)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for t in np.linspace(0, 1, 9)[1:]:
+        pos = QPointF(start.x() + t * (end.x() - start.x()), start.y() + t * (end.y() - start.y()))
+        QApplication.sendEvent(viewport, QMouseEvent(QEvent.Type.MouseMove, pos, viewport.mapToGlobal(pos),
+                                                     Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                                                     Qt.KeyboardModifier.NoModifier))
+        qtbot.wait(5)
+    assert len(panel.pick_marker.getData()[0]) == 1  # the marker follows the drag; nothing is set yet
+    assert window.controller.undo_stack.count() == 0
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    target = panel.surface_view.mapSceneToView(panel.surface_plot.mapToScene(end))
+    expected = (round(target.x(), 12), round(target.y(), 12))
+    qtbot.waitUntil(lambda: (window.controller.latest.params[first],
+                             window.controller.latest.params[second]) == expected, timeout=5000)
+    assert window.controller.undo_stack.count() == 1 and len(panel.pick_marker.getData()[0]) == 0

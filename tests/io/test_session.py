@@ -554,3 +554,38 @@ def test_any_wrong_json_value_gives_a_session_error(scratch, data):
         parent.pop(path[-1])
     write_session(scratch, document, arrays)
     load_or_refuse(scratch)
+
+
+def test_preprocessing_round_trips_and_old_sessions_have_none(tmp_path):
+    import json
+    import zipfile
+
+    from fcviz.core.dataset import Dataset
+    from fcviz.core.experiment import build_experiment
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(100.0, 30.0, (40, 2))
+    X[5, 1] = np.nan
+    data = Dataset(X, X[:, :1] * 500, ("a", "b"), ("price",))
+    experiment = build_experiment(data, hidden=(3,), output_activation="linear", loss="mse", optimizer="adam",
+                                  lr=0.01, test_fraction=0.25, scale="standard")
+    experiment.trainer.fit(epochs=5)
+    path = tmp_path / "scaled.fcviz"
+    save_session(path, experiment)
+    loaded = load_session(path)
+    for name in ("fill", "x_shift", "x_scale", "y_shift", "y_scale"):
+        np.testing.assert_array_equal(getattr(loaded.preprocessing, name), getattr(experiment.preprocessing, name))
+    np.testing.assert_array_equal(loaded.predict(loaded.dataset.X), experiment.predict(experiment.dataset.X))
+    loaded.trainer.fit(epochs=3)
+    experiment.trainer.fit(epochs=3)
+    np.testing.assert_array_equal(loaded.net.params, experiment.net.params)  # resumes bit for bit
+
+    with zipfile.ZipFile(path) as archive:  # the same session as an fcviz without preprocessing wrote it
+        document = json.loads(archive.read("session.json"))
+        arrays = archive.read("arrays.npz")
+    document.pop("preprocessing")
+    old = tmp_path / "old.fcviz"
+    with zipfile.ZipFile(old, "w") as archive:
+        archive.writestr("session.json", json.dumps(document))
+        archive.writestr("arrays.npz", arrays)
+    assert load_session(old).preprocessing is None

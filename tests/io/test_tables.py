@@ -52,7 +52,7 @@ def test_numeric_first_row_means_no_header(tmp_path):
     path = write(tmp_path / "plain.csv", "1,2,3\n4,5,6\n")
     assert list(read_table(path).columns) == ["x1", "x2", "x3"]
     data = load_dataset(path)
-    assert data.feature_names == ("x1", "x2") and data.target_names == ("y",)
+    assert data.feature_names == ("x1", "x2") and data.target_names == ("x3",)  # the same name as in the dialog
     np.testing.assert_array_equal(data.X, [[1, 2], [4, 5]])
     np.testing.assert_array_equal(data.y, [[3], [6]])
 
@@ -120,9 +120,9 @@ def test_duplicate_and_blank_header_cells_get_unique_names(tmp_path):
 
 
 def test_text_cells_stay_text(tmp_path):
-    frame = read_table(write(tmp_path / "mixed.csv", "a,b\n1,x\nNA,y\n"))
+    frame = read_table(write(tmp_path / "mixed.csv", "a,b\n1,x\nn.a.,y\n"))
     assert frame["b"].tolist() == ["x", "y"]
-    assert frame["a"].tolist() == [1, "NA"]
+    assert frame["a"].tolist() == [1, "n.a."]
 
 
 def test_list_sheets(tmp_path):
@@ -137,7 +137,8 @@ def test_excel_with_separate_headerless_target_sheet(tmp_path):
     assert data.feature_names == ("x1", "x2") and data.target_names == ("y",)
     np.testing.assert_array_equal(data.X, [[1, 2], [3, 4], [5, 6]])
     np.testing.assert_array_equal(data.y, [[0], [1], [0]])
-    assert data.meta == {"path": str(book), "sheet": "X", "target_sheet": "y"}
+    meta = {k: v for k, v in data.meta.items() if k != "report"}
+    assert meta == {"path": str(book), "sheet": "X", "target_sheet": "y"}
 
 
 def test_excel_sheet_choice_and_table_away_from_a1(tmp_path):
@@ -221,7 +222,8 @@ def test_dataset_name_and_meta(tmp_path):
     path = write(tmp_path / "clothes.csv", "size,fits\n1,0\n2,1\n")
     data = load_dataset(path)
     assert data.name == "clothes"
-    assert data.meta == {"path": str(path), "sheet": None, "target_sheet": None}
+    meta = {k: v for k, v in data.meta.items() if k != "report"}
+    assert meta == {"path": str(path), "sheet": None, "target_sheet": None}
 
 
 # ---- errors -------------------------------------------------------------------
@@ -258,14 +260,17 @@ def test_infinite_value_is_not_a_number(tmp_path):
     assert error_of(path) == 'data.csv: row 2, column "b": "inf" is not a number'
 
 
-def test_empty_cell(tmp_path):
+def test_empty_cell_is_a_gap_to_fill(tmp_path):
     path = write(tmp_path / "data.csv", "x1,x2,y\n1,2,3\n1,2,3\n1,2,3\n1,,3\n")
-    assert error_of(path) == 'data.csv: row 5, column "x2" is empty'
+    data = load_dataset(path)
+    assert np.isnan(data.X[3, 1]) and data.meta["report"]["cells_missing"] == 1
 
 
-def test_empty_cell_in_text_target(tmp_path):
+def test_empty_cell_in_text_target_drops_the_row(tmp_path):
     path = write(tmp_path / "data.csv", "a,species\n1,setosa\n2,\n")
-    assert error_of(path) == 'data.csv: row 3, column "species" is empty'
+    assert error_of(path) == "data.csv: needs at least 2 rows with a target and inputs, found 1"
+    data = load_dataset(write(tmp_path / "more.csv", "a,species\n1,setosa\n2,\n3,virginica\n"))
+    assert data.n_samples == 2 and data.meta["report"]["rows_without_target"] == 1
 
 
 def test_empty_cell_in_unused_column_is_fine(tmp_path):
@@ -452,3 +457,81 @@ def test_truncated_or_damaged_csv_loads_or_raises_dataset_error(tmp_path, end, d
     for position, value in damage:
         content[position] = value
     loads_or_raises_dataset_error(tmp_path / "damaged.csv", bytes(content[:end]))
+
+
+# ---- real tables as people have them ---------------------------------------------
+
+
+def test_a_headerless_file_with_a_text_label_keeps_its_first_row(tmp_path):
+    rows = "".join(f"0.{k},0.{k + 1},{'RM'[k % 2]}\n" for k in range(1, 9))
+    path = write(tmp_path / "sonar.csv", rows)
+    data = load_dataset(path)
+    assert data.n_samples == 8 and data.feature_names == ("x1", "x2") and data.target_names == ("M", "R")
+    assert tables.has_header(path) is False
+    assert load_dataset(path, header=True).n_samples == 7  # asked for: the first row names the columns
+
+
+def test_a_header_over_all_text_columns_is_still_found(tmp_path):
+    path = write(tmp_path / "weather.csv", "outlook,windy,play\nsunny,no,no\nrain,yes,no\nsunny,yes,yes\n")
+    assert list(read_table(path).columns) == ["outlook", "windy", "play"]
+    assert read_table(path, header=False).shape == (4, 3)
+
+
+@pytest.mark.parametrize("marker", ["?", "NA", "N/A", "NaN", "", "-"])
+def test_missing_markers_are_gaps(tmp_path, marker):
+    path = write(tmp_path / "gaps.csv", f"a,b,y\n1,2,0\n{marker},4,1\n5,6,0\n")
+    data = load_dataset(path)
+    assert np.isnan(data.X[1, 0]) and np.isnan(data.X).sum() == 1
+    assert data.meta["report"]["cells_missing"] == 1
+    assert load_dataset(path, missing="drop").n_samples == 2
+
+
+def test_an_unnamed_index_column_is_left_out(tmp_path):
+    path = write(tmp_path / "saved.csv", ",a,b,y\n0,1,2,3\n1,4,5,6\n2,7,8,9\n3,1,1,1\n")
+    data = load_dataset(path)
+    assert data.feature_names == ("a", "b") and data.meta["report"]["left_out"] == ["column 1"]
+    r_style = write(tmp_path / "r.csv", '"","a","y"\n"1",5,0\n"2",6,1\n"3",7,0\n')
+    assert load_dataset(r_style).feature_names == ("a",)
+    counted = write(tmp_path / "counted.csv", "n,a,y\n1,5,0\n2,6,1\n3,7,0\n")  # named: a real column
+    assert load_dataset(counted).feature_names == ("n", "a")
+
+
+def test_text_features_become_one_hot_columns_and_gaps_take_the_most_frequent(tmp_path):
+    path = write(tmp_path / "penguins.csv", "island,mass,species\nDream,3,a\nBiscoe,4,b\nNA,5,a\nDream,6,b\n")
+    data = load_dataset(path)
+    assert data.feature_names == ("island=Biscoe", "island=Dream", "mass")
+    np.testing.assert_array_equal(data.X[[0, 1, 3]], [[0, 1, 3], [1, 0, 4], [0, 1, 6]])
+    assert np.isnan(data.X[2, :2]).all() and data.meta["one_hot_groups"] == [[0, 2]]
+    from fcviz.core.experiment import build_table_experiment
+
+    filled = build_table_experiment(data).dataset.X[2]
+    np.testing.assert_array_equal(filled, [0, 1, 5])  # Dream, the most frequent island
+
+
+def test_an_id_like_text_column_is_left_out_by_default(tmp_path):
+    rows = "".join(f"name{k},{k % 3},{k % 2}\n" for k in range(60))
+    data = load_dataset(write(tmp_path / "names.csv", "name,a,y\n" + rows))
+    assert data.feature_names == ("a",) and data.meta["report"]["left_out"] == ["name"]
+
+
+def test_columns_by_position(tmp_path):
+    path = write(tmp_path / "wide.csv", "a,b,c,d,e,f\n" + "1,2,3,4,5,6\n7,8,9,10,11,12\n")
+    data = load_dataset(path, features=["1:3"], target="-1")
+    assert data.feature_names == ("a", "b", "c") and data.target_names == ("f",)
+    assert load_dataset(path, features=["2", "-2"], target="1").feature_names == ("b", "e")
+    assert error_of(path, target="9") == 'wide.csv: no column "9": the table has 6 columns (1 to 6, or -1 for the last)'
+
+
+def test_whole_number_labels_that_repeat_are_classes(tmp_path):
+    rows = "".join(f"{k},{2 + 2 * (k % 2)}\n" for k in range(10))
+    data = load_dataset(write(tmp_path / "labels.csv", "a,class\n" + rows))
+    assert data.classes == ("2", "4")
+    assert load_dataset(tmp_path / "labels.csv", one_hot=False).classes == ()
+
+
+def test_a_workbook_pairs_its_sheets_by_row_count(tmp_path):
+    book = write_workbook(tmp_path / "book.xlsx", {"X": [[1, 2], [3, 4], [5, 6]], "y": [[0], [1], [0]],
+                                                   "Xval": [[1, 1]], "yval": [[1]]})
+    assert tables.paired_sheets(book) == ("X", "y")
+    data = load_dataset(book)
+    assert data.feature_names == ("x1", "x2") and data.target_names == ("y",)

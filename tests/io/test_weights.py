@@ -348,3 +348,28 @@ def test_a_failed_export_leaves_no_file(tmp_path, monkeypatch):
         export(mixed_network(), "numpy", path)
     assert str(error.value) == f"{path} cannot be saved: No space left on device"
     assert path.read_bytes() == old and os.listdir(tmp_path) == ["w.json"]
+
+
+def test_weights_with_preprocessing_round_trip_and_a_bad_block_is_named(tmp_path):
+    from fcviz.core.preprocessing import Preprocessing
+    from fcviz.io.weights import load_model, save_weights
+
+    net = Network([2, 3, 1], ["tanh", "linear"], seed=1)
+    pre = Preprocessing.fit(np.array([[1.0, 5.0], [3.0, np.nan], [2.0, 9.0]]), np.array([10.0, 30.0, 20.0]),
+                            "standard", scale_target=True)
+    path = tmp_path / "w.json"
+    save_weights(path, net, preprocessing=pre)
+    loaded, again = load_model(path)
+    np.testing.assert_array_equal(loaded.params, net.params)
+    np.testing.assert_array_equal(again.x_scale, pre.x_scale)
+    document = json.loads(path.read_text())
+    document["preprocessing"].update(fill=[1.0], x_shift=[0.0], x_scale=[1.0])  # one input, the network has 2
+    path.write_text(json.dumps(document))
+    with pytest.raises(WeightsError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path} is invalid: its preprocessing has 1 inputs and 1 outputs, "
+                                 "the network 2 and 1")
+    for fmt in ("torch", "keras"):
+        code = {"torch": export_torch, "keras": export_keras}[fmt](net, pre)
+        assert "X_SCALE = " in code and "fitted on the training rows" in code
+        compile(code, fmt, "exec")

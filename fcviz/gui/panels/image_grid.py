@@ -19,14 +19,13 @@ from fcviz.core.metrics import class_labels
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.panels.base import Panel
-from fcviz.gui.plots import AXIS_COLOR, diverging_lut
+from fcviz.gui.plots import AXIS_COLOR, WRONG_COLOR, diverging_lut
 
 COLUMNS, ROWS = 8, 5
 LABEL_POINTS = 7
 GAP = 0.25            # between images, as a share of the image size
 LABEL_SPACE = 0.6     # below each image, as a share of its height
 MIN_PIXELS = 16
-WRONG_COLOR = "#d62728"
 WRONG_PEN = pg.mkPen(WRONG_COLOR, width=2.5)
 INK_LUT = np.linspace(255, 0, 256).astype(np.uint8)  # low values white, high values black
 
@@ -138,7 +137,7 @@ class ImageGridPanel(Panel):
 
     def set_setup(self, setup: Setup) -> None:
         self._setup = setup
-        self._net = Network.from_config(setup.network_config)
+        self._net = setup.network()
         dataset = setup.dataset
         self.width_box.blockSignals(True)
         self.width_box.setMaximum(dataset.n_features)

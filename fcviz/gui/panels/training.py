@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from fcviz.core.experiment_setup import Setup
-from fcviz.core.snapshot import Snapshot
+from fcviz.core.snapshot import RunState, Snapshot
+from fcviz.core.tasks import format_number
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
 from fcviz.gui.plots import CLASS_COLORS, make_plot_widget
@@ -154,7 +155,9 @@ class TrainingPanel(Panel):
         self._epochs = snapshot.loss_epochs
         self.train_curve.setData(self._epochs, self._loss)
         self.test_curve.setData(self._epochs[: len(self._val_loss)], self._val_loss)
-        self._x_extent = max(snapshot.target_epochs, snapshot.epoch)
+        # while training the axis spans the planned epochs (it stays still); otherwise the epochs run
+        planned = snapshot.state == RunState.RUNNING or snapshot.epoch == 0
+        self._x_extent = max(snapshot.target_epochs, snapshot.epoch) if planned else snapshot.epoch
         self._fit_view()
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
@@ -172,7 +175,8 @@ class TrainingPanel(Panel):
             table.setMinimumWidth(needed)
 
     def _fit_view(self) -> None:
-        """x spans the planned epochs; y is rounded outwards, so the axes stay still while training."""
+        """x spans the planned epochs while training, the epochs run otherwise; y is rounded outwards,
+        so the axes stay still while training."""
         y_range = loss_view_range(np.concatenate([self._loss, self._val_loss]), self.log_y.isChecked())
         view_range = ((0.0, float(self._x_extent)), y_range)
         if view_range != self._view_range:
@@ -186,7 +190,7 @@ class TrainingPanel(Panel):
             if prefix + "accuracy" in metrics:
                 text = f"{100 * metrics[prefix + 'accuracy']:.1f} %"
             elif prefix + "r2" in metrics:
-                text = f"{metrics[prefix + 'r2']:.4f}"
+                text = format_number(metrics[prefix + "r2"])
             else:
                 text = "—"
             self.metric_labels[prefix + "score"].setText(text)

@@ -235,10 +235,28 @@ class ManyView(ModeView):
         return (QCoreApplication.translate("ScatterPanel", "actual"),
                 QCoreApplication.translate("ScatterPanel", "predicted"))
 
+    def __init__(self, panel: ScatterPanel):
+        super().__init__(panel)
+        self.prediction_view = (0.0, 1.0)  # the square predicted-vs-actual shows
+
     def fit_view(self) -> None:
         low, high = padded_range(self.dataset.y.ravel())
+        self.prediction_view = (low, high)
         self.panel.diagonal.setData([low, high], [low, high])
         self._set_range((low, high), (low, high))
+
+    def cover_predictions(self, predicted: np.ndarray) -> None:
+        """Widen predicted-vs-actual to show every prediction (within 10 target spans, so a
+        diverging network cannot shrink the targets to a dot)."""
+        targets = self.dataset.y.ravel()
+        low, high = float(targets.min()), float(targets.max())
+        span = max(high - low, 1e-12)
+        shown = np.clip(predicted[np.isfinite(predicted)], low - 10 * span, high + 10 * span)
+        view = padded_range(np.concatenate([targets, shown]))
+        if view != self.prediction_view:
+            self.prediction_view = view
+            self._set_range(view, view)
+            self.panel.diagonal.setData(list(view), list(view))
 
 
 MODE_VIEWS: dict[ScatterMode, type[ModeView]] = {view.mode: view for view in (CurveView, MapView, PairsView, ManyView)}

@@ -47,6 +47,7 @@ from fcviz.gui.panels.scatter.modes import HEATMAP_SIZE, MODE_VIEWS, CurveView, 
 from fcviz.gui.plots import (
     FIT_COLOR,
     REGRESSION_COLOR,
+    WRONG_COLOR,
     class_color,
     make_plot_widget,
     set_axis_labels,
@@ -58,7 +59,6 @@ MAX_PAIR_FEATURES = 20  # more inputs than this (pixels): the confusion matrix a
 
 
 CURVE, MAP, PAIRS, MANY = ScatterMode
-WRONG_COLOR = "#d62728"
 SELECTED_PEN = pg.mkPen("#000000", width=2.5)
 TRAIN_PEN = pg.mkPen("w", width=1.2)
 HOLLOW = pg.mkBrush(255, 255, 255, 0)
@@ -212,7 +212,7 @@ class ScatterPanel(Panel):
         self.mode_view = MODE_VIEWS[self._mode](self)
         if self._mode == PAIRS:
             self._fill_pair_boxes(dataset)
-        self._net = Network.from_config(setup.network_config)
+        self._net = setup.network()
         self.editor.cancel()
         self._fill_class_box(dataset)
         self._set_curves(dataset)
@@ -414,6 +414,8 @@ class ScatterPanel(Panel):
             if self._mode == MANY and not dataset.is_classification and not self.editor.dragging:
                 self._positions = np.column_stack([dataset.y.ravel(), predicted.ravel()])
                 self._draw_points()
+                self.mode_view.cover_predictions(predicted)
+                self._cover_predictions(predicted)
             if dataset.is_classification:
                 rows = self._setup.test_rows if len(self._setup.test_rows) else self._setup.train_rows
                 self.confusion_title.setText(self.tr("Confusion matrix, test data") if len(self._setup.test_rows)
