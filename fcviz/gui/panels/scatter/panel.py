@@ -415,7 +415,6 @@ class ScatterPanel(Panel):
                 self._positions = np.column_stack([dataset.y.ravel(), predicted.ravel()])
                 self._draw_points()
                 self.mode_view.cover_predictions(predicted)
-                self._cover_predictions(predicted)
             if dataset.is_classification:
                 rows = self._setup.test_rows if len(self._setup.test_rows) else self._setup.train_rows
                 self.confusion_title.setText(self.tr("Confusion matrix, test data") if len(self._setup.test_rows)
