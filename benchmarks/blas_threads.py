@@ -10,7 +10,6 @@ threadpoolctl limits of 1 and of every core, in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
@@ -20,6 +19,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cpu_hogs import busy_cores  # noqa: E402  (this folder)
 
 from fcviz.core import Network, Trainer  # noqa: E402
 
@@ -60,22 +61,10 @@ def table(title: str) -> None:
               f"({timings[cores] / timings[1]:.2f}x the time)", flush=True)
 
 
-def _busy() -> None:
-    while True:
-        pass
-
-
 def main() -> None:
     table(f"quiet (load average {os.getloadavg()[0]:.2f}):")
-    hogs = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(os.cpu_count() or 1)]
-    for hog in hogs:
-        hog.start()
-    try:
-        table(f"loaded ({len(hogs)} busy processes):")
-    finally:
-        for hog in hogs:
-            hog.terminate()
-            hog.join()
+    with busy_cores() as hogs:
+        table(f"loaded ({hogs} busy processes):")
 
 
 if __name__ == "__main__":

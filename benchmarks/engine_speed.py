@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib.util
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from cpu_hogs import busy_cores  # this folder
 
 ROOT = Path(__file__).resolve().parent.parent   # this checkout's fcviz, not an installed one
 
@@ -220,8 +220,10 @@ def measure(workload: str, implementation: str) -> dict | None:
     """Run one pair in a subprocess; epochs/s (see best_time) and that process's peak RSS."""
     code = (f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r}); import engine_speed as b; "
             f"print(b.best_time({workload!r}, {implementation!r}))")
+    # cwd: `python -c` puts the working folder first on sys.path, where a checkout's fcviz would shadow
+    # the baseline on PYTHONPATH; the benchmarks folder holds no fcviz.
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=environment(implementation))
+                            env=environment(implementation), cwd=os.path.dirname(os.path.abspath(__file__)))
     _, status, usage = os.wait4(proc.pid, 0)
     out, err = proc.stdout.read(), proc.stderr.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -307,11 +309,6 @@ def table(names: list[str], title: str) -> dict[str, dict[str, float]]:
     return results_by_workload
 
 
-def _busy() -> None:
-    while True:
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workloads", nargs="*", choices=[[], *WORKLOADS], help="default: all")
@@ -323,15 +320,8 @@ def main() -> None:
     quiet = table(names, f"quiet (load average before: {load[0]:.2f}, {os.cpu_count()} cores)")
     if not args.hog:
         return
-    hogs = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(os.cpu_count() or 1)]
-    for hog in hogs:
-        hog.start()
-    try:
-        loaded = table(names, f"loaded: {len(hogs)} busy processes in the background")
-    finally:
-        for hog in hogs:
-            hog.terminate()
-            hog.join()
+    with busy_cores() as hogs:
+        loaded = table(names, f"loaded: {hogs} busy processes in the background")
     print(f"loaded ÷ quiet slowdown of fcviz (limit {LOADED_LIMIT:g}x):")
     for name in names:
         if "fcviz" in quiet.get(name, {}) and "fcviz" in loaded.get(name, {}):

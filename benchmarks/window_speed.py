@@ -14,13 +14,13 @@ repeats it with one busy process per core in the background.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 
 import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from cpu_hogs import busy_cores  # noqa: E402  (this folder)
 from gui_latency import LONG_RUN_EPOCHS, headless_epochs_per_second, train_in_window  # noqa: E402  (this folder)
 
 from fcviz.gui.app import application  # noqa: E402
@@ -53,11 +53,6 @@ def measure(seconds: float, label: str) -> None:
           flush=True)
 
 
-def _busy() -> None:
-    while True:
-        pass
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
@@ -68,16 +63,9 @@ def main() -> None:
     for _ in range(args.rounds):
         measure(args.seconds, f"quiet (load average {os.getloadavg()[0]:.2f})")
     if args.hog:
-        hogs = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(os.cpu_count() or 1)]
-        for hog in hogs:
-            hog.start()
-        try:
+        with busy_cores() as hogs:
             for _ in range(args.rounds):
-                measure(args.seconds, f"loaded ({len(hogs)} busy processes)")
-        finally:
-            for hog in hogs:
-                hog.terminate()
-                hog.join()
+                measure(args.seconds, f"loaded ({hogs} busy processes)")
 
 
 if __name__ == "__main__":

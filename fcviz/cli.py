@@ -19,7 +19,7 @@ from fcviz.core import limits
 
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
-SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "samples", "export")
+SUBCOMMANDS = ("train", "screenshot", "summary", "presets", "samples", "export", "replay")
 LANGUAGE_CODES = ("en", "zh_CN")  # the translations in resources/translations (fcviz.gui.language.LANGUAGES)
 
 
@@ -32,6 +32,7 @@ fcviz [PATH] [--preset NAME] [--lang {en,zh_CN}]   open the window (PATH: .fcviz
        fcviz presets                  list the ready experiments
        fcviz samples                  list the shipped sample tables (a name works as PATH: iris, sample:iris)
        fcviz export SESSION|WEIGHTS --to {numpy,torch,keras,json} -o FILE
+       fcviz replay SESSION|--preset NAME --out GIF|MP4 [--panel NAME] [--fps N] [--size WxH]
        fcviz --install-desktop        add fcviz and the .fcviz file type to the desktop (--uninstall-desktop)
        fcviz COMMAND --help           the options of one command"""
 
@@ -183,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--out", required=True, help="PNG file to write")
     shot.add_argument("--size", type=_size, default=(1400, 900), help="window size, e.g. 1400x900")
     shot.add_argument("--lang", choices=LANGUAGE_CODES, help="user-interface language (default: as the window)")
+    shot.add_argument("--show-epoch", type=int, help="show this recorded epoch, as the timeline does")
+
+    replay = sub.add_parser("replay", help="write a run's every display epoch, as the window draws it, as GIF/MP4")
+    replay.add_argument("path", nargs="?", help=".fcviz session (its recorded timeline)")
+    replay.add_argument("--preset", help="a ready experiment, trained for its epochs (see 'fcviz presets')")
+    replay.add_argument("--out", required=True, help="animation to write: .gif, or .mp4 where ffmpeg is installed")
+    replay.add_argument("--panel", help="draw one panel only, e.g. scatter, training, network_diagram")
+    replay.add_argument("--fps", type=float, help="frames a second (default: the experiment's pace)")
+    replay.add_argument("--size", type=_size, default=(1000, 640), help="window size, e.g. 1000x640")
+    replay.add_argument("--lang", choices=LANGUAGE_CODES, help="user-interface language (default: as the window)")
 
     summary = sub.add_parser("summary", help="print a Keras-style summary of a network")
     summary.add_argument("--inputs", type=_count(1, limits.MAX_LAYER_UNITS), required=True)
@@ -423,8 +434,19 @@ def cmd_screenshot(args) -> int:
     from fcviz.gui.app import screenshot
 
     screenshot(args.out, path=args.path, preset=args.preset, epochs=args.epochs, size=args.size,
-               language=args.lang)
+               language=args.lang, show_epoch=args.show_epoch)
     print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from fcviz.gui.app import replay
+
+    if (args.path is None) == (args.preset is None):
+        raise UsageError("replay needs a session file or --preset NAME (one of them)")
+    frames = replay(args.out, path=args.path, preset=args.preset, panel=args.panel, fps=args.fps,
+                    size=args.size, language=args.lang)
+    print(f"wrote {args.out} ({frames} frames)")
     return 0
 
 
@@ -480,7 +502,7 @@ def _resolve_samples(args) -> None:
 
 
 COMMANDS = {"train": cmd_train, "summary": cmd_summary, "presets": cmd_presets, "samples": cmd_samples,
-            "export": cmd_export, "screenshot": cmd_screenshot}
+            "export": cmd_export, "screenshot": cmd_screenshot, "replay": cmd_replay}
 
 
 def main(argv: list[str] | None = None) -> int:

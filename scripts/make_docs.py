@@ -1,4 +1,4 @@
-"""Redraw every docs/*.png that README.md shows, offscreen, from the presets (`make docs`).
+"""Redraw every docs/*.png that README.md shows, and the clothes replay GIF, offscreen, from the presets (`make docs`).
 
 `python scripts/make_docs.py --review DIR` instead draws every preset in every language into DIR,
 to look at them all before a release.
@@ -16,6 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SIZE = "1400x900"
 WINDOW_EPOCHS = 2000  # README's first picture: the clothes lab part-way, the curve still bending
+TIMELINE_EPOCH = 1500  # the lab trained to its end, scrubbed back to this epoch
+REPLAY_GIF = "clothes.gif"
 # Pictures of the loss surface panel alone (file -> the lab's epochs), all drawn by one script that
 # sets the panel up as each picture needs.
 PANEL_PICTURES = {"loss_surface.png": 5000, "gradient_1d.png": 0}
@@ -31,12 +33,14 @@ def preset_epochs() -> dict[str, int]:
     return {name: open_preset(name).epochs for name in PRESETS}
 
 
-def recipes() -> dict[str, tuple[str, int, str]]:
-    """docs file name -> (preset, epochs, language): every preset after its own epochs, and the window."""
+def recipes() -> dict[str, tuple]:
+    """docs file name -> (preset, epochs, language[, extra screenshot options]): every preset after its
+    own epochs, the window, and the lab scrubbed back on its timeline."""
     epochs = preset_epochs()
-    shots = {f"{name}.png": (name, count, "en") for name, count in epochs.items()}
+    shots: dict[str, tuple] = {f"{name}.png": (name, count, "en") for name, count in epochs.items()}
     shots["clothes_zh_CN.png"] = ("clothes", epochs["clothes"], "zh_CN")
     shots["window.png"] = ("clothes", WINDOW_EPOCHS, "en")
+    shots["timeline.png"] = ("clothes", epochs["clothes"], "en", ("--show-epoch", str(TIMELINE_EPOCH)))
     shots.update({name: ("clothes", count, "en") for name, count in PANEL_PICTURES.items()})
     return shots
 
@@ -50,10 +54,13 @@ def offscreen() -> dict[str, str]:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
 
 
-def draw(out: Path, preset: str, epochs: int, language: str) -> None:
-    env = offscreen()
-    subprocess.run([sys.executable, "-m", "fcviz", "screenshot", "--preset", preset, "--epochs", str(epochs),
-                    "--size", SIZE, "--lang", language, "--out", str(out)], check=True, env=env, cwd=REPO)
+def fcviz(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "fcviz", *args], check=True, env=offscreen(), cwd=REPO)
+
+
+def draw(out: Path, preset: str, epochs: int, language: str, extra: tuple = ()) -> None:
+    fcviz("screenshot", "--preset", preset, "--epochs", str(epochs), "--size", SIZE, "--lang", language,
+          "--out", str(out), *extra)
 
 
 def main() -> int:
@@ -76,6 +83,7 @@ def main() -> int:
             draw(REPO / "docs" / name, *shots[name])
     if set(PANEL_PICTURES) & set(shown_in_readme()):
         subprocess.run([sys.executable, str(PANEL_SCRIPT)], check=True, env=offscreen(), cwd=REPO)
+    fcviz("replay", "--preset", "clothes", "--out", str(REPO / "docs" / REPLAY_GIF))
     return 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fcviz.core.dataset import Dataset
+from fcviz.core.history import History
 from fcviz.core.metrics import evaluate
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import Preprocessing
@@ -26,6 +27,15 @@ def split_indices(n_samples: int, test_fraction: float, seed: int) -> tuple[np.n
         return np.arange(n_samples), np.arange(0)
     order = np.random.default_rng(seed).permutation(n_samples)
     return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+@dataclass(frozen=True)
+class RunMemento:
+    """A run's weights, trainer state and timeline at one moment (see Experiment.memento)."""
+
+    params: np.ndarray
+    trainer_state: dict
+    timeline: Timeline
 
 
 @dataclass
@@ -165,22 +175,42 @@ class Experiment:
         view = self.timeline.view()
         frame = view.frame(view.index_of(epoch))
         trainer = self.trainer
-        history = {name: values[: frame.epoch] for name, values in trainer.history.as_dict().items()}
+        history = History.from_dict(trainer.history.as_dict())  # a copy, cut back to the frame's epoch
+        history.loss.truncate(frame.epoch)
+        history.val_loss.truncate(frame.epoch)
         self.net.params[...] = frame.params
         trainer.set_state({
             "epoch": frame.epoch, "batch_index": 0, "rng": frame.rng, "order": None,
             "epoch_loss_sum": (frame.loss if frame.epoch else 0.0) * trainer.n_samples,
-            "optimizer": dict(frame.optimizer), "history": history, "frozen": trainer.frozen.copy(),
+            "optimizer": dict(frame.optimizer), "history": history.as_dict(), "frozen": trainer.frozen.copy(),
             "epoch_start_params": frame.params})
         trainer.diverged = False
         trainer.stop_reason = ""
-        self.timeline.truncate(frame.epoch)
+        self.timeline = self.timeline.truncated(frame.epoch)
         return frame.epoch
+
+    def memento(self) -> "RunMemento":
+        """Where the run stands now, to go back to with `restore` (the undo of `continue_from`)."""
+        return RunMemento(self.net.params.copy(), self.trainer.get_state(), self.timeline)
+
+    def restore(self, memento: "RunMemento") -> None:
+        state = dict(memento.trainer_state, frozen=self.trainer.frozen.copy())
+        self.net.params[...] = memento.params
+        self.trainer.set_state(state)
+        self.trainer.diverged = False
+        self.timeline = memento.timeline.truncated(memento.trainer_state["epoch"])
 
     def train_to_next_display_epoch(self) -> None:
         """Train up to the next display epoch (or the run's end) and record it, as the window draws it."""
         self.trainer.fit(epochs=self.next_display_epoch() - self.trainer.epoch)
         self.record_if_display_epoch()
+
+    def train_to(self, epoch: int) -> None:
+        """Train up to `epoch` (the run's end at the latest), recording every display epoch on the way."""
+        epoch = min(int(epoch), self.epochs)
+        while self.trainer.epoch < epoch and not self.trainer.diverged:
+            self.trainer.fit(epochs=min(self.next_display_epoch(), epoch) - self.trainer.epoch)
+            self.record_if_display_epoch()
 
 
 

@@ -21,6 +21,7 @@ MAX_COLUMNS = 16_384                   # columns of one table (Excel's own maxim
 MAX_CELLS = 10_000_000                 # rows x columns of a text table (80 MB as numbers)
 MAX_WORKBOOK_CELLS = 2_000_000         # rows x columns of a sheet, from its declared extent
 MAX_CLASSES = 1000                     # distinct labels of a class target (one-hot y is n x classes)
+MAX_TARGET_CELLS = 2_000_000           # rows x classes of one-hot targets (drawn and scored every frame)
 MAX_LINE_CHARS = 1024 ** 2             # the first line of a text table (what the separator is sniffed on)
 
 # --- networks -------------------------------------------------------------------------------
@@ -92,27 +93,15 @@ def json_depth(text: str | bytes) -> int:
     return deepest
 
 
-def finite_or(value, fallback: float, low: float = -math.inf, high: float = math.inf) -> float:
-    """`value` as a float clamped to [low, high]; `fallback` if it is not a finite number."""
+def clamp(value, fallback: float, low: float = -math.inf, high: float = math.inf) -> float:
+    """`value` as a float within [low, high] (huge ints and infinities go to the nearer end);
+    `fallback` for NaN or anything that is not a number (a bool is not a number)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return fallback
     try:
         number = float(value)
-    except OverflowError:  # a huge int
-        return high if value > 0 else low
-    if not math.isfinite(number):
+    except OverflowError:  # an int beyond float, e.g. 4000 digits
+        number = math.inf if value > 0 else -math.inf
+    if math.isnan(number):
         return fallback
     return min(max(number, low), high)
-
-
-def clamped_int(value, fallback: int, low: int, high: int) -> int:
-    """`value` as an int in [low, high]; `fallback` if it is not a number (bools are not numbers)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return fallback
-    if isinstance(value, float):
-        if math.isnan(value):
-            return fallback
-        if math.isinf(value):
-            return high if value > 0 else low
-        value = int(value)
-    return min(max(value, low), high)

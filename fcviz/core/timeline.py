@@ -173,6 +173,15 @@ class Timeline:
             self._count = keep
             self._view = None
 
+    def truncated(self, last_epoch: int) -> "Timeline":
+        """A new timeline with the frames up to `last_epoch` (this one is left as it is)."""
+        keep = self.view().index_of(last_epoch) + 1 if self._count else 0
+        copy = Timeline(self.max_bytes)
+        copy._columns = {name: column.copy() for name, column in self._columns.items()}
+        copy._count, copy._view = min(keep, self._count), None
+        copy.min_gap, copy.dropped = self.min_gap, self.dropped
+        return copy
+
     def view(self) -> TimelineView:
         """An immutable view of the frames recorded so far (cached until the next change)."""
         if self._view is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer, qInstallMessageHandler
@@ -61,25 +63,47 @@ def load_experiment(path: str | Path | None = None, preset: str | None = None) -
     return experiment
 
 
+def _open_in_window(window, path: Path) -> None:
+    """Open the command line's file in the shown window, read off the GUI thread (Cancel keeps the lab)."""
+    from fcviz.gui.loading import Cancelled, run_with_progress
+    from fcviz.gui.widgets import show_error
+    if path.suffix.lower() == ".fcviz":
+        window.files.open_session(path)
+        return
+    from fcviz.io.tables import load_dataset
+    try:
+        dataset = run_with_progress(window, QCoreApplication.translate("app", "Opening {path}…").format(
+            path=path.name), load_dataset, path)
+    except Cancelled:
+        return
+    except (ValueError, OSError) as problem:
+        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), str(problem))
+        return
+    window.open_dataset(dataset, path)
+
+
 def run_gui(path: str | None = None, preset: str | None = None, language: str | None = None) -> int:
     """Open the window on the clothes lab, a preset, a session or a data file; returns the exit code."""
     from fcviz.gui.autosave import Autosave, autosave_directory
     from fcviz.gui.main_window import MainWindow
     from fcviz.gui.widgets import show_error
     app = application(language)
-    error = None
     try:
-        experiment = load_experiment(path, preset)
+        experiment = open_preset(preset or "clothes")
     except (ValueError, OSError) as problem:
-        experiment, error = open_preset("clothes"), str(problem)
-    session = path if path is not None and Path(path).suffix.lower() == ".fcviz" and error is None else None
-    window = MainWindow(experiment, settings=QSettings(), session_path=session)
+        experiment = open_preset("clothes")
+        path, preset_error = None, str(problem)
+    else:
+        preset_error = None
+    window = MainWindow(experiment, settings=QSettings())
     window.autosave = Autosave(window, autosave_directory())
     window.show()
     # Load (or compile) the training kernels once the window is up, off the GUI thread.
     QTimer.singleShot(0, lambda: engine.WARM_UP.start(experiment.net.dtype.name))
-    if error is not None:
-        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=path), error)
+    if preset_error is not None:
+        show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=preset), preset_error)
+    if path is not None:
+        _open_in_window(window, Path(path))
     window.autosave.offer_recovery()
 
     def quit_from_signal(*_) -> None:
@@ -103,16 +127,11 @@ def run_gui(path: str | None = None, preset: str | None = None, language: str | 
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def screenshot(out: str | Path, path: str | None = None, preset: str | None = None, epochs: int = 0,
-               size: tuple[int, int] = (1400, 900), language: str | None = None) -> None:
-    """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+@contextmanager
+def offscreen_window(app: QApplication, experiment: Experiment, size: tuple[int, int]) -> Iterator:
+    """The window on `experiment` shown offscreen at `size`, its docks settled; closed afterwards.
+    Qt's offscreen remark about size hints is kept off stderr meanwhile."""
     from fcviz.gui.main_window import MainWindow
-    app = application(language)
-    experiment = load_experiment(path, preset)
-    if epochs > 0:
-        experiment.trainer.fit(epochs=int(epochs))
-        experiment.epochs = max(experiment.epochs, experiment.trainer.epoch)
     window = MainWindow(experiment, settings=None)
     previous_handler = None
 
@@ -130,10 +149,50 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         window.show()
         for _ in range(SETTLE_ROUNDS):  # let the docks take their sizes
             app.processEvents()
-        window.controller.redraw_now()
-        app.processEvents()
-        if not window.grab().save(str(out)):
-            raise OSError(f"could not write the screenshot to {out}")
+        yield window
     finally:
         window.close()
         qInstallMessageHandler(previous_handler)
+
+
+def replay(out: str | Path, path: str | None = None, preset: str | None = None, panel: str | None = None,
+           fps: float | None = None, size: tuple[int, int] = (1000, 640), language: str | None = None) -> int:
+    """Write every recorded display epoch of a session (a preset: its whole run, trained first) as drawn
+    by the window offscreen (or by one `panel`) to an animation; returns the number of frames."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from fcviz.gui.replay import ReplayExport
+    from fcviz.io.animation import check_animation
+    check_animation(out, fps or 10.0)   # a wrong name fails before any training
+    app = application(language)
+    experiment = load_experiment(path, preset)
+    if experiment.trainer.epoch < experiment.epochs and len(experiment.timeline) <= 1:
+        experiment.train_to(experiment.epochs)   # nothing recorded yet: the run as the window plays it
+    with offscreen_window(app, experiment, size) as window:
+        export = ReplayExport(window, out, fps or experiment.pace or 10.0, panel)
+        try:
+            while export.next_frame():
+                pass
+        except BaseException:
+            export.cancel()
+            raise
+        return export.total
+
+
+def screenshot(out: str | Path, path: str | None = None, preset: str | None = None, epochs: int = 0,
+               size: tuple[int, int] = (1400, 900), language: str | None = None,
+               show_epoch: int | None = None) -> None:
+    """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG
+    (showing the recorded epoch `show_epoch`, as the timeline does, if given)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application(language)
+    experiment = load_experiment(path, preset)
+    if epochs > 0:
+        experiment.epochs = max(experiment.epochs, experiment.trainer.epoch + int(epochs))
+        experiment.train_to(experiment.trainer.epoch + int(epochs))
+    with offscreen_window(app, experiment, size) as window:
+        window.controller.redraw_now()
+        if show_epoch is not None:
+            window.controller.scrub_to(show_epoch)
+        app.processEvents()
+        if not window.grab().save(str(out)):
+            raise OSError(f"could not write the screenshot to {out}")

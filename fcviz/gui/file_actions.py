@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from fcviz.core.experiment import Experiment
 from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
 from fcviz.core.presets import PRESETS
+from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
+from fcviz.gui.replay import ReplayActions
 from fcviz.gui.widgets import show_error
 from fcviz.io.samples import open_preset
 
@@ -49,6 +51,7 @@ class FileActions(QObject):
         self.export_plot_actions = [self._action(target.action_text, partial(self._on_export_plot, target))
                                     for panel in window.panels.values() for target in panel.export_targets()]
         self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
+        self.replays = ReplayActions(window, self)
         self.recent_menu = QMenu(self.tr("Recent files"), window)
 
     def _action(self, text: str, slot, shortcut=None) -> QAction:
@@ -70,7 +73,7 @@ class FileActions(QObject):
         export_menu = menu.addMenu(self.tr("Export"))
         export_menu.addActions(self.export_actions)
         export_menu.addSeparator()
-        export_menu.addActions([*self.export_plot_actions, self.export_window_action])
+        export_menu.addActions([*self.export_plot_actions, self.export_window_action, self.replays.action])
         menu.addSeparator()
         menu.addAction(quit_action)
         self._update_recent_menu()
@@ -91,11 +94,11 @@ class FileActions(QObject):
         try:
             experiment = open_preset(name)
         except (ValueError, OSError) as error:
-            self._report(self.tr("Cannot open the preset"), str(error))
+            self.report(self.tr("Cannot open the preset"), str(error))
             return
         self._install(experiment, None)
         title = QCoreApplication.translate(PRESETS_CONTEXT, PRESETS[name].title)
-        self._status(self.tr("Opened the {title} lab.").format(title=title))
+        self.status(self.tr("Opened the {title} lab.").format(title=title))
 
     def open_session(self, path: str | Path) -> bool:
         from fcviz.io.session import SessionError, load_session
@@ -103,15 +106,18 @@ class FileActions(QObject):
         if not self.window.may_replace():
             return False
         try:
-            experiment = load_session(path)
+            experiment = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name),
+                                           load_session, path)
+        except Cancelled:
+            return False
         except (SessionError, OSError) as error:
-            self._report(self.tr("Cannot open the session"), str(error))
+            self.report(self.tr("Cannot open the session"), str(error))
             return False
         view = dict(experiment.ui_state)
         self._install(experiment, path)
         self.window.restore_view_state(view)
         self._add_recent_file(path)
-        self._status(self.tr("Opened {path} at epoch {epoch}.").format(
+        self.status(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
         return True
 
@@ -135,11 +141,11 @@ class FileActions(QObject):
             experiment.name, experiment.title = dataset.name or path.stem, path.name
             self.controller.settings.apply_to(experiment)
         except ValueError as error:
-            self._report(self.tr("Cannot build a network for this dataset"), str(error))
+            self.report(self.tr("Cannot build a network for this dataset"), str(error))
             return
         self._install(experiment, None)
         self._add_recent_file(path)
-        self._status(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.").format(
+        self.status(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.").format(
             path=path.name, rows=dataset.n_samples, inputs=dataset.n_features, outputs=dataset.n_outputs))
 
     def _install(self, experiment: Experiment, session_path: Path | None) -> None:
@@ -175,7 +181,7 @@ class FileActions(QObject):
             action.setEnabled(True)
         error = written.exception()
         if isinstance(error, (SessionError, OSError)):
-            self._report(self.tr("Cannot save the session"), str(error))
+            self.report(self.tr("Cannot save the session"), str(error))
             saved.set_result(False)
             return
         if error is not None:
@@ -185,14 +191,14 @@ class FileActions(QObject):
         self.window.mark_unmodified()
         self.window.show_title()
         self._add_recent_file(path)
-        self._status(self.tr("Saved {path}.").format(path=path))
+        self.status(self.tr("Saved {path}.").format(path=path))
         saved.set_result(True)
 
     @Slot()
     def save(self) -> Future | None:
         """Save to the session's file, or to one the person picks (see save_session_to); None if no
         file was chosen."""
-        path = self.session_path or self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
+        path = self.session_path or self.ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
         return self.save_session_to(path) if path else None
 
     # --- exporting --------------------------------------------------------------------------------------
@@ -203,9 +209,9 @@ class FileActions(QObject):
         try:
             export(self.controller.latest.network(), export_format, path)
         except (ValueError, OSError) as error:
-            self._report(self.tr("Cannot export the network"), str(error))
+            self.report(self.tr("Cannot export the network"), str(error))
             return False
-        self._status(self.tr("Saved the network to {path}.").format(path=path))
+        self.status(self.tr("Saved the network to {path}.").format(path=path))
         return True
 
     def export_plot(self, plot_widget, path: str | Path) -> bool:
@@ -213,16 +219,16 @@ class FileActions(QObject):
         try:
             ImageExporter(plot_widget.getPlotItem()).export(str(path))
         except (OSError, ValueError) as error:
-            self._report(self.tr("Cannot export the plot"), str(error))
+            self.report(self.tr("Cannot export the plot"), str(error))
             return False
-        self._status(self.tr("Saved {path}.").format(path=path))
+        self.status(self.tr("Saved {path}.").format(path=path))
         return True
 
     def export_window(self, path: str | Path) -> bool:
         if not self.window.grab().save(str(path)):
-            self._report(self.tr("Cannot save the screenshot"), self.tr("Could not write {path}.").format(path=path))
+            self.report(self.tr("Cannot save the screenshot"), self.tr("Could not write {path}.").format(path=path))
             return False
-        self._status(self.tr("Saved {path}.").format(path=path))
+        self.status(self.tr("Saved {path}.").format(path=path))
         return True
 
     # --- recent files -----------------------------------------------------------------------------------
@@ -280,7 +286,7 @@ class FileActions(QObject):
 
     @Slot()
     def _on_save_as(self) -> None:
-        path = self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
+        path = self.ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
         if path:
             self.save_session_to(path)
 
@@ -289,18 +295,18 @@ class FileActions(QObject):
         export_format = self.sender().data()
         file_filter = (self.tr("Weights JSON (*.json)") if export_format == "json"
                        else self.tr("Python scripts (*.py)"))
-        path = self._ask_save_path(self.tr("Export the network"), file_filter)
+        path = self.ask_save_path(self.tr("Export the network"), file_filter)
         if path:
             self.export_network(path, export_format)
 
     def _on_export_plot(self, target: ExportTarget) -> None:
-        path = self._ask_save_path(target.dialog_title, self.tr("PNG images (*.png)"))
+        path = self.ask_save_path(target.dialog_title, self.tr("PNG images (*.png)"))
         if path:
             self.export_plot(target.plot_widget, path)
 
     @Slot()
     def _on_export_window(self) -> None:
-        path = self._ask_save_path(self.tr("Save window screenshot"), self.tr("PNG images (*.png)"))
+        path = self.ask_save_path(self.tr("Save window screenshot"), self.tr("PNG images (*.png)"))
         if path:
             self.export_window(path)
 
@@ -313,14 +319,14 @@ class FileActions(QObject):
         else:
             self.open_dataset_dialog(path)
 
-    def _ask_save_path(self, title: str, file_filter: str) -> str:
+    def ask_save_path(self, title: str, file_filter: str) -> str:
         start = str(self.session_path.parent) if self.session_path else ""
         path, _ = QFileDialog.getSaveFileName(self.window, title, start, file_filter)
         return path
 
-    def _report(self, title: str, message: str) -> None:
-        self._status(message)
+    def report(self, title: str, message: str) -> None:
+        self.status(message)
         show_error(self.window, title, message)
 
-    def _status(self, message: str) -> None:
+    def status(self, message: str) -> None:
         self.window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)

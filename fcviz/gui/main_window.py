@@ -24,6 +24,7 @@ from fcviz.gui.controller import Controller
 from fcviz.gui.data_generator import new_data_menu
 from fcviz.gui.engine_status import EngineStatus
 from fcviz.gui.file_actions import STATUS_TIMEOUT_MS, FileActions
+from fcviz.gui.gc_guard import collect_garbage_on_gui_thread
 from fcviz.gui.help_dialogs import show_about, show_shortcuts
 from fcviz.gui.language import language_menu
 from fcviz.gui.panels.activations import ActivationsPanel
@@ -39,6 +40,7 @@ from fcviz.gui.panels.loss_surface import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
+from fcviz.gui.timeline_bar import PaceBox, TimelineBar
 from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
 
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, experiment: Experiment, settings: QSettings | None = None,
                  session_path: str | Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        collect_garbage_on_gui_thread()
         self.setObjectName("fcvizMainWindow")
         self.settings = settings
         self.controller = Controller(experiment, self)
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         if self.files.session_path is not None:
             self.restore_view_state(experiment.ui_state)
         self.controller.start()
+        self._restore_pace()
 
     # --- panels and docks ----------------------------------------------------------------------
 
@@ -263,6 +267,10 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.epochs_box)
         toolbar.addWidget(QLabel(self.tr("  Learning rate ")))
         toolbar.addWidget(self.learning_rate_box)
+        self.pace_box = PaceBox(self.controller)
+        self.pace_box.currentIndexChanged.connect(self._on_pace_chosen)
+        toolbar.addWidget(QLabel(self.tr("  Pace ")))
+        toolbar.addWidget(self.pace_box)
         toolbar.addSeparator()
         self.epoch_label = QLabel()
         self.loss_label = QLabel()
@@ -272,6 +280,8 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+        self.timeline_bar = TimelineBar(self.controller, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
@@ -294,6 +304,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.toolbar.toggleViewAction())
+        view_menu.addAction(self.timeline_bar.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
         view_menu.addMenu(language_menu(self, self.settings))
@@ -383,6 +394,11 @@ class MainWindow(QMainWindow):
         show_value(self.epochs_box, settings.epochs)
         show_value(self.learning_rate_box, settings.learning_rate)
 
+    @Slot()
+    def _on_pace_chosen(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue("training/pace", self.controller.pace)
+
     @Slot(float)
     def _on_learning_rate_edited(self, value: float) -> None:
         self.controller.set_learning_rate(value)
@@ -398,6 +414,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None and self.restoreState(state, LAYOUT_VERSION):
             self._layout_pending = False
+
+    def _restore_pace(self) -> None:
+        """The pace last chosen, unless the opened session brings its own."""
+        pace = self.settings.value("training/pace") if self.settings is not None else None
+        if pace is not None and self.files.session_path is None:
+            self.controller.set_pace(float(pace))
 
     def _save_settings(self) -> None:
         if self.settings is None:
@@ -417,12 +439,12 @@ class MainWindow(QMainWindow):
     def restore_view_state(self, view: dict) -> None:
         """Put back what `view_state` saved; anything missing or malformed keeps the current look."""
         layout = view.get("window_layout")
-        if isinstance(layout, str) and self.restoreState(QByteArray.fromBase64(layout.encode("ascii")),
-                                                         LAYOUT_VERSION):
+        if (isinstance(layout, str) and layout.isascii()  # base64: anything else is damage, not a layout
+                and self.restoreState(QByteArray.fromBase64(layout.encode("ascii")), LAYOUT_VERSION)):
             self._layout_pending = False
         hz = view.get("max_redraw_hz")
-        if isinstance(hz, (int, float)) and hz >= 1:
-            self.controller.settings.set("max_redraw_hz", min(round(hz), MAX_RATE_HZ))
+        if isinstance(hz, (int, float)) and not isinstance(hz, bool) and hz >= 1:
+            self.controller.settings.set("max_redraw_hz", min(float(hz), MAX_RATE_HZ))
         for panel in self.panels.values():
             panel.restore_view_state(view)
 

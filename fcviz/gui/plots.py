@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
+from fcviz.core.limits import MAX_PLOT_MAGNITUDE
+
 WRONG_COLOR = "#d62728"  # marks mistakes; no class is drawn in it
 CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b",
                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79")
@@ -50,3 +52,21 @@ def diverging_lut() -> np.ndarray:
     low, high, white = lighter(class_color(0), 0.1), lighter(class_color(1), 0.1), np.full(3, 255.0)
     lut = np.where(ramp < 0, white + (-ramp) * (low - white), white + ramp * (high - white))
     return lut.astype(np.uint8)
+
+
+def plottable(values: np.ndarray) -> np.ndarray:
+    """True where a value can be drawn: finite and within ±MAX_PLOT_MAGNITUDE (a view of
+    [-1e308, 1e308] is [-inf, inf] to Qt, which then refuses the range)."""
+    values = np.asarray(values, dtype=np.float64)
+    return np.isfinite(values) & (np.abs(values) <= MAX_PLOT_MAGNITUDE)
+
+
+def padded_range(values: np.ndarray, margin: float = 0.05) -> tuple[float, float]:
+    """The plottable values' range, widened by `margin` of its width (by 0.5 when it has none)."""
+    values = np.asarray(values, dtype=np.float64)
+    shown = values[plottable(values)]
+    if not shown.size:
+        return -1.0, 1.0
+    low, high = float(shown.min()), float(shown.max())
+    pad = margin * (high - low) if high > low else 0.5 * max(1.0, abs(high))
+    return low - pad, high + pad

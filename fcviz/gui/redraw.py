@@ -32,14 +32,17 @@ MAX_REDRAW_GAP_SECONDS = 0.5
 
 
 class RedrawPacer(QObject):
-    """Emits `frame(snapshot)` with the newest snapshot on a timer (see the module docstring);
-    `latest()` gives the newest one, `drawn` is the one last emitted (None: draw the next anyway)."""
+    """Emits `frame(snapshot)` with the snapshot to show on a timer (see the module docstring);
+    `latest()` gives it, `drawn` is the one last emitted (None: draw the next anyway). While
+    `paced()`, every snapshot is drawn in turn and no CPU budget applies (the worker waits)."""
 
     frame = Signal(object)
 
-    def __init__(self, hz: float, latest: Callable[[], Snapshot], parent: QObject | None = None):
+    def __init__(self, hz: float, latest: Callable[[], Snapshot], paced: Callable[[], bool],
+                 parent: QObject | None = None):
         super().__init__(parent)
-        self._latest = latest
+        self._latest, self._paced = latest, paced
+        self._drawing = False
         self.drawn: Snapshot | None = None
         self.gui_idle = threading.Event()  # set while the GUI thread does not draw; the worker waits on it
         self.gui_idle.set()
@@ -63,12 +66,21 @@ class RedrawPacer(QObject):
     @Slot()
     def tick(self) -> None:
         snapshot = self._latest()
-        if snapshot is self.drawn or (snapshot.state == RunState.RUNNING and self._over_gui_budget()):
+        if self._drawing or snapshot is self.drawn or (snapshot.state == RunState.RUNNING and not self._paced()
+                                                       and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
         self.drawn = snapshot
-        with self.gui_busy():
-            self.frame.emit(snapshot)
+        # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
+        # this one, never inside it, so that frames reach the panels in order.
+        self._drawing = True
+        try:
+            with self.gui_busy():
+                self.frame.emit(snapshot)
+        finally:
+            self._drawing = False
+        if self._paced() and self._latest() is not self.drawn:
+            QTimer.singleShot(0, self, self.tick)
 
     def _over_gui_budget(self) -> bool:
         """True while the GUI thread has used more than its share of CPU since the last redraw

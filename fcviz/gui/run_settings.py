@@ -59,9 +59,10 @@ class RunSettings(QObject):
         self.values = self._of(experiment)
 
     def _of(self, experiment: Experiment) -> RunValues:
-        """What `experiment` carries; the pace and redraw cap are the window's and stay."""
+        """What `experiment` carries; the redraw cap is the window's and stays."""
         trainer = experiment.trainer
         return replace(self.values, epochs=int(experiment.epochs), display_every=int(experiment.display_every),
+                       pace=float(experiment.pace),
                        learning_rate=float(trainer.learning_rate), frozen=_read_only(trainer.frozen))
 
     @property

@@ -44,6 +44,21 @@ class SetParameterCommand(QUndoCommand):
         self._send(SetParameter(self._name, self._old))
 
 
+class ContinueFromCommand(QUndoCommand):
+    """Go back to a recorded epoch and train on from there; undo puts the run back as it was."""
+
+    def __init__(self, continue_from: Callable[[int], object], restore: Callable[[object], None], epoch: int):
+        super().__init__(QCoreApplication.translate("UndoCommands", "Continue from epoch {epoch}").format(epoch=epoch))
+        self._continue_from, self._restore, self._epoch = continue_from, restore, epoch
+        self._memento = None
+
+    def redo(self):
+        self._memento = self._continue_from(self._epoch)
+
+    def undo(self):
+        self._restore(self._memento)
+
+
 class SetParametersCommand(QUndoCommand):
     """All weights and biases at once (imported from a file)."""
 

@@ -8,12 +8,27 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QWidget
 
+from fcviz.core.limits import clamp
+
 LADDER = (1.0, 2.0, 5.0)  # arrow steps go 0.1, 0.2, 0.5, 1, 2, 5, ...
+
+
+def clamped(spin_box: QAbstractSpinBox, value):
+    """`value` as the spin box can hold it: within its range (a 4000-digit int, 1e308 or inf
+    would overflow Qt's 32-bit int or make it raise), NaN or a non-number as its minimum."""
+    low, high = spin_box.minimum(), spin_box.maximum()
+    return type(low)(clamp(value, low, low, high))
+
+
+def set_clamped(spin_box: QAbstractSpinBox, value) -> None:
+    """setValue with `value` clamped to the spin box's range."""
+    spin_box.setValue(clamped(spin_box, value))
 
 
 def show_value(spin_box: QAbstractSpinBox, value) -> None:
     """Show a value that came from training without reporting it as an edit,
     unless the person is in the middle of typing one."""
+    value = clamped(spin_box, value)
     typing = spin_box.hasFocus() and spin_box.cleanText() != spin_box.textFromValue(spin_box.value())
     if typing or spin_box.value() == value:
         return

@@ -23,7 +23,7 @@ from fcviz.core import engine
 from fcviz.core.backprop import StepRecord, record_step
 from fcviz.core.dataset import Dataset
 from fcviz.core.divergence import BlowUpWatch
-from fcviz.core.experiment import Experiment
+from fcviz.core.experiment import Experiment, RunMemento
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.trainer import Trainer
 
@@ -33,6 +33,7 @@ SLICE_SECONDS = 0.015        # train this long between looks at the queue and th
 CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = 30.0
+PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn
 
 
 # --- commands (GUI -> worker) -------------------------------------------------
@@ -68,6 +69,29 @@ class SetMaxRate:
     """At most `hz` snapshots a second while running; 0 turns the throttle off."""
 
     hz: float
+
+
+@dataclass(frozen=True)
+class SetPace:
+    """Draw every display epoch, `pace` of them a second; 0 = as fast as training goes (latest wins)."""
+
+    pace: float
+
+
+@dataclass(frozen=True, eq=False)
+class ContinueFrom:
+    """Go back to the timeline's state at `epoch` and train on from there; `reply` gets a RunMemento."""
+
+    epoch: int
+    reply: Future = field(default_factory=Future)
+
+
+@dataclass(frozen=True, eq=False)
+class RestoreRun:
+    """Undo a ContinueFrom: the run as it was before it (a RunMemento, or the ContinueFrom's reply,
+    which the worker resolved earlier in its queue)."""
+
+    memento: RunMemento | Future
 
 
 @dataclass(frozen=True)
@@ -137,7 +161,7 @@ class Stop:
 
 
 # Commands after which the worker sends no snapshot: snapshots do not count them as applied.
-SILENT_COMMANDS = (SetMaxRate, CallInWorker)
+SILENT_COMMANDS = (SetMaxRate, SetPace, CallInWorker)
 # Commands whose failure only their caller hears of (through the reply), e.g. a session that cannot be written.
 CALLER_REPORTS = (CallInWorker,)
 
@@ -213,6 +237,8 @@ class TrainingWorker(QObject):
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
         self._epoch_started = 0.0
+        self._wakeup = threading.Event()  # a command arrived or the GUI drew: a paced wait looks again
+        self._frame_due = 0.0             # when the next paced frame may be handed over
         self._blow_up = BlowUpWatch()  # a finite blow-up stops the run as the CLI's does
         self._blow_up.start_at(experiment.trainer)
 
@@ -226,15 +252,18 @@ class TrainingWorker(QObject):
     def send(self, command) -> None:
         """Queue `command`; snapshots count the commands applied, so the GUI knows which ones they reflect."""
         self._commands.put(command)
+        self._wakeup.set()
 
     def stop(self) -> None:
         """End the loop once every command sent before has been applied (a swap or a save the GUI
         has not seen answered yet must not be lost)."""
         self._commands.put(Stop())
+        self._wakeup.set()
 
     def mark_drawn(self) -> None:
         """The GUI drew the last snapshot: the next one may be sent."""
         self._drawn.set()
+        self._wakeup.set()
 
     # --- the loop (worker thread) ----------------------------------------------
 
@@ -315,12 +344,31 @@ class TrainingWorker(QObject):
         if trainer.epoch == epoch:
             return False
         recorded = experiment.record_if_display_epoch()
-        if trainer.epoch >= experiment.epochs:
+        finished = trainer.epoch >= experiment.epochs
+        frame = recorded or finished or experiment.is_display_epoch()
+        if frame and experiment.pace > 0 and not self._wait_for_turn():
+            return True
+        if finished:
             self._enter(FINISHED)
             return True
-        if recorded or experiment.is_display_epoch():
+        if frame:
             self._offer_snapshot()
         return False
+
+    def _wait_for_turn(self) -> bool:
+        """At a paced speed, hold a display epoch until the GUI has drawn the previous one and the
+        pace's interval is over; commands apply meanwhile. False if one of them stopped training."""
+        while True:
+            self._wakeup.clear()
+            self._apply_pending()
+            if self._stopping or self._state != RUNNING:
+                return False
+            pace = self._experiment.pace
+            remaining = self._frame_due - time.perf_counter() if pace > 0 else 0.0
+            if self._drawn.is_set() and remaining <= 0:
+                return True
+            # Released GIL: the GUI thread has the interpreter to itself between frames.
+            self._wakeup.wait(min(remaining, PACE_POLL_SECONDS) if self._drawn.is_set() else PACE_POLL_SECONDS)
 
     def _next_shown_epoch(self, now: float) -> int:
         """The next display epoch that matters: one the timeline records, or one at which the snapshot
@@ -329,6 +377,8 @@ class TrainingWorker(QObject):
         epoch, every, timeline = experiment.trainer.epoch, experiment.display_every, experiment.timeline
         if epoch == 0:
             return 1
+        if experiment.pace > 0:   # paced: every display epoch is drawn
+            return experiment.next_display_epoch()
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
             wait = max(wait, self._min_interval / 4)
@@ -338,8 +388,8 @@ class TrainingWorker(QObject):
         return -(-min(shown, recorded) // every) * every
 
     def _offer_snapshot(self) -> None:
-        """Emit at a display epoch unless the throttle says the GUI has enough (latest wins)."""
-        if self._min_interval > 0 and (not self._drawn.is_set()
+        """Emit at a display epoch; at "max" pace only if the throttle says the GUI wants one (latest wins)."""
+        if self._experiment.pace <= 0 and self._min_interval > 0 and (not self._drawn.is_set()
                                        or time.perf_counter() - self._last_emit < self._min_interval):
             return
         self._emit()
@@ -351,6 +401,9 @@ class TrainingWorker(QObject):
                                     commands_applied=self._commands_applied)
         self._drawn.clear()
         self._last_emit = time.perf_counter()
+        pace = self._experiment.pace
+        if pace > 0:  # on time, or a late frame's successor a full interval after it
+            self._frame_due = max(self._frame_due + 1.0 / pace, self._last_emit + 0.5 / pace)
         self.snapshot.emit(snapshot)
 
     def _enter(self, state: RunState, message: str = "") -> None:
@@ -394,6 +447,13 @@ class TrainingWorker(QObject):
         if not isinstance(command, SILENT_COMMANDS):
             # a person's edit may raise the loss at once: that is no blow-up, so judge only what follows
             self._blow_up.start_at(self._experiment.trainer)
+
+    def _continue_from(self, epoch: int) -> RunMemento:
+        """Back to the recorded state at `epoch`; training goes on from there if it was running."""
+        memento = self._experiment.memento()
+        self._experiment.continue_from(epoch)
+        self._enter(RUNNING if self._state == RUNNING else self._state_after_manual_change())
+        return memento
 
     def _after_parameter_edit(self) -> None:
         """Values typed before training starts are the starting point that Reset returns to."""
@@ -529,6 +589,26 @@ def _set_display_every(worker: TrainingWorker, command: SetDisplayEvery) -> None
 @handles(SetMaxRate)
 def _set_max_rate(worker: TrainingWorker, command: SetMaxRate) -> None:
     worker._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
+
+
+@handles(SetPace)
+def _set_pace(worker: TrainingWorker, command: SetPace) -> None:
+    if not 0 <= command.pace <= 1000:
+        raise ValueError(f"the pace must be between 0 and 1000 display epochs a second, not {command.pace}")
+    worker._experiment.pace = float(command.pace)
+    worker._frame_due = 0.0
+
+
+@handles(ContinueFrom)
+def _continue_from(worker: TrainingWorker, command: ContinueFrom) -> RunMemento:
+    return worker._continue_from(command.epoch)
+
+
+@handles(RestoreRun)
+def _restore_run(worker: TrainingWorker, command: RestoreRun) -> None:
+    memento = command.memento
+    worker._experiment.restore(memento.result(timeout=0) if isinstance(memento, Future) else memento)
+    worker._enter(worker._state_after_manual_change())
 
 
 @handles(ReplaceExperiment)

@@ -688,9 +688,9 @@ def _check_class_count(table: _Table, column: str, count: int) -> None:
         raise table.source.error(
             f'column "{column}" has {count} different values; at most {MAX_CLASSES} classes are supported'
         )
-    if count * len(table.frame) > limits.MAX_CELLS:  # the one-hot targets are rows x classes numbers
+    if count * len(table.frame) > limits.MAX_TARGET_CELLS:  # the one-hot targets are rows x classes numbers
         raise table.source.error(f'column "{column}": {len(table.frame):,} rows x {count} classes is more '
-                                 f"than the {limits.MAX_CELLS:,} target cells fcviz supports")
+                                 f"than the {limits.MAX_TARGET_CELLS:,} target cells fcviz supports")
 
 
 def _one_hot(codes: np.ndarray, count: int) -> np.ndarray:

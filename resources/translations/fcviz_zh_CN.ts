@@ -308,6 +308,10 @@ The file is kept as {path}.</source>
 <context>
     <name>Controller</name>
     <message>
+        <source>Set {name} at epoch {epoch}</source>
+        <translation>在第 {epoch} 轮将 {name} 设为新值</translation>
+    </message>
+    <message>
         <source>The learning rate must be a positive number.</source>
         <translation>学习率必须是正数。</translation>
     </message>
@@ -690,6 +694,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Opened the {title} lab.</source>
         <translation>已打开实验：{title}。</translation>
+    </message>
+    <message>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
     </message>
     <message>
         <source>Cannot open the session</source>
@@ -1091,6 +1099,10 @@ The file is kept as {path}.</source>
         <translation>  学习率 </translation>
     </message>
     <message>
+        <source>  Pace </source>
+        <translation>  速度 </translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1247,6 +1259,21 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>PaceBox</name>
+    <message>
+        <source>{pace:g}/s</source>
+        <translation>{pace:g}/秒</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
+        <source>Pace: display epochs drawn a second while training (max: as fast as it trains)</source>
+        <translation>速度：训练时每秒绘制的显示轮次（最快：训练多快就多快）</translation>
+    </message>
+</context>
+<context>
     <name>ParameterTableModel</name>
     <message>
         <source>Layer</source>
@@ -1318,6 +1345,52 @@ The file is kept as {path}.</source>
     <message>
         <source>Cannot initialize the weights</source>
         <translation>无法初始化权重</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayActions</name>
+    <message>
+        <source>Replay (GIF/MP4)…</source>
+        <translation>回放（GIF/MP4）…</translation>
+    </message>
+    <message>
+        <source>Whole window</source>
+        <translation>整个窗口</translation>
+    </message>
+    <message>
+        <source>Export replay</source>
+        <translation>导出回放</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>GIF 动画 (*.gif)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayExportRunner</name>
+    <message>
+        <source>Drawing the replay…</source>
+        <translation>正在绘制回放…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export replay</source>
+        <translation>导出回放</translation>
     </message>
 </context>
 <context>
@@ -1407,6 +1480,10 @@ The file is kept as {path}.</source>
         <translation>导出散点图</translation>
     </message>
     <message>
+        <source>{count} samples hold values beyond ±1e150 and are left out of the plot&apos;s range</source>
+        <translation>{count} 个样本含有超出 ±1e150 的值，未计入图的范围</translation>
+    </message>
+    <message>
         <source>probability</source>
         <translation>概率</translation>
     </message>
@@ -1457,6 +1534,53 @@ The file is kept as {path}.</source>
     <message>
         <source>Confusion matrix, training data</source>
         <translation>混淆矩阵（训练数据）</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineBar</name>
+    <message>
+        <source>Timeline</source>
+        <translation>时间轴</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>Play the recorded epochs at the pace</source>
+        <translation>按当前速度播放记录下的轮次</translation>
+    </message>
+    <message>
+        <source>Drag to see any recorded epoch in every panel</source>
+        <translation>拖动以在所有面板中查看任一记录的轮次</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Show where training is</source>
+        <translation>显示训练当前所在之处</translation>
+    </message>
+    <message>
+        <source>Continue from here</source>
+        <translation>从这里继续</translation>
+    </message>
+    <message>
+        <source>Go back to this epoch&apos;s state and train on from it (undoable)</source>
+        <translation>回到这一轮的状态并从这里继续训练（可撤销）</translation>
+    </message>
+    <message>
+        <source>Showing epoch {epoch} (training at {live})</source>
+        <translation>显示第 {epoch} 轮（训练在第 {live} 轮）</translation>
+    </message>
+    <message>
+        <source>Live: epoch {epoch}</source>
+        <translation>实时：第 {epoch} 轮</translation>
+    </message>
+    <message>
+        <source>(kept every {gap} epochs to stay within 64 MB)</source>
+        <translation>（为不超过 64 MB，每 {gap} 轮保留一帧）</translation>
     </message>
 </context>
 <context>
@@ -1529,6 +1653,10 @@ The file is kept as {path}.</source>
         <translation>将 {name} 设为 {value:g}</translation>
     </message>
     <message>
+        <source>Continue from epoch {epoch}</source>
+        <translation>从第 {epoch} 轮继续</translation>
+    </message>
+    <message>
         <source>Set learning rate to {value:g}</source>
         <translation>将学习率设为 {value:g}</translation>
     </message>
@@ -1549,6 +1677,10 @@ The file is kept as {path}.</source>
     <message>
         <source>The language changes when fcviz starts again.</source>
         <translation>重新启动 fcviz 后才会切换语言。</translation>
+    </message>
+    <message>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
     </message>
     <message>
         <source>Cannot open {path}</source>
@@ -1820,6 +1952,17 @@ The file is kept as {path}.</source>
     <message>
         <source>The logistic cost</source>
         <translation>逻辑回归代价</translation>
+    </message>
+</context>
+<context>
+    <name>loading</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>正在打开</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -19,8 +21,14 @@ OPEN, CANCEL = QDialogButtonBox.StandardButton.Open, QDialogButtonBox.StandardBu
 def answer_dialog(qtbot, choose, seen: dict) -> None:
     """Once the modal dataset dialog is up, run `choose(dialog)` on it (it must close the dialog)."""
 
+    deadline = time.monotonic() + 30
+
     def run():
         dialog = QApplication.activeModalWidget()
+        # the dialog reads its file off the GUI thread before exec(): the event loop runs before it shows
+        if not (isinstance(dialog, DatasetDialog) and dialog.isVisible()) and time.monotonic() < deadline:
+            QTimer.singleShot(20, run)
+            return
         try:
             seen["dialog"] = dialog
             choose(dialog)

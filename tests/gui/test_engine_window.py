@@ -8,6 +8,7 @@ from qt_helpers import wait_for_state
 from fcviz.core import engine
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import build_experiment
+from fcviz.core.timeline import MAX_PACE
 from fcviz.gui.worker import FINISHED
 
 pytest.importorskip("numba")
@@ -18,8 +19,10 @@ def small_experiment(activation: str = "tanh", epochs: int = 300):
     X = rng.normal(size=(60, 2))
     y = (X[:, :1] * X[:, 1:] > 0).astype(float)
     dataset = Dataset(X, y, ("x1", "x2"), ("y",), name="quadrants")
-    return build_experiment(dataset, hidden=(6, 6), activation=activation, loss="bce", lr=0.1, batch_size=8,
-                            epochs=epochs, display_every=1, optimizer="adam")
+    experiment = build_experiment(dataset, hidden=(6, 6), activation=activation, loss="bce", lr=0.1, batch_size=8,
+                                  epochs=epochs, display_every=1, optimizer="adam")
+    experiment.pace = MAX_PACE   # as fast as it trains: these tests are about the numbers, not the frames
+    return experiment
 
 
 @pytest.mark.parametrize("activation, engine_name, label", [("tanh", engine.COMPILED, "Engine: compiled"),

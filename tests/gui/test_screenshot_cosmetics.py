@@ -79,3 +79,10 @@ def test_no_bias_or_value_text_lies_on_another_in_the_diagram(window_on, preset)
     assert texts
     overlapping = [(a, b) for a, b in itertools.combinations(texts, 2) if a.adjusted(1, 1, -1, -1).intersects(b)]
     assert not overlapping
+
+
+def test_an_untrained_single_sample_lab_has_a_sane_loss_axis_and_no_nan(window_on):
+    window = window_on("keras-dense")
+    (x_low, x_high), _ = window.training.loss_plot.getPlotItem().getViewBox().viewRange()
+    assert -0.1 < x_low <= 0 and 0.9 < x_high < 1.5
+    assert window.training.metric_labels["score"].text() == "—"  # R² of one sample is undefined, not "nan"

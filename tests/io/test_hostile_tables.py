@@ -99,7 +99,7 @@ def test_a_table_larger_than_the_limit_is_refused_unread(tmp_path, monkeypatch):
 
 
 def test_rows_times_classes_beyond_the_cell_limit_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_CELLS", 50)
+    monkeypatch.setattr(limits, "MAX_TARGET_CELLS", 50)
     path = tmp_path / "classes.csv"
     path.write_text("x,label\n" + "".join(f"{k},c{k % 10}\n" for k in range(20)))
     assert refusal(load_dataset, path) == ('classes.csv: column "label": 20 rows x 10 classes is more than the 50 '

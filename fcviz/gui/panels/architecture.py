@@ -25,7 +25,7 @@ from fcviz.core.initializers import INITIALIZERS
 from fcviz.core.losses import LOSSES
 from fcviz.core.optimizers import OPTIMIZERS
 from fcviz.gui.panels.base import Panel
-from fcviz.gui.widgets import show_error
+from fcviz.gui.widgets import set_clamped, show_error
 
 MAX_HIDDEN_LAYERS = 8
 MAX_UNITS = 4096
@@ -179,19 +179,19 @@ class ArchitecturePanel(Panel):
         self.show_blueprint(Blueprint.of(setup))
 
     def show_blueprint(self, blueprint: Blueprint) -> None:
-        self.hidden_count.setValue(len(blueprint.hidden_sizes))
+        set_clamped(self.hidden_count, len(blueprint.hidden_sizes))
         for row, units, activation in zip(self.hidden_rows, blueprint.hidden_sizes, blueprint.hidden_activations):
-            row.units.setValue(units)
+            set_clamped(row.units, units)
             row.activation.set_activation(activation)
         self.output_activation.set_activation(blueprint.output_activation)
         self.loss.setCurrentText(blueprint.loss)
         self.optimizer.setCurrentText(blueprint.optimizer)
-        self.batch_size.setValue(blueprint.batch_size or 0)
+        set_clamped(self.batch_size, blueprint.batch_size or 0)
         self.shuffle.setChecked(blueprint.shuffle)
         self.init.setCurrentText(blueprint.init)
-        self.seed.setValue(blueprint.seed)
+        set_clamped(self.seed, blueprint.seed)
         self.dtype.setCurrentIndex(max(0, self.dtype.findData(blueprint.dtype)))
-        self.test_percent.setValue(round(100 * blueprint.test_fraction))
+        set_clamped(self.test_percent, round(100 * blueprint.test_fraction))
         self._update_apply()
 
     def blueprint(self) -> Blueprint:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSignalBlocker, Slot
 from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
 from fcviz.gui.panels.base import Panel
+from fcviz.gui.widgets import set_clamped
 
 PRESET_EVERY = (1, 10, 100, 1000)
 MAX_EVERY = 1_000_000
@@ -58,7 +59,7 @@ class DisplayFrequencyPanel(Panel):
         settings = self.controller.settings
         for box, value in ((self.every, settings.display_every), (self.max_rate, round(settings.max_redraw_hz))):
             with QSignalBlocker(box):
-                box.setValue(value)
+                set_clamped(box, value)
         self._show_unit(settings.display_every)
         self._check_preset(settings.display_every)
 

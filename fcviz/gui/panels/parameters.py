@@ -24,7 +24,7 @@ from fcviz.core.initializers import INITIALIZERS
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.parameter_model import LAYER, NAME, VALUE, ParameterTableModel
-from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
+from fcviz.gui.widgets import LearningRateSpinBox, set_clamped, show_error, show_value
 
 VALUE_LIMIT = 1e6
 
@@ -137,7 +137,7 @@ class ParametersPanel(Panel):
 
     def set_setup(self, setup: Setup) -> None:
         self.init_scheme.setCurrentText(setup.network_config["init"])
-        self.init_seed.setValue(int(setup.network_config["seed"]))
+        set_clamped(self.init_seed, setup.network_config["seed"])
         self.model.set_setup(setup)
         self.layer_filter.blockSignals(True)
         self.layer_filter.clear()

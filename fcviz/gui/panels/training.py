@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Slot
@@ -22,7 +24,7 @@ from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.tasks import format_number
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
-from fcviz.gui.plots import CLASS_COLORS, make_plot_widget
+from fcviz.gui.plots import CLASS_COLORS, make_plot_widget, plottable
 
 TRAIN_COLOR, TEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[1]
 
@@ -37,7 +39,7 @@ def nice_ceiling(value: float) -> float:
 
 def loss_view_range(losses: np.ndarray, log_y: bool) -> tuple[float, float]:
     """y range of the loss plot, rounded outwards so that it rarely changes while training."""
-    finite = losses[np.isfinite(losses)]
+    finite = losses[plottable(losses)]
     if log_y:
         positive = finite[finite > 0]
         if not len(positive):
@@ -79,6 +81,11 @@ class TrainingPanel(Panel):
         plot.addItem(self.hover_text, ignoreBounds=True)
         self._hide_hover()
         plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        # The epoch shown from the timeline, when it is not the one training is at.
+        self.shown_epoch_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#555555", width=1.5,
+                                                                                    style=Qt.PenStyle.DashLine))
+        plot.addItem(self.shown_epoch_line, ignoreBounds=True)
+        self.shown_epoch_line.hide()
 
         self.log_y = QCheckBox(self.tr("Logarithmic loss axis"))
         self.log_y.toggled.connect(self._on_log_y_toggled)
@@ -157,8 +164,11 @@ class TrainingPanel(Panel):
         self.test_curve.setData(self._epochs[: len(self._val_loss)], self._val_loss)
         # while training the axis spans the planned epochs (it stays still); otherwise the epochs run
         planned = snapshot.state == RunState.RUNNING or snapshot.epoch == 0
-        self._x_extent = max(snapshot.target_epochs, snapshot.epoch) if planned else snapshot.epoch
+        extent = max(snapshot.target_epochs, snapshot.epoch) if planned else snapshot.epoch
+        self._x_extent = max(extent, 1)  # an axis from 0 to 0 would spread around zero (keras-dense)
         self._fit_view()
+        self.shown_epoch_line.setVisible(snapshot.scrubbed)
+        self.shown_epoch_line.setValue(snapshot.epoch)
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
         self._fit_table_width()
@@ -189,7 +199,7 @@ class TrainingPanel(Panel):
             self.metric_labels[prefix + "loss"].setText("—" if loss is None else f"{loss:.6g}")
             if prefix + "accuracy" in metrics:
                 text = f"{100 * metrics[prefix + 'accuracy']:.1f} %"
-            elif prefix + "r2" in metrics:
+            elif prefix + "r2" in metrics and math.isfinite(metrics[prefix + "r2"]):  # nan: R² undefined
                 text = format_number(metrics[prefix + "r2"])
             else:
                 text = "—"

@@ -112,6 +112,9 @@ class NeuronMaps(pg.GraphicsView):
                 return
 
 
+MAX_COUNTED_CLASSES = 12  # more classes: the matrix is drawn as colours only (1000 classes are 10^6 texts)
+
+
 def short_names(names: list[str], fits) -> list[str]:
     """`names`, or the longest distinct prefixes ("se.", "ve.", "vi.") for which `fits(text)`, or no names."""
     if all(fits(name) for name in names):
@@ -149,8 +152,10 @@ class ConfusionMatrixPlot:
             plot.removeItem(label)
         n = len(names)
         self.labels = []
-        for row in range(n):
-            for column in range(n):
+        # a count in every cell only while they can be read (and laid out: 1000 classes are 10^6 texts)
+        shown = n if n <= MAX_COUNTED_CLASSES else 0
+        for row in range(shown):
+            for column in range(shown):
                 label = pg.TextItem("", color=AXIS_COLOR, anchor=(0.5, 0.5))
                 label.setPos(column + 0.5, row + 0.5)
                 plot.addItem(label)

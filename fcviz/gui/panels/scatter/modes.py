@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QRectF
 from fcviz.core.data_transforms import base_X, expand, transforms_of
 from fcviz.core.dataset import Dataset
 from fcviz.core.network import Network
+from fcviz.gui import plots
 from fcviz.gui.panels.scatter.maps import activation_levels
 from fcviz.gui.plots import class_color, diverging_lut, lighter
 
@@ -34,9 +35,7 @@ class ScatterMode(str, Enum):
 
 
 def padded_range(values: np.ndarray) -> tuple[float, float]:
-    low, high = float(values.min()), float(values.max())
-    pad = MARGIN * (high - low) if high > low else 0.5
-    return low - pad, high + pad
+    return plots.padded_range(values, MARGIN)
 
 
 class ModeView:

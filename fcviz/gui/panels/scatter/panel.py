@@ -40,6 +40,7 @@ from fcviz.core.experiment_setup import Setup
 from fcviz.core.metrics import class_labels
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
+from fcviz.gui import plots
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.panels.scatter.editor import PointEditor
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps
@@ -53,6 +54,7 @@ from fcviz.gui.plots import (
     set_axis_labels,
 )
 
+MAX_NEURON_CURVES = 64  # dashed curves of the first hidden neurons: a 1-4096-1 network froze the window
 MAX_TEST_PERCENT = 50
 SIDE_WIDTH = 220
 MAX_PAIR_FEATURES = 20  # more inputs than this (pixels): the confusion matrix alone
@@ -226,7 +228,15 @@ class ScatterPanel(Panel):
                                         (HEATMAP_SIZE, HEATMAP_SIZE))
         if dataset.is_classification:
             self.confusion.set_classes(self._class_names(dataset))
-        self.note.setText("")
+        self.note.setText(self._left_out_note(dataset))
+
+    def _left_out_note(self, dataset: Dataset) -> str:
+        """Says how many samples are too large (or not finite) to draw, if any."""
+        hidden = int((~plots.plottable(dataset.X)).any(axis=1).sum() + (~plots.plottable(dataset.y)).any(axis=1).sum())
+        if not hidden:
+            return ""
+        return self.tr("{count} samples hold values beyond ±1e150 and are left out of the plot's range").format(
+            count=hidden)
 
     def _fill_pair_boxes(self, dataset: Dataset) -> None:
         first, second = separating_pair(dataset.X, dataset.labels())
@@ -304,7 +314,7 @@ class ScatterPanel(Panel):
             curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2.5), antialias=True)
             plot.addItem(curve)
             self.curves.append(curve)
-        for unit in range(sum(self._setup.layer_sizes[1:-1])):
+        for unit in range(min(sum(self._setup.layer_sizes[1:-1]), MAX_NEURON_CURVES)):
             curve = pg.PlotDataItem(pen=pg.mkPen(class_color(unit + 2), width=1.5, style=Qt.PenStyle.DashLine))
             curve.setVisible(self.show_neurons.isChecked())
             plot.addItem(curve)
@@ -343,7 +353,8 @@ class ScatterPanel(Panel):
         selected = self.editor.selected
         if selected.any():
             pens = [SELECTED_PEN if chosen else pen for pen, chosen in zip(pens, selected)]
-        self.points.setData(pos=self._positions, brush=brushes, pen=pens)
+        drawable = plots.plottable(self._positions).all(axis=1, keepdims=True)  # the rest: left out, as the note says
+        self.points.setData(pos=np.where(drawable, self._positions, np.nan), brush=brushes, pen=pens)
 
     @Slot(object)
     def _on_data_changed(self, setup: Setup) -> None:
@@ -391,7 +402,7 @@ class ScatterPanel(Panel):
             self.note.setText(self.tr("The large map shows neuron {unit} of hidden layer {layer}; "
                                       "click its small map again for the output.").format(unit=unit, layer=layer + 1))
         else:
-            self.note.setText("")
+            self.note.setText(self._left_out_note(self._setup.dataset))
         self._redraw()
 
     # --- drawing -------------------------------------------------------------------------------

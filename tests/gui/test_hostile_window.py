@@ -1,0 +1,151 @@
+"""The window against hostile files and numbers: it keeps answering, never crashes (issue 18)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import zipfile
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+
+from fcviz.core.presets import build_preset
+from fcviz.gui import loading
+from fcviz.gui.loading import Cancelled, run_with_progress
+from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot
+from fcviz.gui.panels.training import loss_view_range
+from fcviz.gui.plots import padded_range
+from fcviz.io import session as session_io
+from fcviz.io.session import save_session
+
+
+def heartbeat():
+    """A 10 ms timer on the GUI thread; its tick count shows the event loop ran."""
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    return timer, ticks
+
+
+def test_a_slow_load_keeps_the_event_loop_answering(qtbot):
+    timer, ticks = heartbeat()
+    assert run_with_progress(None, "slow", lambda: time.sleep(0.6) or 42) == 42
+    timer.stop()
+    assert len(ticks) >= 10, "the event loop did not run during the load"
+    assert np.diff(ticks).max() < 0.3, "the window stopped answering for more than 0.3 s"
+
+
+def test_an_error_of_the_load_is_raised_in_the_gui_thread(qtbot):
+    def fail():
+        raise ValueError("bad file")
+
+    with pytest.raises(ValueError, match="bad file"):
+        run_with_progress(None, "failing", fail)
+
+
+def cancel_when_shown(qtbot):
+    """Press Cancel on the progress dialog once it shows."""
+    def press():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                widget.findChild(QPushButton).click()  # as a person does: the Cancel button
+                return
+        QTimer.singleShot(20, press)
+    QTimer.singleShot(loading.SHOW_AFTER_MS, press)
+
+
+def test_cancel_ends_the_wait_at_once(qtbot):
+    release = threading.Event()
+    cancel_when_shown(qtbot)
+    started = time.perf_counter()
+    with pytest.raises(Cancelled):
+        run_with_progress(None, "forever", release.wait, 10)
+    assert time.perf_counter() - started < 3
+    release.set()
+
+
+def test_cancelling_a_session_load_leaves_the_experiment_as_it_was(qtbot, open_window, tmp_path, monkeypatch):
+    window = open_window()
+    before = window.controller.setup
+    path = tmp_path / "other.fcviz"
+    save_session(path, build_preset("clothes"))
+    release = threading.Event()
+    real = session_io.load_session
+    monkeypatch.setattr(session_io, "load_session", lambda p: (release.wait(10), real(p))[1])
+    cancel_when_shown(qtbot)
+    assert window.files.open_session(path) is False
+    release.set()
+    qtbot.wait(50)
+    assert window.controller.setup is before and window.files.session_path is None
+
+
+def hostile_session(tmp_path, edit) -> str:
+    """The clothes lab saved, with `edit(document)` applied to its session.json."""
+    path = tmp_path / "hostile.fcviz"
+    save_session(path, build_preset("clothes"))
+    with zipfile.ZipFile(path) as archive:
+        document = json.loads(archive.read("session.json"))
+        arrays = archive.read("arrays.npz")
+    edit(document)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("session.json", json.dumps(document))
+        archive.writestr("arrays.npz", arrays)
+    return path
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d["experiment"].update(epochs=10 ** 12),
+    lambda d: d["experiment"].update(display_every=10 ** 9),
+    lambda d: d["trainer"].update(seed=10 ** 30, batch_size=2 ** 31 - 1),
+    lambda d: d["experiment"]["ui_state"].update(max_redraw_hz=float("inf")),
+    lambda d: d["experiment"]["ui_state"].update(max_redraw_hz=1e308),
+    lambda d: d["experiment"]["ui_state"].update(window_layout="布局名字"),
+], ids=["epochs 1e12", "display_every 1e9", "seed 1e30", "max_redraw_hz inf", "max_redraw_hz 1e308",
+        "non-ASCII layout"])
+def test_a_session_with_extreme_numbers_opens(qtbot, open_window, tmp_path, monkeypatch, edit):
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: self.reject())
+    window = open_window()
+    path = hostile_session(tmp_path, edit)
+    assert window.files.open_session(path)
+    qtbot.wait(50)
+    assert window.isVisible() and window.files.session_path == path
+    assert window.epochs_box.value() <= window.epochs_box.maximum()
+
+
+def test_a_table_of_1e308_is_refused_in_a_dialog_or_drawn_with_a_note(qtbot, open_window, tmp_path):
+    from fcviz.io.tables import load_dataset
+    path = tmp_path / "huge.csv"
+    path.write_text("x,y\n1e308,1\n-1e308,0\n1,1\n")
+    window = open_window()
+    reports = []
+    window.files.report = lambda title, message: reports.append(message)
+    window.files.open_dataset(load_dataset(path), path)
+    qtbot.wait(50)
+    assert window.isVisible()
+    if reports:  # the input scaling cannot standardise 1e308: one dialog line, the lab unchanged
+        assert reports == ["preprocessing 'x_scale' must be a row of finite numbers"]
+        return
+    assert window.scatter.note.text() == "2 samples hold values beyond ±1e150 and are left out of the plot's range"
+    (x0, x1), _ = window.scatter.plot_widget.getPlotItem().viewRange()
+    assert np.isfinite([x0, x1]).all() and x1 - x0 < 10
+
+
+def test_plot_ranges_ignore_values_they_cannot_show():
+    assert padded_range(np.array([1e308, -np.inf, np.nan, 0.0, 2.0]), 0.0) == (0.0, 2.0)
+    assert padded_range(np.array([np.inf]), 0.1) == (-1.0, 1.0)
+    assert loss_view_range(np.array([1e308, 0.3]), False) == (0.0, 0.5)
+
+
+def test_a_confusion_matrix_of_1000_classes_is_quick(qtbot):
+    matrix = ConfusionMatrixPlot()
+    started = time.perf_counter()
+    matrix.set_classes([f"c{k}" for k in range(1000)])
+    labels = np.arange(5000) % 1000
+    matrix.draw(labels, labels)
+    assert time.perf_counter() - started < 5  # a text per cell: minutes
+    assert matrix.labels == []
