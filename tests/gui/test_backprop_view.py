@@ -117,11 +117,11 @@ def test_step_through_shows_the_weights_and_update_the_trainer_used(qtbot, open_
     assert "w11_1: 0.10 → 0.09496" in panel.formula_box.text()
     qtbot.mouseClick(panel.previous_button, Qt.MouseButton.LeftButton)
     assert "Backward, layer 1" in panel.formula_box.text()
-    window.controller.set_epochs(100_000_000)
-    window.play_action.trigger()  # training on leaves the recorded step
+    window.controller.settings.set("epochs", 100_000_000)
+    window.toolbar.play_action.trigger()  # training on leaves the recorded step
     wait_for_state(qtbot, window, RUNNING)
     qtbot.waitUntil(lambda: panel.record is None, timeout=5000)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
 
 

@@ -26,8 +26,8 @@ def headless_lab(epochs: int):
 
 def trained_window(qtbot, open_window, epochs=EPOCHS):
     window = open_window()
-    window.epochs_box.setValue(epochs)
-    window.play_action.trigger()
+    window.toolbar.epochs_box.setValue(epochs)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     window.show_panel("loss_surface", flash=False)
     return window, window.loss_surface

@@ -203,8 +203,8 @@ def test_reset_neuron_puts_back_its_initial_weights_only(qtbot, open_window):
     window = exposed(qtbot, open_window())
     panel = window.network_diagram
     controller = window.controller
-    controller.set_epochs(50)
-    window.play_action.trigger()
+    controller.settings.set("epochs", 50)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, "finished")
     trained = np.array(controller.latest.params)
     menu = panel.editing.neuron_menu(Target(EDGE, 2, 1, 1))
