@@ -32,7 +32,7 @@ from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
 from fcviz.gui.panels.display_frequency import MAX_RATE_HZ, DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
-from fcviz.gui.panels.loss_surface import LossSurfacePanel
+from fcviz.gui.panels.loss_surface.panel import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel

@@ -67,7 +67,7 @@ def test_hovering_an_arrow_shows_the_chain_rule_with_the_trainers_gradient(qtbot
     X, y = experiment.dataset.X, experiment.dataset.y
     trainer = Trainer(experiment.net, loss="mse", lr=1.0)
     trainer.set_data(X, y)
-    trainer.compute_gradients(*trainer.feature_major(*trainer.batch(0)))
+    trainer.reference.compute_gradients(*trainer.reference.feature_major(*trainer.batch(0)))
     assert formula.gradient == trainer.grad[0]
     assert formula.gradient == pytest.approx(numerical_gradient(experiment.net, "mse", X, y)[0], rel=1e-7)
 

@@ -34,8 +34,8 @@ def clothes_trainer():
     X, y = np.array(CLOTHES_SIZES)[:, None], np.array(CLOTHES_FITS, float)[:, None]
     trainer = Trainer(experiment.net, loss="mse", optimizer="sgd", lr=1.0, shuffle=False)
     trainer.set_data(X, y)
-    plan = trainer.plan_for(len(X))
-    trainer.compute_gradients(*trainer.feature_major(*trainer.batch(0)), plan=plan)
+    plan = trainer.reference.plan_for(len(X))
+    trainer.reference.compute_gradients(*trainer.reference.feature_major(*trainer.batch(0)), plan=plan)
     return trainer, plan
 
 
