@@ -363,8 +363,8 @@ def main() -> None:
           f"loaded: {'one busy process per core, fcviz only' if args.hog else 'not measured (--hog)'}")
     for impl in IMPLEMENTATIONS:
         if impl not in implementations:
-            print(f"({impl} is not installed: its row is skipped"
-                  f"{'; pip install torch scikit-learn' if impl in REFERENCE_MODULES else ''})")
+            hint = "; pip install '.[bench]' (a CPU wheel of PyTorch will do)" if impl in REFERENCE_MODULES else ""
+            print(f"({impl} is not installed: its row is skipped{hint})")
     print_preset_engines()
     print(HEADER, flush=True)
     results = {name: workload_rows(name, implementations, args.hog) for name in names}
