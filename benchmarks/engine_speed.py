@@ -125,6 +125,7 @@ def run_handloop(w: Workload) -> float:
 def run_torch(w: Workload) -> float:
     import torch
     torch.manual_seed(0)
+    torch.set_num_threads(1)   # as fcviz's BLAS (fcviz.core.engine.BLAS_THREADS): two threads collapse under load
     X, y = (torch.from_numpy(np.ascontiguousarray(a)) for a in make_data(w))
     dtype = getattr(torch, w.dtype)
     X, y = X.to(dtype), y.to(dtype)

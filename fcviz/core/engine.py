@@ -112,23 +112,31 @@ def warm_up(dtypes=("float64", "float32")) -> None:
 
 
 class _WarmUp:
-    """`warm_up` once per process in a daemon thread; `done` is set when the kernels are ready."""
+    """`warm_up` of one number type once per process in a daemon thread; `done` is set when it is ready.
+
+    Only the type the window's network uses: compiling holds the GIL for long stretches (numba and LLVM),
+    so a second type compiled in the background would stall the window right when training starts
+    on a fresh install (`make install` compiles both ahead of time)."""
 
     def __init__(self) -> None:
         self.done = threading.Event()
+        self._requested = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     @property
     def preparing(self) -> bool:
-        """Started and not yet done."""
-        return self._thread is not None and not self.done.is_set()
+        """Requested or started, and not yet done."""
+        return (self._requested or self._thread is not None) and not self.done.is_set()
 
-    def start(self, first_dtype: str = "float64") -> threading.Event:
+    def request(self) -> None:
+        """Say that `start` follows soon (the window starts it once shown): Play meanwhile shows "preparing…"."""
+        self._requested = True
+
+    def start(self, dtype: str = "float64") -> threading.Event:
         with self._lock:
             if self._thread is None:
-                dtypes = (first_dtype, *(d for d in ("float64", "float32") if d != first_dtype))
-                self._thread = threading.Thread(target=self._run, args=(dtypes,), name="fcviz-warm-up",
+                self._thread = threading.Thread(target=self._run, args=((dtype,),), name="fcviz-warm-up",
                                                 daemon=True)
                 self._thread.start()
         return self.done
@@ -138,7 +146,6 @@ class _WarmUp:
             warm_up(dtypes)
         finally:
             self.done.set()
-
 
 WARM_UP = _WarmUp()
 

@@ -99,6 +99,7 @@ def run_gui(path: str | None = None, preset: str | None = None, language: str | 
     window.autosave = Autosave(window, autosave_directory())
     window.show()
     # Load (or compile) the training kernels once the window is up, off the GUI thread.
+    engine.WARM_UP.request()
     QTimer.singleShot(0, lambda: engine.WARM_UP.start(experiment.net.dtype.name))
     if preset_error is not None:
         show_error(window, QCoreApplication.translate("app", "Cannot open {path}").format(path=preset), preset_error)

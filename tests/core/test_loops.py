@@ -244,3 +244,13 @@ def test_the_compiled_tanh_is_within_two_ulp_of_numpys():
     expected = np.tanh(z)
     ulps = np.abs(A.ravel() - expected) / np.spacing(np.abs(expected).clip(np.finfo(float).tiny))
     assert ulps.max() <= 2
+
+
+def test_warm_up_prepares_from_the_request_until_its_one_number_type_is_ready():
+    warm = engine._WarmUp()
+    assert not warm.preparing
+    warm.request()
+    assert warm.preparing
+    assert warm.start("float32").wait(timeout=600)
+    assert not warm.preparing
+    assert warm._thread is not None and warm._thread.name == "fcviz-warm-up"
