@@ -12,8 +12,10 @@ from qt_helpers import wait_for_state
 from fcviz.core import engine
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.timeline import MAX_PACE
+from fcviz.gui.formulas import fmt
+from fcviz.gui.panels.diagram import view as diagram_view
 from fcviz.gui.redraw import RedrawPacer
-from fcviz.gui.worker import FINISHED, RECORD_BURST
+from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST
 from fcviz.io.samples import open_preset
 
 
@@ -70,3 +72,26 @@ def test_the_pacer_keeps_drawing_while_the_compiled_engine_trains_and_holds_back
     assert frames_after_a_costly_redraw(qtbot, engine.NUMPY) == 1
     # The compiled engine trains without the GIL: the next snapshot is drawn at once.
     assert frames_after_a_costly_redraw(qtbot, engine.COMPILED) == 2
+
+
+def test_the_diagram_writes_its_numbers_a_few_times_a_second_while_training_and_exactly_once_paused(
+        qtbot, open_window, monkeypatch):
+    text_seconds = 2.0   # longer than LIVE_TEXT_SECONDS, so that a slow machine's redraws do not hide it
+    monkeypatch.setattr(diagram_view, "LIVE_TEXT_SECONDS", text_seconds)
+    window = open_window(spiral_every_epoch(10**6))
+    diagram, setup = window.network_diagram.diagram, window.controller.setup
+    output_bias = diagram._bias_items[diagram._text_slots[-1]]   # "b …" beside the output node
+    texts: list[str] = []
+    window.controller.snapshot_changed.connect(
+        lambda snapshot: texts.append(output_bias.toPlainText()) if snapshot.state == RunState.RUNNING else None)
+    start = time.perf_counter()
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: len(texts) >= 20, timeout=60_000)
+    window.play_action.trigger()
+    elapsed = time.perf_counter() - start
+    wait_for_state(qtbot, window, PAUSED)
+    changes = sum(before != after for before, after in zip(texts, texts[1:]))
+    assert changes <= elapsed / text_seconds + 1, texts
+    qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
+    bias = window.controller.latest.params[setup.parameter_index(setup.parameter_names[-1])]
+    assert output_bias.toPlainText() == "b " + fmt(bias)

@@ -186,10 +186,12 @@ class TrainingPanel(Panel):
         metrics = table.fontMetrics()
         names = max((metrics.horizontalAdvance(name) for name in setup.parameter_names), default=0)
         number = metrics.horizontalAdvance(WIDEST_NUMBER)
+        widths = {}
         for key, content in ((NAME, names), (VALUE, number), (CHANGE, number)):
             column = self.parameter_model.column_of(key)
-            header.resizeSection(column, max(header.sectionSizeHint(column), content + CELL_PADDING))
-        columns = sum(header.sectionSize(column) for column in range(header.count()))
+            widths[column] = max(header.sectionSizeHint(column), content + CELL_PADDING)
+            header.resizeSection(column, widths[column])
+        columns = sum(widths.values())  # not sectionSize: the last section stretches to the table's width
         table.setMinimumWidth(columns + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth())
 
     def _fit_view(self) -> None:
