@@ -106,7 +106,7 @@ class Controller(QObject):
         # the panels get the newest snapshot (snapshot_changed) on the pacer's timer; the worker may then send the next
         self.pacer = RedrawPacer(self.settings.max_redraw_hz, self.shown, lambda: self.pace > 0, self)
         self.pacer.frame.connect(self.snapshot_changed)
-        self.pacer.frame.connect(lambda _: self._worker is not None and self._worker.mark_drawn())
+        self.pacer.frame.connect(lambda drawn: self._worker is not None and self._worker.mark_drawn(drawn))
         self.replies = ReplyRelay(self)  # answers of the worker, handled in the GUI thread
         self.cache = SnapshotCache(lambda: self.setup)  # predictions and traces the panels share
 

@@ -38,7 +38,7 @@ PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a p
 # at most RECORDS_PER_SECOND (after a burst of RECORD_BURST): recording a frame (metrics on all the
 # data, in Python, holding the GIL) costs about as much as a compiled spiral epoch, so recording every
 # epoch halved training and starved the window (issue 14). A short run (the lab's 51) keeps them all.
-RECORDS_PER_SECOND = 100.0
+RECORDS_PER_SECOND = 50.0
 RECORD_BURST = 100.0
 
 
@@ -258,8 +258,9 @@ class TrainingWorker(QObject):
         self._version = version
         self._gui_idle = gui_idle
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
-        self._drawn = threading.Event()
+        self._drawn = threading.Event()   # the GUI drew the last snapshot emitted
         self._drawn.set()
+        self._emitted: Snapshot | None = None
         self._state = initial_state(experiment)
         self._stopping = False
         self._commands_applied = 0
@@ -292,8 +293,12 @@ class TrainingWorker(QObject):
         self._commands.put(Stop())
         self._wakeup.set()
 
-    def mark_drawn(self) -> None:
-        """The GUI drew the last snapshot: the next one may be sent."""
+    def mark_drawn(self, snapshot: Snapshot) -> None:
+        """The GUI drew `snapshot`: if it is the last one emitted, the next may be sent. (A frame drawn
+        while a newer one was on its way says nothing of that one: counted, it let the worker run a
+        frame ahead, and the GUI, finding two queued, skipped one of a paced run.)"""
+        if snapshot is not self._emitted:
+            return
         self._drawn.set()
         self._wakeup.set()
 
@@ -433,6 +438,7 @@ class TrainingWorker(QObject):
         snapshot = Snapshot.capture(self._experiment, self._state, epochs_per_second=rate,
                                     message=message, data_version=self._version,
                                     commands_applied=self._commands_applied)
+        self._emitted = snapshot
         self._drawn.clear()
         self._last_emit = time.perf_counter()
         pace = self._experiment.pace

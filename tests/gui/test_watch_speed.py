@@ -3,6 +3,7 @@ recording budget at "max" pace, the redraw pacer's CPU share, panels that draw o
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -15,7 +16,7 @@ from fcviz.core.timeline import MAX_PACE
 from fcviz.gui.formulas import fmt
 from fcviz.gui.panels.diagram import view as diagram_view
 from fcviz.gui.redraw import RedrawPacer
-from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST
+from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST, TrainingWorker
 from fcviz.io.samples import open_preset
 
 
@@ -95,3 +96,17 @@ def test_the_diagram_writes_its_numbers_a_few_times_a_second_while_training_and_
     qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
     bias = window.controller.latest.params[setup.parameter_index(setup.parameter_names[-1])]
     assert output_bias.toPlainText() == "b " + fmt(bias)
+
+
+def test_the_worker_waits_for_the_gui_to_draw_the_last_snapshot_it_sent_not_an_older_one(qtbot):
+    """A paced run skipped a display epoch when the drawing of an older frame let the worker send two."""
+    worker = TrainingWorker(spiral_every_epoch(10), threading.Event())
+    sent: list[Snapshot] = []
+    worker.snapshot.connect(sent.append)
+    worker._emit()
+    worker._emit()
+    older, last = sent
+    worker.mark_drawn(older)
+    assert not worker._drawn.is_set()
+    worker.mark_drawn(last)
+    assert worker._drawn.is_set()

@@ -14,6 +14,7 @@ from fcviz.core.metrics import confusion_matrix
 from fcviz.gui.plots import AXIS_COLOR, class_color, colored, diverging_lut, lighter, make_plot_widget
 
 MAPS_PER_ROW = 4
+MAP_STEP = 2      # the small maps show every MAP_STEP-th grid point: a few dozen pixels wide, they look the same
 GAP = 0.12        # between maps, as a share of a map's size
 LAYER_GAP = 0.6   # room for a layer's title, as a share of a map's height
 TITLE_POINTS = 8
@@ -75,7 +76,8 @@ class NeuronMaps(pg.GraphicsView):
                 bottom = -(depth + row * height * (1 + GAP) + height)
                 cell = QRectF(column * width * (1 + GAP), bottom, width, height)
                 image = pg.ImageItem(axisOrder="row-major")  # rows are y: the grids' transposes
-                image.setImage(colored(np.zeros(shape).T, (-1.0, 1.0), self._lut), autoLevels=False, levels=None)
+                blank = np.zeros(shape)[::MAP_STEP, ::MAP_STEP].T
+                image.setImage(colored(blank, (-1.0, 1.0), self._lut), autoLevels=False, levels=None)
                 image.setRect(cell)  # after an image of the final shape: setRect scales by its size
                 self.box.addItem(image)
                 self.images.append(image)
@@ -88,8 +90,8 @@ class NeuronMaps(pg.GraphicsView):
         """`hidden`: each hidden layer's activations (units, grid points) on a grid of `shape`."""
         rows = np.vstack(hidden) if hidden else np.zeros((0, shape[0] * shape[1]))
         for image, values, activation in zip(self.images, rows, self.activations):
-            grid = values.reshape(shape)
-            image.setImage(colored(grid.T, activation_levels(activation, grid), self._lut), autoLevels=False)
+            grid = values.reshape(shape)[::MAP_STEP, ::MAP_STEP]
+            image.setImage(colored(grid.T, activation_levels(activation, values), self._lut), autoLevels=False)
 
     def select(self, index: int) -> None:
         self.selected = index
