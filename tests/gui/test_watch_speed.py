@@ -31,7 +31,7 @@ def test_at_max_pace_a_fast_run_records_every_drawn_epoch_and_thins_the_rest(qtb
     window = open_window(spiral_every_epoch(epochs))
     drawn = []
     window.controller.snapshot_changed.connect(lambda snapshot: drawn.append(snapshot.epoch))
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED, timeout=60_000)
     qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
     recorded = window.controller.latest.timeline.epochs
@@ -86,9 +86,9 @@ def test_the_diagram_writes_its_numbers_a_few_times_a_second_while_training_and_
     window.controller.snapshot_changed.connect(
         lambda snapshot: texts.append(output_bias.toPlainText()) if snapshot.state == RunState.RUNNING else None)
     start = time.perf_counter()
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     qtbot.waitUntil(lambda: len(texts) >= 20, timeout=60_000)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     elapsed = time.perf_counter() - start
     wait_for_state(qtbot, window, PAUSED)
     changes = sum(before != after for before, after in zip(texts, texts[1:]))
