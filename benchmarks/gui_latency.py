@@ -50,7 +50,7 @@ def train_in_window(experiment, seconds: float, max_rate: float | None = None) -
     controller = window.controller
     controller.set_pace(0.0)  # "max": as fast as training goes, as this benchmark measures
     if max_rate is not None:
-        controller.set_max_redraw_rate(max_rate)
+        controller.settings.set("max_redraw_hz", max_rate)
     lateness: list[float] = []
     redraws = [0]
     marks: dict[str, tuple[float, int]] = {}

@@ -57,7 +57,7 @@ def main() -> None:
     panel.show()
     snapshot = Snapshot.capture(experiment, "paused")
     net = snapshot.network()
-    grid = panel._grid
+    grid = panel.mode_view.grid
     assert grid.shape == (HEATMAP_SIZE * HEATMAP_SIZE, 2)
 
     layers = [(layer.kernel.T.copy(), layer.bias[:, None].copy()) for layer in net.layers]
@@ -73,7 +73,7 @@ def main() -> None:
 
     def heatmap():
         outputs = net.forward(grid)[-1][1]
-        panel.heatmap.setImage(panel.output_map(outputs), autoLevels=False, levels=(0.0, 1.0))
+        panel.heatmap.setImage(panel.mode_view.output_map(outputs), autoLevels=False, levels=(0.0, 1.0))
 
     reference = median_ms(bare_numpy)
     forward = median_ms(lambda: net.forward(grid))

@@ -102,9 +102,9 @@ class Soak:
     def _phase(self, index: int, name: str, preset: str, every: int | None) -> None:
         window, controller = self.window, self.window.controller
         if index:
-            window.open_preset(preset)
+            window.files.open_preset(preset)
         if every is not None:
-            controller.set_display_every(every)
+            controller.settings.set("display_every", every)
         controller.set_epochs(RUN_EPOCHS[name])
         controller.play()
         self.runs = 0

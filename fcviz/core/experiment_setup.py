@@ -22,7 +22,11 @@ from fcviz.core.trainer import Trainer
 
 @dataclass(frozen=True)
 class Setup:
-    """The parts of an experiment that only change when a new experiment is installed."""
+    """The parts of an experiment that only change when a new experiment is installed.
+
+    How the run trains and shows itself (epochs, display frequency, learning rate, ...) is not
+    here: the GUI keeps that in its RunSettings.
+    """
 
     dataset: Dataset
     network_config: dict
@@ -32,8 +36,6 @@ class Setup:
     initial_params: np.ndarray
     train_rows: np.ndarray
     test_rows: np.ndarray
-    epochs: int
-    display_every: int
     test_fraction: float
     split_seed: int
     name: str
@@ -51,8 +53,7 @@ class Setup:
             trainer_config=experiment.trainer.config(),
             parameter_names=tuple(net.parameter_names()), parameter_layers=layers,
             initial_params=np.array(experiment.initial_params, copy=True),
-            train_rows=train, test_rows=test, epochs=experiment.epochs,
-            display_every=experiment.display_every, test_fraction=experiment.test_fraction,
+            train_rows=train, test_rows=test, test_fraction=experiment.test_fraction,
             split_seed=experiment.split_seed, name=experiment.name, title=experiment.title,
             preprocessing=experiment.preprocessing)
 

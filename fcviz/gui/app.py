@@ -68,7 +68,7 @@ def _open_in_window(window, path: Path) -> None:
     from fcviz.gui.loading import Cancelled, run_with_progress
     from fcviz.gui.widgets import show_error
     if path.suffix.lower() == ".fcviz":
-        window.open_session(path)
+        window.files.open_session(path)
         return
     from fcviz.io.tables import load_dataset
     try:

@@ -17,7 +17,17 @@ from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLockFile, QObject, QStandardPaths, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDateTime,
+    QEventLoop,
+    QLockFile,
+    QObject,
+    QStandardPaths,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fcviz.core.experiment import Experiment
@@ -156,7 +166,8 @@ class Autosave(QObject):
             return True
         answer = self.ask(self.window)
         if answer == Button.Save:
-            return self.window.save()
+            saved = self.window.files.save()
+            return saved is not None and _finished(saved)
         return answer == Button.Discard
 
     # --- the copy --------------------------------------------------------------------------
@@ -235,7 +246,7 @@ class Autosave(QObject):
                        QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))  # noqa: E501 (lupdate reads the call on one line)
             return False
         view = dict(experiment.ui_state)
-        self.window.session_path = None
+        self.window.files.session_path = None
         self.controller.open_experiment(experiment)
         self.window.restore_view_state(view)
         self._baseline = None  # unsaved until the person saves it
@@ -249,3 +260,14 @@ class Autosave(QObject):
 
     def _show(self, message: str) -> None:
         self.window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+
+
+def _finished(future: Future) -> bool:
+    """Whether `future` ended with a true result; the event loop runs meanwhile (the window stays
+    live and the worker's reply arrives), for at most WORKER_REPLY_TIMEOUT_SECONDS."""
+    if not future.done():
+        loop = QEventLoop()
+        future.add_done_callback(lambda _: loop.quit())
+        QTimer.singleShot(round(WORKER_REPLY_TIMEOUT_SECONDS * 1000), loop.quit)
+        loop.exec()
+    return future.done() and future.exception() is None and bool(future.result())

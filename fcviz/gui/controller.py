@@ -7,21 +7,22 @@ anything only through the controller's methods, which send worker commands
 
 from __future__ import annotations
 
-import threading
-import time
 from concurrent.futures import Future
-from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.experiment_setup import Blueprint, Setup
-from fcviz.core.snapshot import Snapshot
+from fcviz.core.snapshot import RunState, Snapshot
+from fcviz.gui.redraw import RedrawPacer, ReplyRelay
+from fcviz.gui.run_settings import RunSettings, RunValues
+from fcviz.gui.snapshot_cache import SnapshotCache
 from fcviz.gui.undo_commands import (
     ContinueFromCommand,
     ReplaceExperimentCommand,
@@ -32,8 +33,10 @@ from fcviz.gui.undo_commands import (
     SetParametersCommand,
 )
 from fcviz.gui.worker import (
-    DEFAULT_MAX_RATE_HZ,
     DIVERGED,
+    FINISHED,
+    IDLE,
+    PAUSED,
     RUNNING,
     SILENT_COMMANDS,
     CallInWorker,
@@ -47,6 +50,7 @@ from fcviz.gui.worker import (
     SetDisplayEvery,
     SetEpochs,
     SetFrozen,
+    SetLearningRate,
     SetMaxRate,
     SetPace,
     SetParameter,
@@ -58,13 +62,17 @@ from fcviz.gui.worker import (
 )
 
 WORKER_REPLY_TIMEOUT_SECONDS = 30.0
-UNTHROTTLED_REDRAW_MS = 8
-# While training, the GUI thread may use at most this share of a core. Python threads share
-# one GIL, so every millisecond spent drawing is a millisecond not spent training.
-TRAINING_GUI_SHARE = 0.08
-# ... but the panels show training at least this often, even after a costly redraw (the first
-# paint of the window can take most of a second, which alone kept them still for ~10 s).
-MAX_REDRAW_GAP_SECONDS = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class Installable:
+    """An experiment to install and what the window shows of it meanwhile: its Setup, a snapshot
+    and its run settings. `experiment` is a Future when the worker still holds it (undo of a swap)."""
+
+    experiment: Experiment | Future
+    setup: Setup
+    snapshot: Snapshot
+    settings: RunValues
 
 
 class Controller(QObject):
@@ -84,27 +92,23 @@ class Controller(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.setup = Setup.of(experiment)
-        self.display_every = experiment.display_every
-        self.max_redraw_hz = DEFAULT_MAX_RATE_HZ
+        self.settings = RunSettings(experiment, self)  # the one home of epochs, display frequency, ...
+        self.settings.changed.connect(self._on_setting_changed)
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
-        self.drawn: Snapshot | None = None
-        self.pace = experiment.pace
-        self._drawing = False
         self.scrub_epoch: int | None = None   # a recorded epoch the panels show instead of the live one
         self._scrubbed: Snapshot | None = None
-        self.frozen: np.ndarray = np.array(experiment.trainer.frozen)  # only the GUI changes it
         self._unconfirmed: dict[str, float] = {}  # values sent that no snapshot shows yet
         self._experiment: Experiment | None = experiment  # owned by the GUI until start()
         self._version = 0
         self.commands_sent = 0
-        self._gui_idle = threading.Event()
-        self._gui_idle.set()
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
-        self._last_draw = (time.perf_counter(), time.thread_time())
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setInterval(round(1000 / self.max_redraw_hz))
-        self._redraw_timer.timeout.connect(self._on_redraw_tick)
+        # the panels get the newest snapshot (snapshot_changed) on the pacer's timer; the worker may then send the next
+        self.pacer = RedrawPacer(self.settings.max_redraw_hz, self.shown, lambda: self.pace > 0, self)
+        self.pacer.frame.connect(self.snapshot_changed)
+        self.pacer.frame.connect(lambda _: self._worker is not None and self._worker.mark_drawn())
+        self.replies = ReplyRelay(self)  # answers of the worker, handled in the GUI thread
+        self.cache = SnapshotCache(lambda: self.setup)  # predictions and traces the panels share
 
     # --- lifetime -----------------------------------------------------------------
 
@@ -115,18 +119,17 @@ class Controller(QObject):
         # A new worker counts the commands it applies from zero, and the last snapshot reflects none.
         self.commands_sent = 0
         self.latest = replace(self.latest, commands_applied=0)
-        self._worker = TrainingWorker(self._experiment, self._gui_idle, self._version)
+        self._worker = TrainingWorker(self._experiment, self.pacer.gui_idle, self._version)
         self._experiment = None
-        self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
         self._thread = QThread()
         self._thread.setObjectName("fcviz-training")
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.snapshot.connect(self._on_snapshot)
-        self._worker.command_failed.connect(self._on_command_failed)
-        self._send(SetMaxRate(self.max_redraw_hz))
+        self._worker.command_failed.connect(self.command_failed)
+        self._send(SetMaxRate(self.settings.max_redraw_hz))
         self._thread.start()
-        self._redraw_timer.start()
+        self.pacer.start()
         # However the application ends, the thread is joined before Qt tears the objects down.
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
@@ -135,9 +138,8 @@ class Controller(QObject):
         """Stop the worker and wait for its thread (safe to call twice)."""
         if self._thread is None:
             return
-        self._redraw_timer.stop()
+        self.pacer.stop()
         self._worker.stop()
-        self._gui_idle.set()
         # Not through worker.finished: a queued quit() would never run while wait() blocks.
         self._thread.quit()
         self._thread.wait()
@@ -164,9 +166,16 @@ class Controller(QObject):
     def pause(self) -> None:
         self._send(Pause())
 
-    def step_batch(self) -> None:
+    def step_batch(self, then: Callable[[Future], None] | None = None) -> None:
+        """Train one batch; with `then`, `then(future)` gets the step's StepRecord (weights before,
+        batch, weights after) in the GUI thread when the worker has taken it."""
         self.show_live()
-        self._send(StepBatch())
+        if then is None:
+            self._send(StepBatch())
+            return
+        command = StepBatch(reply=Future())
+        self._send(command)
+        self.replies.when_replied(command.reply, then)
 
     def step_epoch(self) -> None:
         self.show_live()
@@ -176,12 +185,14 @@ class Controller(QObject):
         self.show_live()
         self._send(Reset())
 
+    @property
+    def pace(self) -> float:
+        """Display epochs drawn a second while training; 0 = as fast as it goes."""
+        return self.settings.pace
+
     def set_pace(self, pace: float) -> None:
         """Draw every display epoch, `pace` of them a second, while training; 0 = as fast as it goes."""
-        if pace != self.pace:
-            self.pace = float(pace)
-            self._send(SetPace(self.pace))
-            self.pace_changed.emit(self.pace)
+        self.settings.set("pace", float(pace))
 
     # --- the timeline ----------------------------------------------------------------------
 
@@ -217,30 +228,45 @@ class Controller(QObject):
         self.show_live()
         self.undo_stack.push(ContinueFromCommand(self._continue_from, self._restore_run, epoch))
 
-    def _continue_from(self, epoch: int):
+    def _continue_from(self, epoch: int) -> Future:
+        """Send the worker back to `epoch` without waiting; the Future gets the run as it was (undo's)."""
         command = ContinueFrom(epoch)
         self._send(command)
-        return self._wait(command.undo)
+        return command.reply
 
-    def _restore_run(self, memento) -> None:
+    def _restore_run(self, memento: Future) -> None:
         self._send(RestoreRun(memento))
+
+    @property
+    def drawn(self) -> Snapshot | None:
+        """The snapshot the panels drew last (None: none since the experiment was installed)."""
+        return self.pacer.drawn
 
     def shown(self) -> Snapshot:
         """What the panels show: the latest snapshot, or the scrubbed epoch of it."""
         return self.latest if self._scrubbed is None else self._scrubbed
 
     def set_epochs(self, epochs: int) -> None:
-        self._send(SetEpochs(int(epochs)))
+        self.settings.set("epochs", int(epochs))
 
-    def set_display_every(self, every: int) -> None:
-        self.display_every = int(every)
-        self._send(SetDisplayEvery(int(every)))
-
-    def set_max_redraw_rate(self, hz: float) -> None:
-        """Snapshots and redraws at most `hz` times a second; 0 sends every display epoch."""
-        self.max_redraw_hz = float(hz)
-        self._redraw_timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
-        self._send(SetMaxRate(self.max_redraw_hz))
+    @Slot(str)
+    def _on_setting_changed(self, name: str) -> None:
+        """The one place a changed run setting goes to the worker."""
+        settings = self.settings
+        if name == "max_redraw_hz":
+            self.pacer.set_rate(settings.max_redraw_hz)
+        elif name == "frozen":
+            self.frozen_changed.emit(settings.frozen)
+        elif name == "pace":
+            self.pace_changed.emit(settings.pace)
+        command = {"epochs": lambda: SetEpochs(settings.epochs),
+                   "display_every": lambda: SetDisplayEvery(settings.display_every),
+                   "pace": lambda: SetPace(settings.pace),
+                   "max_redraw_hz": lambda: SetMaxRate(settings.max_redraw_hz),
+                   "learning_rate": lambda: SetLearningRate(settings.learning_rate),
+                   "frozen": lambda: SetFrozen(settings.frozen)}.get(name)
+        if command is not None and self._worker is not None:
+            self._send(command())
 
     # --- undoable edits ----------------------------------------------------------------
 
@@ -271,20 +297,9 @@ class Controller(QObject):
     def set_frozen(self, frozen: np.ndarray, description: str) -> None:
         """Exclude the parameters `frozen` marks from updates, and only those (undoable)."""
         frozen = np.asarray(frozen, bool)
-        if not np.array_equal(frozen, self.frozen):
-            self.undo_stack.push(SetFrozenCommand(self._install_frozen, self.frozen, frozen, description))
-
-    def _install_frozen(self, frozen: np.ndarray) -> None:
-        frozen.flags.writeable = False
-        self.frozen = frozen
-        self._send(SetFrozen(frozen))
-        self.frozen_changed.emit(frozen)
-
-    def record_step(self):
-        """Train one batch and return its StepRecord (weights before, batch, weights after)."""
-        command = StepBatch(record=Future())
-        self._send(command)
-        return self._wait(command.record)
+        if not np.array_equal(frozen, self.settings.frozen):
+            self.undo_stack.push(SetFrozenCommand(partial(self.settings.set, "frozen"), self.settings.frozen,
+                                                  frozen, description))
 
     def set_parameters(self, params: np.ndarray, description: str) -> None:
         self.undo_stack.push(SetParametersCommand(self._send, self.latest.params, params, description))
@@ -292,9 +307,10 @@ class Controller(QObject):
     def set_learning_rate(self, value: float) -> None:
         if value <= 0:
             raise ValueError(self.tr("The learning rate must be a positive number."))
-        old = self.latest.learning_rate
+        old = self.settings.learning_rate
         if value != old:
-            self.undo_stack.push(SetLearningRateCommand(self._send, old, float(value)))
+            self.undo_stack.push(SetLearningRateCommand(partial(self.settings.set, "learning_rate"), old,
+                                                        float(value)))
 
     def apply_blueprint(self, blueprint: Blueprint, fresh_weights: bool = False,
                         description: str = "") -> None:
@@ -303,18 +319,12 @@ class Controller(QObject):
         The starting weights are kept where they still fit, unless `fresh_weights` asks for new ones
         drawn with the blueprint's init scheme and seed.
         """
-        setup = replace(self.setup, initial_params=self.latest.initial_params,
-                        display_every=self.display_every)
-        experiment = blueprint.build(setup.dataset, self.latest.target_epochs, setup.display_every,
-                                     setup.name, setup.title, previous=setup, keep_weights=not fresh_weights)
-        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment,
+        setup = replace(self.setup, initial_params=self.latest.initial_params)
+        experiment = self.build(blueprint, setup.dataset, setup.name, setup.title, previous=setup,
+                                keep_weights=not fresh_weights)
+        incoming = installable(experiment, self.settings.values)
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, incoming,
                                                       description or self.tr("Change architecture")))
-
-    def reinitialize(self, init: str, seed: int) -> None:
-        """New starting weights from the init scheme `init` and `seed`; training restarts (undoable)."""
-        self.apply_blueprint(replace(self.blueprint(), init=init, seed=int(seed)), fresh_weights=True,
-                             description=self.tr("Initialize weights ({init}, seed {seed})").format(
-                                 init=init, seed=seed))
 
     def edit_data(self, dataset: Dataset, description: str, test_fraction: float | None = None) -> None:
         """Train on edited data from the next batch on (undoable); inputs and outputs must stay the same."""
@@ -332,9 +342,9 @@ class Controller(QObject):
                 and dataset.n_outputs == setup.dataset.n_outputs:
             self.edit_data(dataset, description)
             return
-        experiment = fitted.build(dataset, self.latest.target_epochs, self.display_every,
-                                  dataset.name or setup.name, title or dataset.name or setup.title)
-        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, experiment, description))
+        experiment = self.build(fitted, dataset, dataset.name or setup.name, title or dataset.name or setup.title)
+        incoming = installable(experiment, self.settings.values)
+        self.undo_stack.push(ReplaceExperimentCommand(self._swap_experiment, incoming, description))
 
     def _set_data(self, dataset: Dataset, test_fraction: float) -> None:
         self._send(SetData(dataset, test_fraction))
@@ -342,20 +352,30 @@ class Controller(QObject):
         self.data_changed.emit(self.setup)
 
     def blueprint(self) -> Blueprint:
-        return Blueprint.of(self.setup, learning_rate=self.latest.learning_rate)
+        return Blueprint.of(self.setup, learning_rate=self.settings.learning_rate)
+
+    def build(self, blueprint: Blueprint, dataset: Dataset, name: str = "", title: str = "", **options) -> Experiment:
+        """A new experiment from `blueprint` that trains with this run's settings (epochs, display
+        frequency); raises ValueError for an impossible choice."""
+        experiment = blueprint.build(dataset, self.settings.epochs, self.settings.display_every, name, title,
+                                     **options)
+        experiment.pace = self.settings.pace
+        return experiment
 
     # --- whole experiments ----------------------------------------------------------------
 
     def open_experiment(self, experiment: Experiment) -> None:
         """Train another experiment from now on (a preset, a dataset or a session); clears undo."""
-        self._swap_experiment(experiment)
+        self._swap_experiment(installable(experiment, self.settings.values))
         self.undo_stack.clear()
 
     def call_in_worker(self, function: Callable[[Experiment], Any]) -> Any:
-        """Run `function(experiment)` where the experiment lives and return its result (or raise)."""
+        """Run `function(experiment)` where the experiment lives and wait for its result (or raise).
+        For tests, benchmarks and quick reads; the window's own work uses `start_in_worker`."""
         if self._worker is None:
             return function(self._experiment)
-        return self._wait(self.start_in_worker(function))
+        self.pacer.gui_idle.set()  # the worker must not wait for a GUI that is waiting for it
+        return self.start_in_worker(function).result(timeout=WORKER_REPLY_TIMEOUT_SECONDS)
 
     def start_in_worker(self, function: Callable[[Experiment], Any]) -> Future:
         """Run `function(experiment)` where the experiment lives without waiting (a long save must
@@ -363,7 +383,7 @@ class Controller(QObject):
         if self._worker is not None:
             command = CallInWorker(function)
             self._send(command)
-            return command.result
+            return command.reply
         future = Future()
         try:
             future.set_result(function(self._experiment))
@@ -371,30 +391,32 @@ class Controller(QObject):
             future.set_exception(error)
         return future
 
-    def _swap_experiment(self, experiment: Experiment) -> Experiment:
-        """Hand `experiment` over; returns the one it replaces, which the GUI then owns."""
+    def _swap_experiment(self, incoming: Installable) -> Installable:
+        """Install `incoming` without waiting for the worker; returns the replaced experiment as an
+        Installable (what undo puts back). The worker applies commands in order, so an experiment it
+        has not handed back yet (a Future) is already there when it comes to install it."""
         self._version += 1
-        setup = Setup.of(experiment)
-        latest = Snapshot.capture(experiment, initial_state(experiment), data_version=self._version)
-        frozen = np.array(experiment.trainer.frozen)
         if self._worker is None:
-            previous, self._experiment = self._experiment, experiment
+            replaced: Future = Future()
+            replaced.set_result(self._experiment)
+            self._experiment = incoming.experiment.result() if isinstance(incoming.experiment, Future) \
+                else incoming.experiment
         else:
-            command = ReplaceExperiment(experiment, self._version)
+            command = ReplaceExperiment(incoming.experiment, self._version)
             self._send(command)
-            previous = self._wait(command.previous)
-        self.setup, self.latest, self.drawn, self.frozen = setup, latest, None, frozen
-        self.display_every = experiment.display_every
+            replaced = command.reply
+        current = self.settings.values
+        outgoing = Installable(replaced, self.setup, self.latest, current)
+        self.setup, self.pacer.drawn = incoming.setup, None
+        self.latest = replace(incoming.snapshot, state=_resting_state(incoming.snapshot),
+                              data_version=self._version, commands_applied=0)
         self.show_live()
-        self.setup_changed.emit(setup)
-        if experiment.pace != self.pace:
-            self.pace = experiment.pace
-            self.pace_changed.emit(self.pace)
-        return previous
-
-    def _wait(self, future: Future) -> Any:
-        self._gui_idle.set()  # the worker must not wait for a GUI that is waiting for it
-        return future.result(timeout=WORKER_REPLY_TIMEOUT_SECONDS)
+        # the experiment brings its pace (a preset's, a session's); the window's redraw cap stays
+        self.settings.adopt(replace(incoming.settings, max_redraw_hz=current.max_redraw_hz))
+        if incoming.settings.pace != current.pace:
+            self.pace_changed.emit(self.settings.pace)
+        self.setup_changed.emit(self.setup)
+        return outgoing
 
     def _send(self, command) -> None:
         if self._worker is None:
@@ -411,7 +433,7 @@ class Controller(QObject):
 
     def redraw_now(self) -> None:
         """Hand the newest snapshot to the panels without waiting for the timer."""
-        self._on_redraw_tick()
+        self.pacer.tick()
 
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -424,46 +446,22 @@ class Controller(QObject):
         if snapshot.state == DIVERGED and snapshot.message:
             self.diverged.emit(snapshot.message)
         if self.pace > 0:
-            self._on_redraw_tick()  # paced: every snapshot is drawn, as it comes
+            self.pacer.tick()  # paced: every snapshot is drawn, as it comes
 
-    @Slot()
-    def _on_redraw_tick(self) -> None:
-        snapshot = self.shown()
-        if self._drawing or snapshot is self.drawn or (snapshot.state == RUNNING and self.pace <= 0
-                                                       and self._over_gui_budget()):
-            return
-        self._last_draw = (time.perf_counter(), time.thread_time())
-        self.drawn = snapshot
-        # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
-        # this one, never inside it, so that frames reach the panels in order.
-        self._drawing = True
-        try:
-            with self.gui_busy():
-                self.snapshot_changed.emit(snapshot)
-        finally:
-            self._drawing = False
-        if self._worker is not None:
-            self._worker.mark_drawn()
-        if self.pace > 0 and self.shown() is not self.drawn:
-            QTimer.singleShot(0, self, self._on_redraw_tick)
 
-    def _over_gui_budget(self) -> bool:
-        """True while the GUI thread has used more than its share of CPU since the last redraw
-        (never for longer than MAX_REDRAW_GAP_SECONDS)."""
-        wall, cpu = self._last_draw
-        elapsed = time.perf_counter() - wall
-        return 0 < elapsed < MAX_REDRAW_GAP_SECONDS and (time.thread_time() - cpu) / elapsed > TRAINING_GUI_SHARE
+def installable(experiment: Experiment, current: RunValues) -> Installable:
+    """`experiment` (owned by the GUI) with what the window shows of it once installed; the window's
+    redraw cap (in `current`) stays."""
+    trainer = experiment.trainer
+    settings = replace(current, epochs=int(experiment.epochs), display_every=int(experiment.display_every),
+                       pace=float(experiment.pace),
+                       learning_rate=float(trainer.learning_rate), frozen=np.array(trainer.frozen))
+    return Installable(experiment, Setup.of(experiment), Snapshot.capture(experiment, initial_state(experiment)),
+                       settings)
 
-    @Slot(str)
-    def _on_command_failed(self, message: str) -> None:
-        self.command_failed.emit(message)
 
-    @contextmanager
-    def gui_busy(self):
-        """Hold training back while the GUI thread draws, so drawing never waits for the GIL
-        (docs/ARCHITECTURE.md, Threads: a redraw fighting the training loop takes 5-30 times longer)."""
-        self._gui_idle.clear()
-        try:
-            yield
-        finally:
-            self._gui_idle.set()
+def _resting_state(snapshot: Snapshot) -> RunState:
+    """The state an experiment is installed in (as the worker's initial_state, from a snapshot)."""
+    if snapshot.epoch == 0:
+        return IDLE
+    return FINISHED if snapshot.epoch >= snapshot.target_epochs else PAUSED

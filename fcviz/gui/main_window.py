@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,44 +18,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fcviz import __version__
 from fcviz.core.experiment import Experiment
-from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
-from fcviz.core.presets import PRESETS
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.data_generator import new_data_menu
 from fcviz.gui.engine_status import EngineStatus
+from fcviz.gui.file_actions import STATUS_TIMEOUT_MS, FileActions
 from fcviz.gui.gc_guard import collect_garbage_on_gui_thread
+from fcviz.gui.help_dialogs import show_about, show_shortcuts
 from fcviz.gui.language import language_menu
-from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.activations import ActivationsPanel
 from fcviz.gui.panels.architecture import ArchitecturePanel
+from fcviz.gui.panels.base import Panel
 from fcviz.gui.panels.data_table import DataTablePanel
 from fcviz.gui.panels.diagram.backprop import BackpropPanel
 from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
-from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
+from fcviz.gui.panels.display_frequency import MAX_RATE_HZ, DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
 from fcviz.gui.panels.loss_surface import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
-from fcviz.gui.replay import ReplayExport, ReplayExportRunner
-from fcviz.gui.timeline_bar import MAX_REPLAY_PACE, PaceBox, TimelineBar
-from fcviz.gui.widgets import LearningRateSpinBox, set_clamped, show_error, show_value
+from fcviz.gui.timeline_bar import PaceBox, TimelineBar
+from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
-from fcviz.io.animation import ffmpeg_path
-from fcviz.io.samples import open_preset
 
-SESSION_SUFFIX = ".fcviz"
-DATASET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
-MAX_RECENT_FILES = 8
 MAX_EPOCHS = 100_000_000
 LAYOUT_VERSION = 1
 DEFAULT_SIZE = (1400, 900)
-STATUS_TIMEOUT_MS = 6000
-EXPORT_FORMATS = ("json", "numpy", "torch", "keras")
 
 
 class MainWindow(QMainWindow):
@@ -72,7 +62,6 @@ class MainWindow(QMainWindow):
         collect_garbage_on_gui_thread()
         self.setObjectName("fcvizMainWindow")
         self.settings = settings
-        self.session_path = Path(session_path) if session_path else None
         self.controller = Controller(experiment, self)
         self._divergence_box: QMessageBox | None = None
         self._last_state = self.controller.latest.state
@@ -80,6 +69,7 @@ class MainWindow(QMainWindow):
         self.autosave = None  # an Autosave (fcviz.gui.autosave) when run as the app: it asks before work is lost
 
         self._create_panels()
+        self.files = FileActions(self, settings, session_path)
         self._create_actions()
         self._create_toolbar()
         self._create_menus()
@@ -98,7 +88,7 @@ class MainWindow(QMainWindow):
         self.controller.command_failed.connect(self._on_command_failed)
         self._on_setup_changed()
         self._on_snapshot_changed(self.controller.latest)
-        if self.session_path is not None:
+        if self.files.session_path is not None:
             self.restore_view_state(experiment.ui_state)
         self.controller.start()
         self._restore_pace()
@@ -121,6 +111,7 @@ class MainWindow(QMainWindow):
         self.loss_surface = LossSurfacePanel(controller)
         self.lessons.panel_requested.connect(self.show_panel)
         self.docks: dict[str, QDockWidget] = {}
+        self.panels: dict[str, Panel] = {}
         for key, title, panel in (
                 ("scatter", self.tr("Scatter input"), self.scatter),
                 ("parameters", self.tr("Parameter initialization"), self.parameters),
@@ -142,6 +133,7 @@ class MainWindow(QMainWindow):
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.docks[key] = dock
+            self.panels[key] = panel
         self.setDockNestingEnabled(True)
 
     @Slot()
@@ -206,7 +198,7 @@ class MainWindow(QMainWindow):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest:  # the whole window's pending painting
-            with self.controller.gui_busy():
+            with self.controller.pacer.gui_busy():
                 return super().event(event)
         return super().event(event)
 
@@ -242,29 +234,16 @@ class MainWindow(QMainWindow):
                                          pixmap.SP_MediaSkipBackward)
         self.reset_action.setToolTip(self.tr("Back to the initial weights and epoch 0"))
 
-        self.open_dataset_action = self._action(self.tr("Open dataset…"), self._on_open_dataset,
-                                                QKeySequence.StandardKey.Open)
-        self.open_session_action = self._action(self.tr("Open session…"), self._on_open_session, "Ctrl+Shift+O")
-        self.save_action = self._action(self.tr("Save session"), self._on_save, QKeySequence.StandardKey.Save)
-        self.save_as_action = self._action(self.tr("Save session as…"), self._on_save_as, "Ctrl+Shift+S")
         self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
-        self.export_actions = [self._action(text, self._on_export_network) for text in (
-            self.tr("Weights (JSON)…"), self.tr("NumPy code…"), self.tr("PyTorch code…"), self.tr("Keras code…"))]
-        for action, export_format in zip(self.export_actions, EXPORT_FORMATS):
-            action.setData(export_format)
-        self.export_loss_action = self._action(self.tr("Loss curve (PNG)…"), self._on_export_loss_plot)
-        self.export_scatter_action = self._action(self.tr("Scatter plot (PNG)…"), self._on_export_scatter_plot)
-        self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
-        self.export_replay_action = self._action(self.tr("Replay (GIF/MP4)…"), self._on_export_replay)
 
         self.undo_action = self.controller.undo_stack.createUndoAction(self, self.tr("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.controller.undo_stack.createRedoAction(self, self.tr("Redo"))
         self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.reset_layout_action = self._action(self.tr("Reset layout"), self.arrange_default_layout)
-        self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"), self._on_show_shortcuts,
+        self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"), partial(show_shortcuts, self),
                                              QKeySequence.StandardKey.HelpContents)
-        self.about_action = self._action(self.tr("About fcviz"), self._on_about)
+        self.about_action = self._action(self.tr("About fcviz"), partial(show_about, self))
 
     def _create_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Training"))
@@ -281,6 +260,9 @@ class MainWindow(QMainWindow):
         self.epochs_box.valueChanged.connect(self.controller.set_epochs)
         self.learning_rate_box = LearningRateSpinBox()
         self.learning_rate_box.valueChanged.connect(self._on_learning_rate_edited)
+        self.controller.settings.changed.connect(self._show_run_settings)
+        self.controller.settings.adopted.connect(self._show_run_settings)
+        self._show_run_settings()
         toolbar.addWidget(QLabel(self.tr(" Epochs ")))
         toolbar.addWidget(self.epochs_box)
         toolbar.addWidget(QLabel(self.tr("  Learning rate ")))
@@ -303,24 +285,8 @@ class MainWindow(QMainWindow):
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu(self.tr("&File"))
-        self._add_preset_actions(file_menu.addMenu(self.tr("New from preset")), self._on_preset_chosen)
-        file_menu.addMenu(new_data_menu(self, self.controller))
-        file_menu.addAction(self.open_dataset_action)
-        file_menu.addAction(self.open_session_action)
-        self.recent_menu = file_menu.addMenu(self.tr("Recent files"))
-        file_menu.addSeparator()
-        file_menu.addAction(self.save_action)
-        file_menu.addAction(self.save_as_action)
-        export_menu = file_menu.addMenu(self.tr("Export"))
-        for action in self.export_actions:
-            export_menu.addAction(action)
-        export_menu.addSeparator()
-        for action in (self.export_loss_action, self.export_scatter_action, self.export_window_action,
-                       self.export_replay_action):
-            export_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        self.files.fill_file_menu(menus.addMenu(self.tr("&File")), new_data_menu(self, self.controller),
+                                  self.quit_action)
 
         edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
@@ -332,7 +298,7 @@ class MainWindow(QMainWindow):
 
         lessons_menu = menus.addMenu(self.tr("&Lessons"))
         lessons_menu.setToolTipsVisible(True)
-        self._add_preset_actions(lessons_menu, self._on_lesson_chosen)
+        self.files.add_preset_actions(lessons_menu)
 
         view_menu = menus.addMenu(self.tr("&View"))
         for dock in self.docks.values():
@@ -346,21 +312,11 @@ class MainWindow(QMainWindow):
         help_menu = menus.addMenu(self.tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
-        self._update_recent_menu()
-
-    def _add_preset_actions(self, menu, slot) -> None:
-        for preset in PRESETS.values():
-            action = menu.addAction(QCoreApplication.translate(PRESETS_CONTEXT, preset.title))
-            action.setToolTip(QCoreApplication.translate(PRESETS_CONTEXT, preset.description))
-            action.setData(preset.name)
-            action.triggered.connect(slot)
 
     # --- snapshots ---------------------------------------------------------------------------------
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        show_value(self.epochs_box, snapshot.target_epochs)
-        show_value(self.learning_rate_box, snapshot.learning_rate)
         self.epoch_label.setText(self.tr("Epoch {epoch} / {total}").format(
             epoch=f"{snapshot.epoch:,}", total=f"{snapshot.target_epochs:,}"))
         self.loss_label.setText(self.tr("Loss {loss}").format(loss=format_loss(snapshot.loss)))
@@ -390,13 +346,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_setup_changed(self) -> None:
-        setup = self.controller.setup
-        name = setup.title or setup.name or setup.dataset.name
-        file_part = f" [{self.session_path.name}]" if self.session_path else ""
-        self.setWindowTitle(f"fcviz — {name}{file_part}")
+        self.show_title()
         self._last_state = self.controller.latest.state
         if self.isVisible():
             self._show_images_of_pixel_data()
+
+    def show_title(self) -> None:
+        """fcviz — the experiment's title [the session file]."""
+        setup, session = self.controller.setup, self.files.session_path
+        name = setup.title or setup.name or setup.dataset.name
+        self.setWindowTitle(f"fcviz — {name}" + (f" [{session.name}]" if session else ""))
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
@@ -430,6 +389,12 @@ class MainWindow(QMainWindow):
         self.play_action.setIcon(self.style().standardIcon(icon))
 
     @Slot()
+    def _show_run_settings(self) -> None:
+        settings = self.controller.settings
+        show_value(self.epochs_box, settings.epochs)
+        show_value(self.learning_rate_box, settings.learning_rate)
+
+    @Slot()
     def _on_pace_chosen(self) -> None:
         if self.settings is not None:
             self.settings.setValue("training/pace", self.controller.pace)
@@ -437,294 +402,6 @@ class MainWindow(QMainWindow):
     @Slot(float)
     def _on_learning_rate_edited(self, value: float) -> None:
         self.controller.set_learning_rate(value)
-
-    # --- files ------------------------------------------------------------------------------------------
-
-    def open_path(self, path: str | Path) -> None:
-        """Open a session, or a data file through the dataset dialog (recent files, command line)."""
-        path = Path(path)
-        if path.suffix.lower() == SESSION_SUFFIX:
-            self.open_session(path)
-        else:
-            self.open_dataset_dialog(path)
-
-    def open_preset(self, name: str) -> None:
-        if not self._may_replace():
-            return
-        try:
-            experiment = open_preset(name)
-        except (ValueError, OSError) as error:
-            self._report(self.tr("Cannot open the preset"), str(error))
-            return
-        self.session_path = None
-        self.controller.open_experiment(experiment)
-        self._mark_unmodified()
-        title = QCoreApplication.translate(PRESETS_CONTEXT, PRESETS[name].title)
-        self.statusBar().showMessage(self.tr("Opened the {title} lab.").format(title=title),
-                                     STATUS_TIMEOUT_MS)
-
-    def open_session(self, path: str | Path) -> bool:
-        from fcviz.io.session import SessionError, load_session
-        path = Path(path)
-        if not self._may_replace():
-            return False
-        try:
-            experiment = run_with_progress(self, self.tr("Opening {path}…").format(path=path.name),
-                                           load_session, path)
-        except Cancelled:
-            return False
-        except (SessionError, OSError) as error:
-            self._report(self.tr("Cannot open the session"), str(error))
-            return False
-        self.session_path = path
-        view = dict(experiment.ui_state)
-        self.controller.open_experiment(experiment)
-        self.restore_view_state(view)
-        self._mark_unmodified()
-        self._add_recent_file(path)
-        self.statusBar().showMessage(self.tr("Opened {path} at epoch {epoch}.").format(
-            path=path.name, epoch=f"{experiment.trainer.epoch:,}"), STATUS_TIMEOUT_MS)
-        return True
-
-    def open_dataset_dialog(self, path: str | Path) -> None:
-        from fcviz.gui.dataset_dialog import DatasetDialog
-        if not self._may_replace():
-            return
-        dialog = DatasetDialog(path, self)
-        if dialog.exec() == DatasetDialog.DialogCode.Accepted:
-            self.open_dataset(dialog.dataset, path, dialog.loss(), dialog.output_activation())
-
-    def open_dataset(self, dataset, path: str | Path, loss: str | None = None,
-                     output_activation: str | None = None) -> None:
-        """Learn `dataset` with the settings `fcviz train` uses for a table (fcviz.core.tasks); the loss
-        and output activation suit the data unless given (the dataset dialog suggests them)."""
-        from fcviz.core.experiment import build_table_experiment
-        path = Path(path)
-        try:
-            experiment = build_table_experiment(dataset, loss, output_activation)
-            experiment.name, experiment.title = dataset.name or path.stem, path.name
-        except ValueError as error:
-            self._report(self.tr("Cannot build a network for this dataset"), str(error))
-            return
-        self.session_path = None
-        self.controller.open_experiment(experiment)
-        self._mark_unmodified()
-        self._add_recent_file(path)
-        self.statusBar().showMessage(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.")
-                                     .format(path=path.name, rows=dataset.n_samples, inputs=dataset.n_features,
-                                             outputs=dataset.n_outputs), STATUS_TIMEOUT_MS)
-
-    def save_session_to(self, path: str | Path) -> bool:
-        from fcviz.io.session import SessionError, save_session
-        path = Path(path)
-        if path.suffix.lower() != SESSION_SUFFIX:
-            path = path.with_suffix(SESSION_SUFFIX)
-        view = self.view_state()
-
-        def save(experiment: Experiment) -> None:
-            experiment.ui_state.update(view)
-            save_session(path, experiment)
-
-        try:
-            self.controller.call_in_worker(save)
-        except (SessionError, OSError) as error:
-            self._report(self.tr("Cannot save the session"), str(error))
-            return False
-        self.session_path = path
-        self._mark_unmodified()
-        self._on_setup_changed()
-        self._add_recent_file(path)
-        self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
-        return True
-
-    def export_network(self, path: str | Path, export_format: str) -> bool:
-        """Write the current weights as `export_format` (json, numpy, torch or keras; see fcviz.io.weights)."""
-        from fcviz.io.weights import export
-        try:
-            export(self.controller.latest.network(), export_format, path)
-        except (ValueError, OSError) as error:
-            self._report(self.tr("Cannot export the network"), str(error))
-            return False
-        self.statusBar().showMessage(self.tr("Saved the network to {path}.").format(path=path), STATUS_TIMEOUT_MS)
-        return True
-
-    def export_plot(self, plot_widget, path: str | Path) -> bool:
-        from pyqtgraph.exporters import ImageExporter
-        try:
-            ImageExporter(plot_widget.getPlotItem()).export(str(path))
-        except (OSError, ValueError) as error:
-            self._report(self.tr("Cannot export the plot"), str(error))
-            return False
-        self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
-        return True
-
-    def export_window(self, path: str | Path) -> bool:
-        if not self.grab().save(str(path)):
-            self._report(self.tr("Cannot save the screenshot"), self.tr("Could not write {path}.").format(path=path))
-            return False
-        self.statusBar().showMessage(self.tr("Saved {path}.").format(path=path), STATUS_TIMEOUT_MS)
-        return True
-
-    def _report(self, title: str, message: str) -> None:
-        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
-        show_error(self, title, message)
-
-    def _ask_save_path(self, title: str, file_filter: str) -> str:
-        start = str(self.session_path.parent) if self.session_path else ""
-        path, _ = QFileDialog.getSaveFileName(self, title, start, file_filter)
-        return path
-
-    @Slot()
-    def _on_preset_chosen(self) -> None:
-        self.open_preset(self.sender().data())
-
-    @Slot()
-    def _on_lesson_chosen(self) -> None:
-        self.open_preset(self.sender().data())
-        self.show_panel("lessons", flash=False)
-
-    @Slot()
-    def _on_open_dataset(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open dataset"), "",
-            self.tr("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)"))
-        if path:
-            self.open_dataset_dialog(path)
-
-    @Slot()
-    def _on_open_session(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open session"), "",
-                                              self.tr("fcviz sessions (*.fcviz);;All files (*)"))
-        if path:
-            self.open_session(path)
-
-    def save(self) -> bool:
-        """Save to the session's file, or to one the person picks; False if nothing was saved."""
-        path = self.session_path or self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
-        return bool(path) and self.save_session_to(path)
-
-    def _may_replace(self) -> bool:
-        """False if the person cancels losing unsaved changes (asked only when autosave is on)."""
-        return self.autosave is None or self.autosave.confirm_discard()
-
-    def _mark_unmodified(self) -> None:
-        if self.autosave is not None:
-            self.autosave.mark_unmodified()
-
-    @Slot()
-    def _on_save(self) -> None:
-        self.save()
-
-    @Slot()
-    def _on_save_as(self) -> None:
-        path = self._ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
-        if path:
-            self.save_session_to(path)
-
-    @Slot()
-    def _on_export_network(self) -> None:
-        export_format = self.sender().data()
-        file_filter = (self.tr("Weights JSON (*.json)") if export_format == "json"
-                       else self.tr("Python scripts (*.py)"))
-        path = self._ask_save_path(self.tr("Export the network"), file_filter)
-        if path:
-            self.export_network(path, export_format)
-
-    @Slot()
-    def _on_export_loss_plot(self) -> None:
-        path = self._ask_save_path(self.tr("Export loss curve"), self.tr("PNG images (*.png)"))
-        if path:
-            self.export_plot(self.training.loss_plot, path)
-
-    @Slot()
-    def _on_export_scatter_plot(self) -> None:
-        path = self._ask_save_path(self.tr("Export scatter plot"), self.tr("PNG images (*.png)"))
-        if path:
-            self.export_plot(self.scatter.plot_widget, path)
-
-    @Slot()
-    def _on_export_window(self) -> None:
-        path = self._ask_save_path(self.tr("Save window screenshot"), self.tr("PNG images (*.png)"))
-        if path:
-            self.export_window(path)
-
-    def _on_export_replay(self) -> None:
-        """Every recorded epoch of the run, as the window or one panel draws it, into a GIF or MP4."""
-        choices = [self.tr("Whole window")] + [dock.windowTitle() for dock in self.docks.values()]
-        choice, ok = QInputDialog.getItem(self, self.tr("Export replay"), self.tr("Draw"), choices, 0, False)
-        if not ok:
-            return
-        file_filter = self.tr("Animated GIF (*.gif)") + (";;" + self.tr("MP4 video (*.mp4)") if ffmpeg_path() else "")
-        path = self._ask_save_path(self.tr("Export replay"), file_filter)
-        if path:
-            panel = None if choice == choices[0] else list(self.docks)[choices.index(choice) - 1]
-            self.export_replay(path, panel)
-
-    def export_replay(self, path: str | Path, panel: str | None = None, fps: float | None = None):
-        """Start writing the replay to `path` with a progress dialog; returns the ReplayExportRunner."""
-        try:
-            export = ReplayExport(self, path, fps or self.controller.pace or MAX_REPLAY_PACE, panel)
-        except (OSError, ValueError) as error:
-            self._report(self.tr("Export replay"), str(error))
-            return None
-        runner = ReplayExportRunner(export, self)
-        runner.written.connect(lambda written: self.statusBar().showMessage(
-            self.tr("Wrote {path}").format(path=written), STATUS_TIMEOUT_MS))
-        runner.failed.connect(lambda message: self._report(self.tr("Export replay"), message))
-        runner.start()
-        return runner
-
-    # --- recent files ------------------------------------------------------------------------------------
-
-    def recent_files(self) -> list[str]:
-        if self.settings is None:
-            return list(getattr(self, "_recent_in_memory", []))
-        return [str(path) for path in (self.settings.value("recentFiles") or [])]
-
-    def _add_recent_file(self, path: Path) -> None:
-        path = str(Path(path).resolve())
-        files = [path] + [other for other in self.recent_files() if other != path]
-        files = files[:MAX_RECENT_FILES]
-        if self.settings is None:
-            self._recent_in_memory = files
-        else:
-            self.settings.setValue("recentFiles", files)
-        self._update_recent_menu()
-
-    def _update_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for path in files:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.setData(path)
-            action.triggered.connect(self._on_recent_chosen)
-        self.recent_menu.setEnabled(bool(files))
-
-    @Slot()
-    def _on_recent_chosen(self) -> None:
-        self.open_path(self.sender().data())
-
-    # --- help ------------------------------------------------------------------------------------------------
-
-    @Slot()
-    def _on_show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}</b></td></tr>"  # noqa: E501
-                       for action in self.findChildren(QAction) if not action.shortcut().isEmpty())
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
-                          f"<table cellspacing='6'>{rows}</table>", QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    @Slot()
-    def _on_about(self) -> None:
-        text = self.tr("<h3>fcviz {version}</h3><p>A lab for watching fully-connected neural networks learn: "
-                       "edit the weights, the architecture and the data, and see every step of gradient "
-                       "descent.</p>").format(version=__version__)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About fcviz"), text,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     # --- settings and closing ----------------------------------------------------------------------------------
 
@@ -741,7 +418,7 @@ class MainWindow(QMainWindow):
     def _restore_pace(self) -> None:
         """The pace last chosen, unless the opened session brings its own."""
         pace = self.settings.value("training/pace") if self.settings is not None else None
-        if pace is not None and self.session_path is None:
+        if pace is not None and self.files.session_path is None:
             self.controller.set_pace(float(pace))
 
     def _save_settings(self) -> None:
@@ -752,10 +429,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def view_state(self) -> dict:
-        """What a session keeps of the window: dock layout, redraw cap, loss axis (JSON-friendly)."""
-        return {"window_layout": bytes(self.saveState(LAYOUT_VERSION).toBase64()).decode("ascii"),
-                "max_redraw_hz": self.controller.max_redraw_hz,
-                "log_loss_axis": self.training.log_y.isChecked()}
+        """What a session keeps of the window: dock layout, redraw cap and each panel's look (JSON-friendly)."""
+        view = {"window_layout": bytes(self.saveState(LAYOUT_VERSION).toBase64()).decode("ascii"),
+                "max_redraw_hz": self.controller.settings.max_redraw_hz}
+        for panel in self.panels.values():
+            view.update(panel.view_state())
+        return view
 
     def restore_view_state(self, view: dict) -> None:
         """Put back what `view_state` saved; anything missing or malformed keeps the current look."""
@@ -765,13 +444,21 @@ class MainWindow(QMainWindow):
             self._layout_pending = False
         hz = view.get("max_redraw_hz")
         if isinstance(hz, (int, float)) and not isinstance(hz, bool) and hz >= 1:
-            set_clamped(self.display_frequency.max_rate, hz)
-        log_axis = view.get("log_loss_axis")
-        if isinstance(log_axis, bool):
-            self.training.log_y.setChecked(log_axis)
+            self.controller.settings.set("max_redraw_hz", min(float(hz), MAX_RATE_HZ))
+        for panel in self.panels.values():
+            panel.restore_view_state(view)
+
+    def may_replace(self) -> bool:
+        """False if the person cancels losing unsaved changes (asked only when autosave is on)."""
+        return self.autosave is None or self.autosave.confirm_discard()
+
+    def mark_unmodified(self) -> None:
+        """The experiment was just opened or saved: autosave has nothing unsaved."""
+        if self.autosave is not None:
+            self.autosave.mark_unmodified()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.running and not self._may_replace():  # a second close asks nothing
+        if self.controller.running and not self.may_replace():  # a second close asks nothing
             event.ignore()
             return
         self._save_settings()

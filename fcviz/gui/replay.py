@@ -12,11 +12,12 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import QInputDialog, QProgressDialog, QWidget
 
-from fcviz.io.animation import open_animation
+from fcviz.gui.timeline_bar import MAX_REPLAY_PACE
+from fcviz.io.animation import ffmpeg_path, open_animation
 
 
 def widget_pixels(widget: QWidget) -> np.ndarray:
@@ -125,3 +126,42 @@ class ReplayExportRunner(QProgressDialog):
         if self._timer.isActive():
             self._timer.stop()
             self.export.cancel()
+
+
+class ReplayActions(QObject):
+    """File ▸ Export ▸ Replay…: asks what to draw and where, then runs a ReplayExportRunner.
+    `files` (fcviz.gui.file_actions.FileActions) asks for the path and reports."""
+
+    def __init__(self, window, files):
+        super().__init__(window)
+        self.window, self.files = window, files
+        self.action = QAction(self.tr("Replay (GIF/MP4)…"), window)
+        self.action.triggered.connect(self._on_triggered)
+
+    @Slot()
+    def _on_triggered(self) -> None:
+        """Every recorded epoch of the run, as the window or one panel draws it, into a GIF or MP4."""
+        docks = self.window.docks
+        choices = [self.tr("Whole window")] + [dock.windowTitle() for dock in docks.values()]
+        choice, ok = QInputDialog.getItem(self.window, self.tr("Export replay"), self.tr("Draw"), choices, 0, False)
+        if not ok:
+            return
+        file_filter = self.tr("Animated GIF (*.gif)") + (";;" + self.tr("MP4 video (*.mp4)") if ffmpeg_path() else "")
+        path = self.files.ask_save_path(self.tr("Export replay"), file_filter)
+        if path:
+            panel = None if choice == choices[0] else list(docks)[choices.index(choice) - 1]
+            self.export(path, panel)
+
+    def export(self, path: str | os.PathLike, panel: str | None = None,
+               fps: float | None = None) -> ReplayExportRunner | None:
+        """Start writing the replay to `path` with a progress dialog; the runner, or None if it cannot start."""
+        try:
+            export = ReplayExport(self.window, path, fps or self.window.controller.pace or MAX_REPLAY_PACE, panel)
+        except (OSError, ValueError) as error:
+            self.files.report(self.tr("Export replay"), str(error))
+            return None
+        runner = ReplayExportRunner(export, self.window)
+        runner.written.connect(lambda written: self.files.status(self.tr("Wrote {path}").format(path=written)))
+        runner.failed.connect(lambda message: self.files.report(self.tr("Export replay"), message))
+        runner.start()
+        return runner

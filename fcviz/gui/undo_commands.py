@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from fcviz.core.dataset import Dataset
-from fcviz.core.experiment import Experiment
-from fcviz.gui.worker import SetLearningRate, SetParameter, SetParameters
+from fcviz.gui.worker import SetParameter, SetParameters
 
 LEARNING_RATE_ID = 1
 NUDGE_ID = 2
@@ -89,11 +88,11 @@ class SetFrozenCommand(QUndoCommand):
 
 
 class SetLearningRateCommand(QUndoCommand):
-    """A new learning rate; consecutive changes merge into one undo step."""
+    """A new learning rate; consecutive changes merge into one undo step. `apply(value)` sets it."""
 
-    def __init__(self, send: Callable, old: float, new: float):
+    def __init__(self, apply: Callable[[float], None], old: float, new: float):
         super().__init__()
-        self._send, self._old, self._new = send, old, new
+        self._apply, self._old, self._new = apply, old, new
         self._update_text()
 
     def _update_text(self):
@@ -108,16 +107,20 @@ class SetLearningRateCommand(QUndoCommand):
         return True
 
     def redo(self):
-        self._send(SetLearningRate(self._new))
+        self._apply(self._new)
 
     def undo(self):
-        self._send(SetLearningRate(self._old))
+        self._apply(self._old)
 
 
 class ReplaceExperimentCommand(QUndoCommand):
-    """Install another experiment (a new architecture); undo puts the previous one back as it was."""
+    """Install another experiment (a new architecture); undo puts the previous one back as it was.
 
-    def __init__(self, swap: Callable[[Experiment], Experiment], experiment: Experiment, text: str):
+    `swap` installs an experiment without waiting for the worker and returns the one it replaced
+    (fcviz.gui.controller.Installable): what the next undo or redo puts back.
+    """
+
+    def __init__(self, swap: Callable, experiment, text: str):
         super().__init__(text)
         self._swap, self._other = swap, experiment
 

@@ -20,11 +20,12 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from fcviz.core import engine
-from fcviz.core.backprop import record_step
+from fcviz.core.backprop import StepRecord, record_step
 from fcviz.core.dataset import Dataset
 from fcviz.core.divergence import BlowUpWatch
 from fcviz.core.experiment import Experiment, RunMemento
 from fcviz.core.snapshot import RunState, Snapshot
+from fcviz.core.trainer import Trainer
 
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED,
                                              RunState.DIVERGED)
@@ -79,17 +80,18 @@ class SetPace:
 
 @dataclass(frozen=True, eq=False)
 class ContinueFrom:
-    """Go back to the timeline's state at `epoch` and train on from there; `undo` gets a RunMemento."""
+    """Go back to the timeline's state at `epoch` and train on from there; `reply` gets a RunMemento."""
 
     epoch: int
-    undo: Future = field(default_factory=Future)
+    reply: Future = field(default_factory=Future)
 
 
 @dataclass(frozen=True, eq=False)
 class RestoreRun:
-    """Undo a ContinueFrom: the run as it was before it (a RunMemento)."""
+    """Undo a ContinueFrom: the run as it was before it (a RunMemento, or the ContinueFrom's reply,
+    which the worker resolved earlier in its queue)."""
 
-    memento: RunMemento
+    memento: RunMemento | Future
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,9 @@ class Pause:
 
 @dataclass(frozen=True, eq=False)
 class StepBatch:
-    """One batch; with `record` set, the step's StepRecord (core.backprop) is handed back through it."""
+    """One batch; with `reply` set, the step's StepRecord (core.backprop) is handed back through it."""
 
-    record: Future | None = None
+    reply: Future | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,11 +130,13 @@ class Reset:
 
 @dataclass(frozen=True, eq=False)
 class ReplaceExperiment:
-    """Train `experiment` from now on; the one it replaces is handed back through `previous`."""
+    """Train `experiment` from now on; the one it replaces is handed back through `reply`.
+    `experiment` may be the `reply` of an earlier ReplaceExperiment (undo): the worker resolved it
+    before it comes to this command."""
 
-    experiment: Experiment
+    experiment: Experiment | Future
     version: int
-    previous: Future = field(default_factory=Future)
+    reply: Future = field(default_factory=Future)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,10 +149,10 @@ class SetData:
 
 @dataclass(frozen=True, eq=False)
 class CallInWorker:
-    """Run `function(experiment)` in the worker thread (e.g. saving a session); result via `result`."""
+    """Run `function(experiment)` in the worker thread (e.g. saving a session); result via `reply`."""
 
     function: Callable[[Experiment], Any]
-    result: Future = field(default_factory=Future)
+    reply: Future = field(default_factory=Future)
 
 
 @dataclass(frozen=True)
@@ -156,17 +160,21 @@ class Stop:
     pass
 
 
-def _resolve(future: Future, function: Callable[[], Any]) -> None:
-    """Hand `function()`'s result or error to whoever waits on `future`."""
-    try:
-        future.set_result(function())
-    except Exception as error:
-        future.set_exception(error)
-        raise
-
-
 # Commands after which the worker sends no snapshot: snapshots do not count them as applied.
 SILENT_COMMANDS = (SetMaxRate, SetPace, CallInWorker)
+# Commands whose failure only their caller hears of (through the reply), e.g. a session that cannot be written.
+CALLER_REPORTS = (CallInWorker,)
+
+# command type -> handler(worker, command); the handler's return value (or error) is the command's
+# `reply`, for the commands that carry one. Filled by @handles below the worker.
+HANDLERS: dict[type, Callable[[TrainingWorker, Any], Any]] = {}
+
+
+def handles(command_type: type):
+    def register(handler):
+        HANDLERS[command_type] = handler
+        return handler
+    return register
 
 
 def initial_state(experiment: Experiment) -> RunState:
@@ -247,8 +255,10 @@ class TrainingWorker(QObject):
         self._wakeup.set()
 
     def stop(self) -> None:
-        self._stopping = True
+        """End the loop once every command sent before has been applied (a swap or a save the GUI
+        has not seen answered yet must not be lost)."""
         self._commands.put(Stop())
+        self._wakeup.set()
 
     def mark_drawn(self) -> None:
         """The GUI drew the last snapshot: the next one may be sent."""
@@ -411,89 +421,32 @@ class TrainingWorker(QObject):
     # --- commands ---------------------------------------------------------------
 
     def _apply(self, command) -> None:
+        """Run the command's handler; hand its result or error to the command's `reply`, if any.
+        A failing command never ends the training thread: the GUI hears why (command_failed)."""
         if not isinstance(command, SILENT_COMMANDS):
             self._commands_applied += 1
+        reply: Future | None = getattr(command, "reply", None)
+        handler = HANDLERS.get(type(command))
         try:
-            self._dispatch(command)
-        except Exception as error:  # a bad command must never end the training thread
-            self.command_failed.emit(str(error))
-            self._emit()
+            if handler is None:
+                raise TypeError(f"unknown worker command {command!r}")
+            value = handler(self, command)
+        except Exception as error:
+            if reply is not None:
+                reply.set_exception(error)
+            if not isinstance(command, CALLER_REPORTS):
+                self.command_failed.emit(str(error))
+                self._emit()
+            self._restart_blow_up_watch(command)
+            return
+        if reply is not None:
+            reply.set_result(value)
+        self._restart_blow_up_watch(command)
+
+    def _restart_blow_up_watch(self, command) -> None:
         if not isinstance(command, SILENT_COMMANDS):
             # a person's edit may raise the loss at once: that is no blow-up, so judge only what follows
             self._blow_up.start_at(self._experiment.trainer)
-
-    def _dispatch(self, command) -> None:
-        experiment, trainer = self._experiment, self._experiment.trainer
-        if isinstance(command, Stop):
-            self._stopping = True
-        elif isinstance(command, Play):
-            self._play()
-        elif isinstance(command, Pause):
-            self._enter(PAUSED if self._state == RUNNING else self._state)
-        elif isinstance(command, (StepBatch, StepEpoch)):
-            trainer.diverged = False
-            if isinstance(command, StepBatch) and command.record is not None:
-                _resolve(command.record, lambda: record_step(trainer))
-            elif isinstance(command, StepBatch):
-                trainer.step()
-            else:
-                trainer.run_epoch()
-            experiment.record_if_display_epoch()
-            message = trainer.divergence_message if trainer.diverged else ""
-            self._enter(self._state_after_manual_change(), message)
-        elif isinstance(command, Reset):
-            experiment.reset()
-            self._enter(IDLE)
-        elif isinstance(command, SetParameter):
-            experiment.net.set_parameter(command.name, command.value)
-            self._after_parameter_edit()
-        elif isinstance(command, SetParameters):
-            if command.params.shape != experiment.net.params.shape:
-                raise ValueError(f"expected {experiment.net.params.size} parameters, got {command.params.size}")
-            experiment.net.params[...] = command.params
-            self._after_parameter_edit()
-        elif isinstance(command, SetFrozen):
-            if command.frozen.shape != experiment.net.params.shape:
-                raise ValueError(f"expected {experiment.net.params.size} flags, got {command.frozen.size}")
-            trainer.set_frozen(slice(None), False)
-            trainer.set_frozen(command.frozen)
-            self._emit()
-        elif isinstance(command, SetLearningRate):
-            trainer.learning_rate = command.value
-            self._emit()
-        elif isinstance(command, SetEpochs):
-            self._set_epochs(int(command.epochs))
-        elif isinstance(command, SetDisplayEvery):
-            if command.every < 1:
-                raise ValueError(f"the display frequency must be at least 1 epoch, not {command.every}")
-            experiment.display_every = int(command.every)
-            self._emit()
-        elif isinstance(command, SetPace):
-            if not 0 <= command.pace <= 1000:
-                raise ValueError(f"the pace must be between 0 and 1000 display epochs a second, not {command.pace}")
-            experiment.pace = float(command.pace)
-            self._frame_due = 0.0
-        elif isinstance(command, ContinueFrom):
-            _resolve(command.undo, lambda: self._continue_from(command.epoch))
-        elif isinstance(command, RestoreRun):
-            experiment.restore(command.memento)
-            self._enter(self._state_after_manual_change())
-        elif isinstance(command, SetMaxRate):
-            self._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
-        elif isinstance(command, ReplaceExperiment):
-            self._experiment, self._version = command.experiment, command.version
-            command.previous.set_result(experiment)
-            self._state = initial_state(command.experiment)
-            self._emit()
-        elif isinstance(command, SetData):
-            self._set_data(command)
-        elif isinstance(command, CallInWorker):
-            try:
-                command.result.set_result(command.function(experiment))
-            except Exception as error:  # the caller reports it (e.g. a session that cannot be written)
-                command.result.set_exception(error)
-        else:
-            raise TypeError(f"unknown worker command {command!r}")
 
     def _continue_from(self, epoch: int) -> RunMemento:
         """Back to the recorded state at `epoch`; training goes on from there if it was running."""
@@ -541,3 +494,140 @@ class TrainingWorker(QObject):
             self._enter(PAUSED)
         else:
             self._emit()
+
+
+# --- command handlers (run in the worker thread) ---------------------------------------------
+
+@handles(Stop)
+def _stop(worker: TrainingWorker, command: Stop) -> None:
+    worker._stopping = True
+
+
+@handles(Play)
+def _play(worker: TrainingWorker, command: Play) -> None:
+    worker._play()
+
+
+@handles(Pause)
+def _pause(worker: TrainingWorker, command: Pause) -> None:
+    worker._enter(PAUSED if worker._state == RUNNING else worker._state)
+
+
+def _manual_step(worker: TrainingWorker, take_step: Callable[[Trainer], Any]) -> Any:
+    trainer = worker._experiment.trainer
+    trainer.diverged = False
+    taken = take_step(trainer)
+    worker._experiment.record_if_display_epoch()
+    message = trainer.divergence_message if trainer.diverged else ""
+    worker._enter(worker._state_after_manual_change(), message)
+    return taken
+
+
+@handles(StepBatch)
+def _step_batch(worker: TrainingWorker, command: StepBatch) -> StepRecord | None:
+    if command.reply is not None:
+        return _manual_step(worker, record_step)
+    _manual_step(worker, lambda trainer: trainer.step())
+    return None
+
+
+@handles(StepEpoch)
+def _step_epoch(worker: TrainingWorker, command: StepEpoch) -> None:
+    _manual_step(worker, lambda trainer: trainer.run_epoch())
+
+
+@handles(Reset)
+def _reset(worker: TrainingWorker, command: Reset) -> None:
+    worker._experiment.reset()
+    worker._enter(IDLE)
+
+
+@handles(SetParameter)
+def _set_parameter(worker: TrainingWorker, command: SetParameter) -> None:
+    worker._experiment.net.set_parameter(command.name, command.value)
+    worker._after_parameter_edit()
+
+
+@handles(SetParameters)
+def _set_parameters(worker: TrainingWorker, command: SetParameters) -> None:
+    params = worker._experiment.net.params
+    if command.params.shape != params.shape:
+        raise ValueError(f"expected {params.size} parameters, got {command.params.size}")
+    params[...] = command.params
+    worker._after_parameter_edit()
+
+
+@handles(SetFrozen)
+def _set_frozen(worker: TrainingWorker, command: SetFrozen) -> None:
+    experiment = worker._experiment
+    if command.frozen.shape != experiment.net.params.shape:
+        raise ValueError(f"expected {experiment.net.params.size} flags, got {command.frozen.size}")
+    experiment.trainer.set_frozen(slice(None), False)
+    experiment.trainer.set_frozen(command.frozen)
+    worker._emit()
+
+
+@handles(SetLearningRate)
+def _set_learning_rate(worker: TrainingWorker, command: SetLearningRate) -> None:
+    worker._experiment.trainer.learning_rate = command.value
+    worker._emit()
+
+
+@handles(SetEpochs)
+def _set_epochs(worker: TrainingWorker, command: SetEpochs) -> None:
+    worker._set_epochs(int(command.epochs))
+
+
+@handles(SetDisplayEvery)
+def _set_display_every(worker: TrainingWorker, command: SetDisplayEvery) -> None:
+    if command.every < 1:
+        raise ValueError(f"the display frequency must be at least 1 epoch, not {command.every}")
+    worker._experiment.display_every = int(command.every)
+    worker._emit()
+
+
+@handles(SetMaxRate)
+def _set_max_rate(worker: TrainingWorker, command: SetMaxRate) -> None:
+    worker._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
+
+
+@handles(SetPace)
+def _set_pace(worker: TrainingWorker, command: SetPace) -> None:
+    if not 0 <= command.pace <= 1000:
+        raise ValueError(f"the pace must be between 0 and 1000 display epochs a second, not {command.pace}")
+    worker._experiment.pace = float(command.pace)
+    worker._frame_due = 0.0
+
+
+@handles(ContinueFrom)
+def _continue_from(worker: TrainingWorker, command: ContinueFrom) -> RunMemento:
+    return worker._continue_from(command.epoch)
+
+
+@handles(RestoreRun)
+def _restore_run(worker: TrainingWorker, command: RestoreRun) -> None:
+    memento = command.memento
+    worker._experiment.restore(memento.result(timeout=0) if isinstance(memento, Future) else memento)
+    worker._enter(worker._state_after_manual_change())
+
+
+@handles(ReplaceExperiment)
+def _replace_experiment(worker: TrainingWorker, command: ReplaceExperiment) -> Experiment:
+    incoming = command.experiment
+    if isinstance(incoming, Future):
+        incoming = incoming.result(timeout=0)  # set by an earlier command of this queue
+    previous = worker._experiment
+    worker._experiment, worker._version = incoming, command.version
+    worker._state = initial_state(incoming)
+    worker._emit()
+    return previous
+
+
+@handles(SetData)
+def _set_data(worker: TrainingWorker, command: SetData) -> None:
+    worker._set_data(command)
+
+
+@handles(CallInWorker)
+def _call_in_worker(worker: TrainingWorker, command: CallInWorker) -> Any:
+    return command.function(worker._experiment)

@@ -638,6 +638,153 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>FileActions</name>
+    <message>
+        <source>Open dataset…</source>
+        <translation>打开数据集…</translation>
+    </message>
+    <message>
+        <source>Open session…</source>
+        <translation>打开会话…</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>Save session as…</source>
+        <translation>会话另存为…</translation>
+    </message>
+    <message>
+        <source>Weights (JSON)…</source>
+        <translation>权重（JSON）…</translation>
+    </message>
+    <message>
+        <source>NumPy code…</source>
+        <translation>NumPy 代码…</translation>
+    </message>
+    <message>
+        <source>PyTorch code…</source>
+        <translation>PyTorch 代码…</translation>
+    </message>
+    <message>
+        <source>Keras code…</source>
+        <translation>Keras 代码…</translation>
+    </message>
+    <message>
+        <source>Window screenshot (PNG)…</source>
+        <translation>窗口截图（PNG）…</translation>
+    </message>
+    <message>
+        <source>Recent files</source>
+        <translation>最近的文件</translation>
+    </message>
+    <message>
+        <source>New from preset</source>
+        <translation>从预设新建</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Cannot open the preset</source>
+        <translation>无法打开预设</translation>
+    </message>
+    <message>
+        <source>Opened the {title} lab.</source>
+        <translation>已打开实验：{title}。</translation>
+    </message>
+    <message>
+        <source>Opening {path}…</source>
+        <translation>正在打开 {path}…</translation>
+    </message>
+    <message>
+        <source>Cannot open the session</source>
+        <translation>无法打开会话</translation>
+    </message>
+    <message>
+        <source>Opened {path} at epoch {epoch}.</source>
+        <translation>已打开 {path}，当前第 {epoch} 轮。</translation>
+    </message>
+    <message>
+        <source>Cannot build a network for this dataset</source>
+        <translation>无法为这个数据集构建网络</translation>
+    </message>
+    <message>
+        <source>Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.</source>
+        <translation>已载入 {path}：{rows} 行，{inputs} 个输入，{outputs} 个输出。</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>无法保存会话</translation>
+    </message>
+    <message>
+        <source>Saved {path}.</source>
+        <translation>已保存 {path}。</translation>
+    </message>
+    <message>
+        <source>fcviz sessions (*.fcviz)</source>
+        <translation>fcviz 会话 (*.fcviz)</translation>
+    </message>
+    <message>
+        <source>Cannot export the network</source>
+        <translation>无法导出网络</translation>
+    </message>
+    <message>
+        <source>Saved the network to {path}.</source>
+        <translation>网络已保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>Cannot export the plot</source>
+        <translation>无法导出图表</translation>
+    </message>
+    <message>
+        <source>Cannot save the screenshot</source>
+        <translation>无法保存截图</translation>
+    </message>
+    <message>
+        <source>Could not write {path}.</source>
+        <translation>无法写入 {path}。</translation>
+    </message>
+    <message>
+        <source>Open dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)</source>
+        <translation>表格 (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>fcviz sessions (*.fcviz);;All files (*)</source>
+        <translation>fcviz 会话 (*.fcviz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Weights JSON (*.json)</source>
+        <translation>权重 JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Python scripts (*.py)</source>
+        <translation>Python 脚本 (*.py)</translation>
+    </message>
+    <message>
+        <source>Export the network</source>
+        <translation>导出网络</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Save window screenshot</source>
+        <translation>保存窗口截图</translation>
+    </message>
+</context>
+<context>
     <name>GradientTableModel</name>
     <message>
         <source>Parameter</source>
@@ -916,56 +1063,8 @@ The file is kept as {path}.</source>
         <translation>回到初始权重和第 0 轮</translation>
     </message>
     <message>
-        <source>Open dataset…</source>
-        <translation>打开数据集…</translation>
-    </message>
-    <message>
-        <source>Open session…</source>
-        <translation>打开会话…</translation>
-    </message>
-    <message>
-        <source>Save session</source>
-        <translation>保存会话</translation>
-    </message>
-    <message>
-        <source>Save session as…</source>
-        <translation>会话另存为…</translation>
-    </message>
-    <message>
         <source>Quit</source>
         <translation>退出</translation>
-    </message>
-    <message>
-        <source>Weights (JSON)…</source>
-        <translation>权重（JSON）…</translation>
-    </message>
-    <message>
-        <source>NumPy code…</source>
-        <translation>NumPy 代码…</translation>
-    </message>
-    <message>
-        <source>PyTorch code…</source>
-        <translation>PyTorch 代码…</translation>
-    </message>
-    <message>
-        <source>Keras code…</source>
-        <translation>Keras 代码…</translation>
-    </message>
-    <message>
-        <source>Loss curve (PNG)…</source>
-        <translation>损失曲线（PNG）…</translation>
-    </message>
-    <message>
-        <source>Scatter plot (PNG)…</source>
-        <translation>散点图（PNG）…</translation>
-    </message>
-    <message>
-        <source>Window screenshot (PNG)…</source>
-        <translation>窗口截图（PNG）…</translation>
-    </message>
-    <message>
-        <source>Replay (GIF/MP4)…</source>
-        <translation>回放（GIF/MP4）…</translation>
     </message>
     <message>
         <source>Undo</source>
@@ -1006,18 +1105,6 @@ The file is kept as {path}.</source>
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>New from preset</source>
-        <translation>从预设新建</translation>
-    </message>
-    <message>
-        <source>Recent files</source>
-        <translation>最近的文件</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
@@ -1070,134 +1157,6 @@ The file is kept as {path}.</source>
     <message>
         <source>Pause</source>
         <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Cannot open the preset</source>
-        <translation>无法打开预设</translation>
-    </message>
-    <message>
-        <source>Opened the {title} lab.</source>
-        <translation>已打开实验：{title}。</translation>
-    </message>
-    <message>
-        <source>Opening {path}…</source>
-        <translation>正在打开 {path}…</translation>
-    </message>
-    <message>
-        <source>Cannot open the session</source>
-        <translation>无法打开会话</translation>
-    </message>
-    <message>
-        <source>Opened {path} at epoch {epoch}.</source>
-        <translation>已打开 {path}，当前第 {epoch} 轮。</translation>
-    </message>
-    <message>
-        <source>Cannot build a network for this dataset</source>
-        <translation>无法为这个数据集构建网络</translation>
-    </message>
-    <message>
-        <source>Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.</source>
-        <translation>已载入 {path}：{rows} 行，{inputs} 个输入，{outputs} 个输出。</translation>
-    </message>
-    <message>
-        <source>Cannot save the session</source>
-        <translation>无法保存会话</translation>
-    </message>
-    <message>
-        <source>Saved {path}.</source>
-        <translation>已保存 {path}。</translation>
-    </message>
-    <message>
-        <source>Cannot export the network</source>
-        <translation>无法导出网络</translation>
-    </message>
-    <message>
-        <source>Saved the network to {path}.</source>
-        <translation>网络已保存到 {path}。</translation>
-    </message>
-    <message>
-        <source>Cannot export the plot</source>
-        <translation>无法导出图表</translation>
-    </message>
-    <message>
-        <source>Cannot save the screenshot</source>
-        <translation>无法保存截图</translation>
-    </message>
-    <message>
-        <source>Could not write {path}.</source>
-        <translation>无法写入 {path}。</translation>
-    </message>
-    <message>
-        <source>Open dataset</source>
-        <translation>打开数据集</translation>
-    </message>
-    <message>
-        <source>Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)</source>
-        <translation>表格 (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Open session</source>
-        <translation>打开会话</translation>
-    </message>
-    <message>
-        <source>fcviz sessions (*.fcviz);;All files (*)</source>
-        <translation>fcviz 会话 (*.fcviz);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>fcviz sessions (*.fcviz)</source>
-        <translation>fcviz 会话 (*.fcviz)</translation>
-    </message>
-    <message>
-        <source>Weights JSON (*.json)</source>
-        <translation>权重 JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>Python scripts (*.py)</source>
-        <translation>Python 脚本 (*.py)</translation>
-    </message>
-    <message>
-        <source>Export the network</source>
-        <translation>导出网络</translation>
-    </message>
-    <message>
-        <source>Export loss curve</source>
-        <translation>导出损失曲线</translation>
-    </message>
-    <message>
-        <source>PNG images (*.png)</source>
-        <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <source>Export scatter plot</source>
-        <translation>导出散点图</translation>
-    </message>
-    <message>
-        <source>Save window screenshot</source>
-        <translation>保存窗口截图</translation>
-    </message>
-    <message>
-        <source>Whole window</source>
-        <translation>整个窗口</translation>
-    </message>
-    <message>
-        <source>Export replay</source>
-        <translation>导出回放</translation>
-    </message>
-    <message>
-        <source>Draw</source>
-        <translation>绘制</translation>
-    </message>
-    <message>
-        <source>Animated GIF (*.gif)</source>
-        <translation>GIF 动画 (*.gif)</translation>
-    </message>
-    <message>
-        <source>MP4 video (*.mp4)</source>
-        <translation>MP4 视频 (*.mp4)</translation>
-    </message>
-    <message>
-        <source>Wrote {path}</source>
-        <translation>已写入 {path}</translation>
     </message>
     <message>
         <source>&lt;h3&gt;fcviz {version}&lt;/h3&gt;&lt;p&gt;A lab for watching fully-connected neural networks learn: edit the weights, the architecture and the data, and see every step of gradient descent.&lt;/p&gt;</source>
@@ -1389,6 +1348,37 @@ The file is kept as {path}.</source>
     </message>
 </context>
 <context>
+    <name>ReplayActions</name>
+    <message>
+        <source>Replay (GIF/MP4)…</source>
+        <translation>回放（GIF/MP4）…</translation>
+    </message>
+    <message>
+        <source>Whole window</source>
+        <translation>整个窗口</translation>
+    </message>
+    <message>
+        <source>Export replay</source>
+        <translation>导出回放</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>GIF 动画 (*.gif)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+</context>
+<context>
     <name>ReplayExportRunner</name>
     <message>
         <source>Drawing the replay…</source>
@@ -1480,6 +1470,14 @@ The file is kept as {path}.</source>
     <message>
         <source>Each map shows one hidden neuron&apos;s activation; click one to show it large</source>
         <translation>每张小图显示一个隐藏神经元的激活值；单击可放大显示</translation>
+    </message>
+    <message>
+        <source>Scatter plot (PNG)…</source>
+        <translation>散点图（PNG）…</translation>
+    </message>
+    <message>
+        <source>Export scatter plot</source>
+        <translation>导出散点图</translation>
     </message>
     <message>
         <source>{count} samples hold values beyond ±1e150 and are left out of the plot&apos;s range</source>
@@ -1630,6 +1628,14 @@ The file is kept as {path}.</source>
     <message>
         <source>test</source>
         <translation>测试</translation>
+    </message>
+    <message>
+        <source>Loss curve (PNG)…</source>
+        <translation>损失曲线（PNG）…</translation>
+    </message>
+    <message>
+        <source>Export loss curve</source>
+        <translation>导出损失曲线</translation>
     </message>
     <message>
         <source>epoch {epoch}, loss {loss:.6g}</source>

@@ -67,7 +67,7 @@ def window(path: str) -> str:
     timer.start()
     try:
         if path.endswith(".fcviz"):
-            _window.open_session(path)
+            _window.files.open_session(path)
         else:
             from fcviz.io.tables import load_dataset
             try:
@@ -75,7 +75,7 @@ def window(path: str) -> str:
             except REFUSALS:
                 dataset = None  # refused off the GUI thread: the gap below still counts
             if dataset is not None:
-                _window.open_dataset(dataset, path)
+                _window.files.open_dataset(dataset, path)
         end = time.perf_counter() + WINDOW_SETTLE_SECONDS
         while time.perf_counter() < end:
             app.processEvents()

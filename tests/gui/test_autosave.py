@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from qt_helpers import wait_for_state
+from qt_helpers import saved, wait_for_state
 
 from fcviz.gui.autosave import Autosave, find_recoverable
 from fcviz.gui.worker import PAUSED
@@ -125,7 +125,7 @@ def test_closing_with_unsaved_changes_asks(qtbot, guarded, tmp_path, answer):
 def test_save_in_the_question_saves_and_closes(qtbot, guarded, tmp_path):
     window, answers = guarded(answers=Answers(Button.Save))
     step_once(qtbot, window)
-    window.session_path = tmp_path / "lab.fcviz"
+    window.files.session_path = tmp_path / "lab.fcviz"
     window.close()
     assert answers.asked == 1 and not window.controller.running
     assert load_session(tmp_path / "lab.fcviz").trainer.epoch == 1
@@ -137,7 +137,7 @@ def test_a_saved_experiment_closes_without_a_question(qtbot, guarded, tmp_path):
     step_once(qtbot, window)
     autosave_now(qtbot, window)
     assert copies(tmp_path)
-    assert window.save_session_to(tmp_path / "lab.fcviz")
+    assert saved(qtbot, window.files.save_session_to(tmp_path / "lab.fcviz"))
     assert not window.autosave.modified
     qtbot.waitUntil(lambda: copies(tmp_path) == [], timeout=10_000)  # nothing unsaved: no copy
     window.close()
@@ -148,11 +148,11 @@ def test_new_from_preset_cancelled_keeps_the_experiment(qtbot, guarded):
     window, answers = guarded()
     step_once(qtbot, window)
     title = window.windowTitle()
-    window.open_preset("xor")
+    window.files.open_preset("xor")
     assert answers.asked == 1 and window.windowTitle() == title
     assert window.controller.latest.epoch == 1
     answers.answer = Button.Discard
-    window.open_preset("xor")
+    window.files.open_preset("xor")
     assert answers.asked == 2 and window.windowTitle() != title
     assert not window.autosave.modified
 
@@ -162,7 +162,7 @@ def test_open_session_cancelled_keeps_the_experiment(qtbot, guarded, tmp_path):
     save_session(other, open_preset("xor"))
     window, answers = guarded()
     step_once(qtbot, window)
-    assert not window.open_session(other)
+    assert not window.files.open_session(other)
     assert answers.asked == 1 and window.controller.latest.epoch == 1
 
 
@@ -171,7 +171,7 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
                                                                            monkeypatch, failure):
     window, answers = guarded()
     path = tmp_path / "lab.fcviz"
-    assert window.save_session_to(path)
+    assert saved(qtbot, window.files.save_session_to(path))
     before = path.read_bytes()
     step_once(qtbot, window)
     if failure == "read-only":  # tests run as root, where chmod does not stop writes
@@ -186,7 +186,7 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
                 raise OSError(errno.ENOSPC, "No space left on device")
             return real_writestr(archive, name, data, *args, **kwargs)
         monkeypatch.setattr(zipfile.ZipFile, "writestr", fill_up)
-    assert not window.save_session_to(path)
+    assert not saved(qtbot, window.files.save_session_to(path))
     message = [box.text() for box in window.findChildren(QMessageBox, "errorMessage") if box.isVisible()]
     reason = "Read-only file system" if failure == "read-only" else "No space left on device"
     assert message == [f"{path} cannot be saved: {reason}"]
@@ -216,7 +216,7 @@ def test_work_left_by_a_signal_is_restored_and_trains_on_identically(qtbot, guar
     answers = Answers(restore=True)
     second, _ = guarded(answers=answers)
     assert second.autosave.offer_recovery()
-    assert answers.asked == 1 and second.autosave.modified and second.session_path is None
+    assert answers.asked == 1 and second.autosave.modified and second.files.session_path is None
     assert second.controller.latest.epoch == stopped.epoch
     np.testing.assert_array_equal(second.controller.latest.params, stopped.params)
     assert not copy.exists() and len(copies(tmp_path)) == 1  # the restored work is autosaved again

@@ -22,6 +22,13 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "core"))
 from finite_differences import numerical_gradient  # noqa: E402
 
 
+def take_step(qtbot, panel) -> None:
+    """Step one batch in the backprop view and wait for the worker's record of it."""
+    before = panel.record
+    panel.step()
+    qtbot.waitUntil(lambda: panel.record is not before, timeout=5000)
+
+
 def open_backprop(qtbot, open_window, experiment=None):
     window = exposed(qtbot, open_window(experiment))
     window.docks["backprop"].raise_()
@@ -85,6 +92,7 @@ def test_every_gradient_and_delta_shown_agrees_with_finite_differences(qtbot, op
 def test_step_through_shows_the_weights_and_update_the_trainer_used(qtbot, open_window):
     window, panel = open_backprop(qtbot, open_window)
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.record is not None, timeout=5000)  # the worker's answer arrives in a slot
     record = panel.record
     setup = window.controller.setup
     np.testing.assert_array_equal(record.params_before, setup.initial_params)
@@ -127,7 +135,7 @@ def test_minibatch_momentum_steps_show_their_shuffled_batch_and_the_momentum_upd
     assert "running averages" in panel.formula_box.text() and "←" not in panel.formula_box.text()
     assert panel.table_model.index(0, 3).data() == ""
     for _ in range(4):  # into the second epoch: the velocity is not zero and the order is reshuffled
-        panel.step()
+        take_step(qtbot, panel)
         record = panel.record
         rows = [np.flatnonzero((experiment.dataset.X == x).all(axis=1))[0] for x in record.inputs]
         np.testing.assert_array_equal(experiment.dataset.y[rows], record.targets)
@@ -145,7 +153,7 @@ def test_a_frozen_neuron_shows_no_update_and_the_step_leaves_it(qtbot, open_wind
     frozen = np.isin(controller.setup.parameter_names, ["w11_1", "b1_1"])
     controller.set_frozen(frozen, "freeze a1_1")
     assert panel.formula(Target(EDGE, 1, 1, 1)).lines[-1].endswith("(frozen: not updated)")
-    panel.step()
+    take_step(qtbot, panel)
     assert not panel.record.update[frozen].any() and panel.record.update[~frozen].all()
     panel.set_phase(3)
     assert panel.formula(Target(EDGE, 1, 1, 1)).update == 0.0
@@ -183,7 +191,7 @@ def test_record_step_is_exactly_the_trainers_step():
 
 def test_animate_plays_the_phases_in_order_and_stops_at_the_update(qtbot, open_window):
     window, panel = open_backprop(qtbot, open_window)
-    panel.step()
+    take_step(qtbot, panel)
     panel.animation.setInterval(20)
     seen = []
     panel.animation.timeout.connect(lambda: seen.append(panel.phases[panel.phase]))

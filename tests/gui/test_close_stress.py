@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QMessageBox
-from qt_helpers import wait_for_state
+from qt_helpers import saved, wait_for_state
 
 from fcviz.core.trainer import Trainer
 from fcviz.gui.autosave import Autosave
@@ -62,6 +62,6 @@ def test_an_error_while_training_pauses_and_the_window_still_saves_and_closes(qt
     assert [box.text() for box in window.findChildren(QMessageBox, "errorMessage")] == [
         "simulated failure in the training loop"]
     monkeypatch.undo()
-    assert window.save_session_to(tmp_path / "after.fcviz")  # the worker still answers at once
+    assert saved(qtbot, window.files.save_session_to(tmp_path / "after.fcviz"))  # the worker still answers
     window.close()
     assert not window.controller.running

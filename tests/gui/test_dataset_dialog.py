@@ -51,7 +51,7 @@ def test_digits_from_sheets_x_and_y_train_and_fill_the_image_grid(qtbot, open_wi
         qtbot.mouseClick(dialog.buttons.button(OPEN), Qt.MouseButton.LeftButton)
 
     answer_dialog(qtbot, choose, seen)
-    window.open_dataset_dialog(sample_path("digits.xlsx"))
+    window.files.open_dataset_dialog(sample_path("digits.xlsx"))
     assert isinstance(seen["dialog"], DatasetDialog)
     assert seen == {**seen, "problem": "multi-class", "loss": "cce", "output": "softmax", "error": False,
                     "proposed": ("X", "y")}
@@ -140,7 +140,7 @@ def test_cancel_leaves_the_experiment_untouched(qtbot, open_window):
         qtbot.mouseClick(dialog.buttons.button(CANCEL), Qt.MouseButton.LeftButton)
 
     answer_dialog(qtbot, choose, seen)
-    window.open_dataset_dialog(sample_path("digits.xlsx"))
+    window.files.open_dataset_dialog(sample_path("digits.xlsx"))
     assert isinstance(seen["dialog"], DatasetDialog) and not seen["dialog"].isVisible()
     assert window.controller.setup is setup and window.controller.undo_stack.count() == 0
     np.testing.assert_array_equal(window.controller.latest.params, snapshot.params)

@@ -78,10 +78,10 @@ def test_cancelling_a_session_load_leaves_the_experiment_as_it_was(qtbot, open_w
     real = session_io.load_session
     monkeypatch.setattr(session_io, "load_session", lambda p: (release.wait(10), real(p))[1])
     cancel_when_shown(qtbot)
-    assert window.open_session(path) is False
+    assert window.files.open_session(path) is False
     release.set()
     qtbot.wait(50)
-    assert window.controller.setup is before and window.session_path is None
+    assert window.controller.setup is before and window.files.session_path is None
 
 
 def hostile_session(tmp_path, edit) -> str:
@@ -111,9 +111,9 @@ def test_a_session_with_extreme_numbers_opens(qtbot, open_window, tmp_path, monk
     monkeypatch.setattr(QMessageBox, "exec", lambda self: self.reject())
     window = open_window()
     path = hostile_session(tmp_path, edit)
-    assert window.open_session(path)
+    assert window.files.open_session(path)
     qtbot.wait(50)
-    assert window.isVisible() and window.session_path == path
+    assert window.isVisible() and window.files.session_path == path
     assert window.epochs_box.value() <= window.epochs_box.maximum()
 
 
@@ -123,8 +123,8 @@ def test_a_table_of_1e308_is_refused_in_a_dialog_or_drawn_with_a_note(qtbot, ope
     path.write_text("x,y\n1e308,1\n-1e308,0\n1,1\n")
     window = open_window()
     reports = []
-    window._report = lambda title, message: reports.append(message)
-    window.open_dataset(load_dataset(path), path)
+    window.files.report = lambda title, message: reports.append(message)
+    window.files.open_dataset(load_dataset(path), path)
     qtbot.wait(50)
     assert window.isVisible()
     if reports:  # the input scaling cannot standardise 1e308: one dialog line, the lab unchanged

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox
-from qt_helpers import wait_for_state
+from qt_helpers import saved, wait_for_state
 
 from fcviz.core.network import Network
 from fcviz.core.presets import build_preset
-from fcviz.gui.main_window import EXPORT_FORMATS, MainWindow, format_loss
+from fcviz.gui.file_actions import EXPORT_FORMATS
+from fcviz.gui.main_window import MainWindow, format_loss
 from fcviz.gui.worker import DIVERGED, FINISHED, IDLE, PAUSED, RUNNING
 from fcviz.io.samples import open_preset
 from fcviz.io.session import SessionError, load_session
@@ -31,7 +32,7 @@ def test_window_opens_on_the_clothes_lab(open_window):
     snapshot = window.controller.latest
     assert window.windowTitle().startswith("fcviz")
     assert snapshot.target_epochs == 5000 and snapshot.learning_rate == 0.5
-    assert window.controller.setup.display_every == 100
+    assert window.controller.settings.display_every == 100
     np.testing.assert_array_equal(snapshot.params, headless_lab().net.params)
     assert window.epochs_box.value() == 5000
     assert window.learning_rate_box.value() == 0.5
@@ -122,7 +123,7 @@ def test_editing_a_weight_while_running_takes_effect_between_batches(qtbot, open
 def test_display_frequency_gives_snapshots_at_epoch_one_and_multiples_of_n(qtbot, open_window):
     window = open_window()
     window.display_frequency.every.setValue(7)
-    window.controller.set_max_redraw_rate(0)  # no throttle: every display epoch is sent
+    window.controller.settings.set("max_redraw_hz", 0)  # no throttle: every display epoch is sent
     window.epochs_box.setValue(150)
     received = []
     window.controller.snapshot_received.connect(
@@ -156,7 +157,7 @@ def test_save_open_continue_equals_uninterrupted_training(qtbot, open_window, tm
     wait_for_state(qtbot, window, FINISHED)
     window.training.log_y.setChecked(True)
     path = tmp_path / "lab.fcviz"
-    assert window.save_session_to(path)
+    assert saved(qtbot, window.files.save_session_to(path))
     assert json.loads(json.dumps(load_session(path).ui_state))["log_loss_axis"] is True
 
     reopened = MainWindow(load_session(path), settings=None, session_path=path)
@@ -178,7 +179,7 @@ def test_a_corrupt_session_shows_the_message_and_keeps_the_experiment(qtbot, ope
     bad = tmp_path / "broken.fcviz"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     before = window.controller.setup
-    assert not window.open_session(bad)
+    assert not window.files.open_session(bad)
     assert window.controller.setup is before
     with pytest.raises(SessionError) as raised:
         load_session(bad)
@@ -194,7 +195,7 @@ def test_dock_layout_and_recent_files_persist_in_settings(qtbot, tmp_path):
     first.show()
     first.docks["backprop"].close()
     first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, first.docks["display_frequency"])
-    assert first.save_session_to(tmp_path / "lab.fcviz")
+    assert saved(qtbot, first.files.save_session_to(tmp_path / "lab.fcviz"))
     first.close()
 
     second = MainWindow(build_preset("clothes"), settings=settings)
@@ -203,8 +204,8 @@ def test_dock_layout_and_recent_files_persist_in_settings(qtbot, tmp_path):
         second.show()
         assert second.dockWidgetArea(second.docks["display_frequency"]) == Qt.DockWidgetArea.BottomDockWidgetArea
         assert not second.docks["backprop"].isVisible() and second.docks["scatter"].isVisible()
-        assert second.recent_files() == [str((tmp_path / "lab.fcviz").resolve())]
-        assert [action.text() for action in second.recent_menu.actions()] == ["lab.fcviz"]
+        assert second.files.recent_files() == [str((tmp_path / "lab.fcviz").resolve())]
+        assert [action.text() for action in second.files.recent_menu.actions()] == ["lab.fcviz"]
     finally:
         second.close()
 
@@ -221,7 +222,7 @@ def test_export_writes_the_current_weights(qtbot, open_window, tmp_path, monkeyp
     assert not np.array_equal(trained.params, window.controller.setup.initial_params)
     path = tmp_path / f"net.{export_format}"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(path), ""))
-    window.export_actions[EXPORT_FORMATS.index(export_format)].trigger()
+    window.files.export_actions[EXPORT_FORMATS.index(export_format)].trigger()
     text = path.read_text()
     assert marker in text
     if export_format == "json":

@@ -125,7 +125,7 @@ def test_replay_plays_the_recording_and_returns_to_live(qtbot, open_window):
 
 def test_the_replay_exports_every_recorded_epoch_of_a_panel_as_a_gif(qtbot, open_window, tmp_path):
     window = trained_lab(qtbot, open_window, 1000)
-    runner = window.export_replay(tmp_path / "run.gif", panel="scatter", fps=20)
+    runner = window.files.replays.export(tmp_path / "run.gif", panel="scatter", fps=20)
     with qtbot.waitSignal(runner.written, timeout=30_000):
         pass
     with Image.open(tmp_path / "run.gif") as gif:
@@ -136,7 +136,7 @@ def test_the_replay_exports_every_recorded_epoch_of_a_panel_as_a_gif(qtbot, open
 
 def test_a_replay_to_an_unknown_format_says_so_and_writes_nothing(qtbot, open_window, tmp_path):
     window = open_window()
-    assert window.export_replay(tmp_path / "run.avi") is None
+    assert window.files.replays.export(tmp_path / "run.avi") is None
     assert list(tmp_path.iterdir()) == []
 
 

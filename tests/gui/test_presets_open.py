@@ -68,14 +68,14 @@ def test_custom_expression_is_checked_as_it_is_typed(open_window):
     assert "f′(x) = 2 * x" in panel.formula.text()
 
 
-def test_use_in_hidden_layers_rebuilds_the_network_and_undo_brings_it_back(open_window):
+def test_use_in_hidden_layers_rebuilds_the_network_and_undo_brings_it_back(qtbot, open_window):
     window = open_window(open_preset("activations"))
     panel, controller = window.activations, window.controller
     panel.choice.setCurrentIndex(panel.choice.findData("elu"))
     panel.use_button.click()
     assert controller.setup.network_config["activations"] == ["elu", "sigmoid"]
-    controller.undo_stack.undo()
-    assert controller.setup.network_config["activations"] == ["tanh", "sigmoid"]
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: controller.setup.network_config["activations"] == ["tanh", "sigmoid"], timeout=5000)
 
 
 def test_a_check_box_hides_an_activation_and_its_derivative(open_window):

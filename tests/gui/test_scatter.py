@@ -92,7 +92,7 @@ def test_right_click_deletes_a_point_and_box_selection_deletes_several(qtbot, op
     corner = free_spot(after.X, 0.1, 0.1, reach=0.1)  # not on a point: that would drag the point
     inside = (after.X[:, 0] > corner[0]) & (after.X[:, 1] > corner[1])
     drag(qtbot, panel, corner, (1.15, 1.15), modifier=Qt.KeyboardModifier.ShiftModifier)
-    np.testing.assert_array_equal(panel._selected, inside)
+    np.testing.assert_array_equal(panel.editor.selected, inside)
     activate(qtbot, window)
     qtbot.keyClick(panel.plot_widget, Qt.Key.Key_Delete)
     final = window.controller.setup.dataset
@@ -197,12 +197,12 @@ def test_neuron_maps_show_every_hidden_unit_and_a_click_shows_one_large(qtbot, o
     window.controller.redraw_now()
     view = maps.mapFromScene(maps.center_of(5))
     qtbot.mouseClick(maps.viewport(), Qt.MouseButton.LeftButton, pos=view)
-    assert panel._shown_neuron == 5 and "neuron 2 of hidden layer 2" in panel.note.text()
+    assert panel.mode_view.shown_neuron == 5 and "neuron 2 of hidden layer 2" in panel.note.text()
     network = window.controller.latest.network()
-    hidden = network.forward(panel._grid)[1][1][1].reshape(HEATMAP_SIZE, HEATMAP_SIZE)
+    hidden = network.forward(panel.mode_view.grid)[1][1][1].reshape(HEATMAP_SIZE, HEATMAP_SIZE)
     np.testing.assert_allclose(panel.heatmap.image, hidden)
     qtbot.mouseClick(maps.viewport(), Qt.MouseButton.LeftButton, pos=view)
-    assert panel._shown_neuron == -1 and panel.heatmap.image.max() <= 1.0
+    assert panel.mode_view.shown_neuron == -1 and panel.heatmap.image.max() <= 1.0
 
 
 def test_discretize_shows_the_decided_class(qtbot, open_window):

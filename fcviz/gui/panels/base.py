@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass
 
+import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
@@ -12,9 +14,22 @@ from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 
 
+@dataclass(frozen=True)
+class ExportTarget:
+    """A plot File ▸ Export can save as an image: the menu entry, the file dialog's title, the plot."""
+
+    action_text: str
+    dialog_title: str
+    plot_widget: pg.PlotWidget
+
+
 class Panel(QWidget):
     """Follows the controller's setup and snapshots; a hidden panel (closed dock, other tab)
-    skips drawing and catches up with the newest snapshot when it is shown again."""
+    skips drawing and catches up with the newest snapshot when it is shown again.
+
+    The window talks to a panel only through `set_setup`/`draw` (via the controller), its dock
+    visibility, and `view_state`/`restore_view_state`/`export_targets`.
+    """
 
     def __init__(self, controller: Controller, parent: QWidget | None = None):
         super().__init__(parent)
@@ -33,6 +48,17 @@ class Panel(QWidget):
 
     def draw(self, snapshot: Snapshot) -> None:
         """Show `snapshot`: update existing items (never recreate them here)."""
+
+    def view_state(self) -> dict:
+        """What a session keeps of how this panel looks (JSON-friendly; the window merges every panel's)."""
+        return {}
+
+    def restore_view_state(self, view: dict) -> None:
+        """Put back what `view_state` saved; a missing or malformed entry keeps the current look."""
+
+    def export_targets(self) -> list[ExportTarget]:
+        """The plots of this panel that File ▸ Export can save as images."""
+        return []
 
     @Slot(object)
     def _on_setup_changed(self, setup: Setup) -> None:

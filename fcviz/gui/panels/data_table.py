@@ -254,7 +254,7 @@ class DataTablePanel(Panel):
     def draw(self, snapshot: Snapshot) -> None:
         setup = self.model.setup
         if setup is not None and snapshot.network_config["layer_sizes"][0] == setup.dataset.n_features:
-            self.model.set_predictions(snapshot.network().predict(setup.dataset.X))
+            self.model.set_predictions(self.controller.cache.predictions(snapshot))
 
     @Slot(object, str)
     def commit(self, dataset: Dataset, description: str) -> None:

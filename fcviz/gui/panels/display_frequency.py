@@ -5,10 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Slot
 from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
-from fcviz.core.experiment_setup import Setup
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.widgets import set_clamped
-from fcviz.gui.worker import DEFAULT_MAX_RATE_HZ
 
 PRESET_EVERY = (1, 10, 100, 1000)
 MAX_EVERY = 1_000_000
@@ -40,7 +38,6 @@ class DisplayFrequencyPanel(Panel):
         self.max_rate = QSpinBox()
         self.max_rate.setRange(1, MAX_RATE_HZ)
         self.max_rate.setSuffix(self.tr(" Hz"))
-        self.max_rate.setValue(round(DEFAULT_MAX_RATE_HZ))
         self.max_rate.setKeyboardTracking(False)
         self.max_rate.setToolTip(self.tr("The most redraws a second while training; "
                                          "fewer leave more time for training"))
@@ -53,13 +50,18 @@ class DisplayFrequencyPanel(Panel):
         form.addRow(self.tr("Presets"), buttons)
         form.addRow(self.tr("Redraw"), self.every)
         form.addRow(self.tr("At most"), self.max_rate)
-        self.catch_up()
+        controller.settings.changed.connect(self._show_settings)
+        controller.settings.adopted.connect(self._show_settings)
+        self._show_settings()
 
-    def set_setup(self, setup: Setup) -> None:
-        with QSignalBlocker(self.every):
-            set_clamped(self.every, setup.display_every)
-        self._show_unit(setup.display_every)
-        self._check_preset(setup.display_every)
+    @Slot()
+    def _show_settings(self) -> None:
+        settings = self.controller.settings
+        for box, value in ((self.every, settings.display_every), (self.max_rate, round(settings.max_redraw_hz))):
+            with QSignalBlocker(box):
+                set_clamped(box, value)
+        self._show_unit(settings.display_every)
+        self._check_preset(settings.display_every)
 
     def _check_preset(self, every: int) -> None:
         self.presets.setExclusive(False)  # so that a custom N can leave every preset unchecked
@@ -74,8 +76,8 @@ class DisplayFrequencyPanel(Panel):
     def _on_every_changed(self, every: int) -> None:
         self._show_unit(every)
         self._check_preset(every)
-        self.controller.set_display_every(every)
+        self.controller.settings.set("display_every", every)
 
     @Slot(int)
     def _on_max_rate_changed(self, hz: int) -> None:
-        self.controller.set_max_redraw_rate(hz)
+        self.controller.settings.set("max_redraw_hz", hz)  # 0 would send every display epoch

@@ -181,7 +181,7 @@ class ImageGridPanel(Panel):
             return
         dataset = self._setup.dataset
         self._net.params[...] = snapshot.params
-        self._predicted = class_labels(self._net.predict(dataset.X))
+        self._predicted = class_labels(self.controller.cache.predictions(snapshot))
         actual = dataset.labels()
         wrong = self._predicted != actual
         candidates = np.flatnonzero(wrong) if self.mistakes_only.isChecked() else np.arange(dataset.n_samples)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from dataclasses import replace
+
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -155,8 +157,11 @@ class ParametersPanel(Panel):
 
     @Slot()
     def _on_initialize_clicked(self) -> None:
-        try:
-            self.controller.reinitialize(self.init_scheme.currentText(), self.init_seed.value())
+        init, seed = self.init_scheme.currentText(), self.init_seed.value()
+        description = QCoreApplication.translate("Controller", "Initialize weights ({init}, seed {seed})")
+        try:  # new starting weights from the scheme and seed; training restarts (undoable)
+            self.controller.apply_blueprint(replace(self.controller.blueprint(), init=init, seed=seed),
+                                            fresh_weights=True, description=description.format(init=init, seed=seed))
         except ValueError as error:
             show_error(self, self.tr("Cannot initialize the weights"), str(error))
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from fcviz.core.experiment_setup import Setup
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.tasks import format_number
-from fcviz.gui.panels.base import Panel
+from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
 from fcviz.gui.plots import CLASS_COLORS, make_plot_widget, plottable
 
@@ -145,6 +145,17 @@ class TrainingPanel(Panel):
         self.legend.addItem(self.train_curve, self.tr("training"))
         if has_test:
             self.legend.addItem(self.test_curve, self.tr("test"))
+
+    def view_state(self) -> dict:
+        return {"log_loss_axis": self.log_y.isChecked()}
+
+    def restore_view_state(self, view: dict) -> None:
+        log_axis = view.get("log_loss_axis")
+        if isinstance(log_axis, bool):
+            self.log_y.setChecked(log_axis)
+
+    def export_targets(self) -> list[ExportTarget]:
+        return [ExportTarget(self.tr("Loss curve (PNG)…"), self.tr("Export loss curve"), self.loss_plot)]
 
     def draw(self, snapshot: Snapshot) -> None:
         self._loss, self._val_loss = snapshot.loss_history, snapshot.val_loss_history

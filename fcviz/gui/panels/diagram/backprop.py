@@ -4,6 +4,7 @@ one training step through Forward ▸ Backward ▸ Update with the trainer's own
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,8 +188,8 @@ class BackpropPanel(DiagramPanel):
         """The full-batch gradient over the training data at the snapshot's weights."""
         net = self.net
         net.params[...] = snapshot.params
-        trace = trace_batch(net, self._loss, self.inputs, self.targets)
-        frozen = np.array(self.controller.frozen)
+        trace = self.controller.cache.trace(snapshot)
+        frozen = np.array(self.controller.settings.frozen)
         if self.controller.setup.trainer_config["optimizer"]["name"] != "sgd":
             # Momentum's and Adam's next step depends on their running state, which lives in the
             # worker and is not in snapshots: the stepper shows it (its record carries the state).
@@ -291,11 +292,15 @@ class BackpropPanel(DiagramPanel):
 
     @Slot()
     def step(self) -> None:
-        """Train one batch and show it from its first forward layer."""
-        try:
-            record = self.controller.record_step()
-        except Exception:  # the worker reports why (command_failed): nothing to walk through
+        """Train one batch; it is shown from its first forward layer when the worker has taken it."""
+        self.step_button.setEnabled(False)
+        self.controller.step_batch(then=self._on_step_recorded)
+
+    def _on_step_recorded(self, recorded: Future) -> None:
+        self.step_button.setEnabled(True)
+        if recorded.exception() is not None:  # the worker reports why (command_failed)
             return
+        record = recorded.result()
         net = record.network_before()
         trace = trace_batch(net, self._loss, record.inputs, record.targets)
         self.record = record

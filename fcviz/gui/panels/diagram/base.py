@@ -100,7 +100,7 @@ class DiagramPanel(Panel):
 
     def frozen_neurons(self, frozen: np.ndarray | None = None) -> list[np.ndarray]:
         """Which neurons of layers 1..L are frozen (by the controller's mask unless one is given)."""
-        return frozen_neurons(self.net, self.controller.frozen if frozen is None else frozen)
+        return frozen_neurons(self.net, self.controller.settings.frozen if frozen is None else frozen)
 
     @Slot(object)
     def _on_data_changed(self, setup: Setup) -> None:

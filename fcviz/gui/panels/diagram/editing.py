@@ -156,7 +156,7 @@ class DiagramEditing(QObject):
         net = Network.from_config(setup.network_config)
         neuron = node_name(net, layer, unit)
         indices = np.array([setup.parameter_index(name) for name in neuron_parameters(net, layer, unit)])
-        frozen = bool(self.controller.frozen[indices].all())
+        frozen = bool(self.controller.settings.frozen[indices].all())
         if self.menu is not None:
             self.menu.deleteLater()
         self.menu = menu = QMenu(self.diagram)
@@ -172,7 +172,7 @@ class DiagramEditing(QObject):
         return menu
 
     def _freeze(self, indices: np.ndarray, frozen: bool, neuron: str) -> None:
-        mask = np.array(self.controller.frozen)
+        mask = np.array(self.controller.settings.frozen)
         mask[indices] = frozen
         text = self.tr("Freeze {neuron}") if frozen else self.tr("Unfreeze {neuron}")
         self.controller.set_frozen(mask, text.format(neuron=neuron))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from fcviz.core.backprop import Trace, trace_batch
+from fcviz.core.backprop import Trace
 from fcviz.core.experiment_setup import Setup
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.formulas import Formula, forward_formula, input_formula, weight_formula
@@ -19,7 +19,7 @@ class NetworkDiagramPanel(DiagramPanel):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self._trace: Trace | None = None  # of the training data at the drawn weights, made on demand
+        self._drawn: Snapshot = controller.latest  # the snapshot the diagram shows
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -44,7 +44,7 @@ class NetworkDiagramPanel(DiagramPanel):
             return
         net = self.net
         net.params[...] = snapshot.params
-        self._trace = None
+        self._drawn = snapshot
         # One sample costs one small forward pass; the mean needs all of them.
         inputs = self.inputs if self.sample is None else self.inputs[self.sample: self.sample + 1]
         outputs = [inputs.T] + [a for _, a in net.forward(inputs)]
@@ -56,10 +56,9 @@ class NetworkDiagramPanel(DiagramPanel):
         self.show_formula()
 
     def trace(self) -> Trace:
-        """The training batch through the drawn weights, as the trainer computes it (made on demand)."""
-        if self._trace is None:
-            self._trace = trace_batch(self.net, self._loss, self.inputs, self.targets)
-        return self._trace
+        """The training batch through the drawn weights, as the trainer computes it (made on demand,
+        shared with the backprop view)."""
+        return self.controller.cache.trace(self._drawn)
 
     def formula(self, target: Target) -> Formula | None:
         net, sample = self.net, self.formula_sample

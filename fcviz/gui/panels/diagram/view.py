@@ -9,15 +9,25 @@ redraw: arrows are grouped by sign and width into a few `connect="pairs"` curves
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from fcviz.core.network import Network, weight_name
+from fcviz.core.network import Network
 from fcviz.gui.formulas import fmt, node_name
+from fcviz.gui.panels.diagram.picking import (  # noqa: F401
+    BIAS,
+    COLLAPSE_ABOVE,
+    EDGE,
+    MORE,
+    NODE,
+    TOP_K,
+    Target,
+    choose_units,
+    position_of,
+    target_at,
+)
 
 POSITIVE_COLOR, NEGATIVE_COLOR = "#0072b2", "#e69f00"  # colour-blind-safe pair (Okabe-Ito)
 DIM_COLOR, TEXT_COLOR = "#d0d0d0", "#222222"
@@ -29,38 +39,14 @@ WIDTH_LEVELS = 6          # arrows are drawn in this many widths per sign
 MIN_WIDTH, MAX_WIDTH = 0.7, 6.0
 FILL_LEVELS = 20          # node fills are quantised to this many shades per sign ...
 MAX_SHADE = 0.75          # ... up to this blend of the colour, so that dark text stays readable
-COLLAPSE_ABOVE = 16       # a layer wider than this shows only its TOP_K strongest units ...
-TOP_K = 10                # ... and a "… N more" label that expands it
-KEEP_SHOWN = 0.9          # shown units stay while their strength is within this factor of the top K
 MAX_TEXT_ROWS = 40        # a column with more shown nodes gets no text labels (tooltips remain)
 BIAS_TEXT_ROWS = 6        # bias values are written beside the nodes of columns this short ...
 LABEL_HEIGHT = 12         # ... and values under nodes where the rows leave this much room (px)
 MIN_NAMED_SIZE = 22       # nodes smaller than this (px) carry no name
 DENSE_WIDTH = 0.5         # arrows are this much thinner when there are more than SMOOTH_EDGES
 SMOOTH_EDGES = 80         # antialias arrows only up to this many (it costs 3x the drawing time)
-PICK_DISTANCE = 5         # px from an arrow that still counts as on it
 ARROW_LENGTH, ARROW_HALF_WIDTH = 9.0, 4.0  # px
 MIN_BIAS_SIZE, MAX_BIAS_SIZE = 6, 14       # px
-
-NODE, EDGE, BIAS, MORE = "node", "edge", "bias", "more"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the mouse is on. Units are 1-based; an EDGE goes from `source` in layer − 1 to `unit`."""
-
-    kind: str
-    layer: int
-    unit: int = 0
-    source: int = 0
-
-    @property
-    def parameter(self) -> str | None:
-        """The weight of an edge, the bias of a bias marker; None for anything else."""
-        if self.kind == EDGE:
-            return weight_name(self.source, self.unit, self.layer)
-        return f"b{self.unit}_{self.layer}" if self.kind == BIAS else None
-
 
 def _shade(color: str, t: float) -> QColor:
     """White blended towards `color` by t in [0, 1]."""
@@ -153,27 +139,6 @@ class NetworkDiagram(pg.GraphicsView):
         """0-based indices of the units of `layer` drawn, in order."""
         return self._shown[layer]
 
-    def _choose_units(self, edges) -> list[np.ndarray]:
-        """Every unit of a narrow (or expanded) layer; the TOP_K strongest of a wide one,
-        strength being the summed magnitude of the values on its arrows in and out. The
-        units shown stay while they are nearly the strongest, so nodes do not flicker."""
-        sizes, shown = self._net.layer_sizes, []
-        for layer, size in enumerate(sizes):
-            if size <= COLLAPSE_ABOVE or layer in self.expanded:
-                shown.append(np.arange(size))
-                continue
-            strength = np.zeros(size)
-            if layer > 0:
-                strength += np.abs(edges[layer - 1]).sum(axis=0)
-            if layer < len(sizes) - 1:
-                strength += np.abs(edges[layer]).sum(axis=1)
-            strongest = np.argsort(-strength, kind="stable")[:TOP_K]
-            current = self._shown[layer] if len(self._shown) == len(sizes) else None
-            keep = (current is not None and len(current) == TOP_K
-                    and strength[current].min() >= KEEP_SHOWN * strength[strongest[-1]])
-            shown.append(current if keep else np.sort(strongest))
-        return shown
-
     def _layout(self, shown: list[np.ndarray]) -> None:
         """Positions, edge index lists and text items for the units in `shown`."""
         self._shown, self._ready = shown, False
@@ -258,7 +223,7 @@ class NetworkDiagram(pg.GraphicsView):
         self._values = dict(edges=edges, biases=biases, nodes=nodes, node_scales=node_scales,
                             value_prefix=value_prefix, bias_prefix=bias_prefix, dim=dim, active=active,
                             frozen=frozen, widths_per_layer=widths_per_layer)
-        shown = self._choose_units(edges)
+        shown = choose_units(self, edges)
         if len(shown) != len(self._shown) or any(not np.array_equal(a, b) for a, b in zip(shown, self._shown)):
             self._layout(shown)
         self._edge_values = [edges[layer - 1][np.ix_(shown[layer - 1], shown[layer])].ravel()
@@ -387,67 +352,15 @@ class NetworkDiagram(pg.GraphicsView):
         ys = np.array([self._y[layer][k] for layer, k, _ in keys]) + offsets * pixel[1]
         return {"x": xs, "y": ys}
 
-    # --- picking -------------------------------------------------------------------------------------
+    # --- picking (fcviz.gui.panels.diagram.picking) --------------------------------------------------
 
     def target_at(self, position: QPointF) -> Target | None:
         """What is drawn under a viewport position (a 'more' label, a bias, a node, then an arrow)."""
-        if not self._shown:
-            return None
-        scene = self.mapToScene(position.toPoint())
-        for layer, item in self._more_items.items():
-            if item.isVisible() and item.sceneBoundingRect().contains(scene):
-                return Target(MORE, layer)
-        point = self.view_box.mapSceneToView(scene)
-        pixel = self._pixel()
-        here = np.array([point.x(), point.y()]) / pixel
-        if self._bias_keys:
-            spots = np.column_stack(list(self._bias_positions().values())) / pixel
-            distance = np.abs(spots - here).max(axis=1) - self._bias_sizes / 2
-            nearest = int(np.argmin(distance))
-            if distance[nearest] <= 1:
-                layer, _, unit = self._bias_keys[nearest]
-                return Target(BIAS, layer, int(unit) + 1)
-        for layer, units in enumerate(self._shown):
-            centres = np.column_stack([self._x[layer], self._y[layer]]) / pixel
-            distance = np.hypot(*(centres - here).T)
-            if distance.size and distance.min() <= max(self._node_sizes[layer] / 2, PICK_DISTANCE):
-                return Target(NODE, layer, int(units[int(np.argmin(distance))]) + 1)
-        return self._edge_at(here)
-
-    def _edge_at(self, here: np.ndarray) -> Target | None:
-        start, end = self._edge_ends
-        if not len(start):
-            return None
-        along = end - start
-        t = np.clip(((here - start) * along).sum(axis=1) / np.maximum((along ** 2).sum(axis=1), 1e-9), 0, 1)
-        distance = np.hypot(*(start + t[:, None] * along - here).T)
-        nearest = int(np.argmin(distance))
-        if distance[nearest] > PICK_DISTANCE:
-            return None
-        for layer, sources in enumerate(self._edge_sources, 1):
-            if nearest < sources.size:
-                i, j = sources[nearest], self._edge_targets[layer - 1][nearest]
-                return Target(EDGE, layer, int(self._shown[layer][j]) + 1, int(self._shown[layer - 1][i]) + 1)
-            nearest -= sources.size
-        return None
+        return target_at(self, position)
 
     def position_of(self, target: Target) -> QPoint:
         """The viewport position where `target` is drawn (for tests and screenshots)."""
-        def centre(layer, unit):
-            k = int(np.flatnonzero(self._shown[layer] == unit - 1)[0])
-            return np.array([self._x[layer][k], self._y[layer][k]])
-
-        if target.kind == NODE:
-            x, y = centre(target.layer, target.unit)
-        elif target.kind == EDGE:
-            # a third of the way from the source: clear of the arrowhead and the other arrows' crossings
-            x, y = centre(target.layer - 1, target.source) * 2 / 3 + centre(target.layer, target.unit) / 3
-        elif target.kind == BIAS:
-            offset = self._node_sizes[target.layer] / 2 - 2
-            x, y = centre(target.layer, target.unit) + offset * self._pixel() * [-1, 1]
-        else:
-            return self.mapFromScene(self._more_items[target.layer].sceneBoundingRect().center())
-        return self.mapFromScene(self.view_box.mapViewToScene(QPointF(x, y)))
+        return position_of(self, target)
 
     def highlight(self, target: Target | None) -> None:
         """Draw a halo behind the arrow or node of `target`."""

@@ -1,0 +1,332 @@
+"""FileActions: what the File and Lessons menus do — open a preset, a dataset or a session, the recent
+files, save (in the worker, without waiting for it) and export the network, a plot or the window."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from fcviz.core.experiment import Experiment
+from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
+from fcviz.core.presets import PRESETS
+from fcviz.gui.loading import Cancelled, run_with_progress
+from fcviz.gui.panels.base import ExportTarget
+from fcviz.gui.replay import ReplayActions
+from fcviz.gui.widgets import show_error
+from fcviz.io.samples import open_preset
+
+if TYPE_CHECKING:
+    from fcviz.gui.main_window import MainWindow
+
+SESSION_SUFFIX = ".fcviz"
+MAX_RECENT_FILES = 8
+STATUS_TIMEOUT_MS = 6000
+EXPORT_FORMATS = ("json", "numpy", "torch", "keras")
+
+
+class FileActions(QObject):
+    """The window's file actions. `session_path` is the session file the experiment was opened
+    from or last saved to (None for a preset or a dataset)."""
+
+    def __init__(self, window: MainWindow, settings: QSettings | None, session_path: str | Path | None = None):
+        super().__init__(window)
+        self.window, self.controller, self.settings = window, window.controller, settings
+        self.session_path = Path(session_path) if session_path else None
+        self._recent_in_memory: list[str] = []
+        self.open_dataset_action = self._action(self.tr("Open dataset…"), self._on_open_dataset,
+                                                QKeySequence.StandardKey.Open)
+        self.open_session_action = self._action(self.tr("Open session…"), self._on_open_session, "Ctrl+Shift+O")
+        self.save_action = self._action(self.tr("Save session"), self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(self.tr("Save session as…"), self._on_save_as, "Ctrl+Shift+S")
+        self.export_actions = [self._action(text, self._on_export_network) for text in (
+            self.tr("Weights (JSON)…"), self.tr("NumPy code…"), self.tr("PyTorch code…"), self.tr("Keras code…"))]
+        for action, export_format in zip(self.export_actions, EXPORT_FORMATS):
+            action.setData(export_format)
+        self.export_plot_actions = [self._action(target.action_text, partial(self._on_export_plot, target))
+                                    for panel in window.panels.values() for target in panel.export_targets()]
+        self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
+        self.replays = ReplayActions(window, self)
+        self.recent_menu = QMenu(self.tr("Recent files"), window)
+
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def fill_file_menu(self, menu: QMenu, new_data_menu: QMenu, quit_action: QAction) -> None:
+        self.add_preset_actions(menu.addMenu(self.tr("New from preset")), self._on_preset_chosen)
+        menu.addMenu(new_data_menu)
+        menu.addAction(self.open_dataset_action)
+        menu.addAction(self.open_session_action)
+        menu.addMenu(self.recent_menu)
+        menu.addSeparator()
+        menu.addAction(self.save_action)
+        menu.addAction(self.save_as_action)
+        export_menu = menu.addMenu(self.tr("Export"))
+        export_menu.addActions(self.export_actions)
+        export_menu.addSeparator()
+        export_menu.addActions([*self.export_plot_actions, self.export_window_action, self.replays.action])
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        self._update_recent_menu()
+
+    def add_preset_actions(self, menu: QMenu, slot=None) -> None:
+        """One action per preset (its title, its description as tooltip); the Lessons menu by default."""
+        for preset in PRESETS.values():
+            action = menu.addAction(QCoreApplication.translate(PRESETS_CONTEXT, preset.title))
+            action.setToolTip(QCoreApplication.translate(PRESETS_CONTEXT, preset.description))
+            action.setData(preset.name)
+            action.triggered.connect(slot or self._on_lesson_chosen)
+
+    # --- opening --------------------------------------------------------------------------------------
+
+    def open_preset(self, name: str) -> None:
+        if not self.window.may_replace():
+            return
+        try:
+            experiment = open_preset(name)
+        except (ValueError, OSError) as error:
+            self.report(self.tr("Cannot open the preset"), str(error))
+            return
+        self._install(experiment, None)
+        title = QCoreApplication.translate(PRESETS_CONTEXT, PRESETS[name].title)
+        self.status(self.tr("Opened the {title} lab.").format(title=title))
+
+    def open_session(self, path: str | Path) -> bool:
+        from fcviz.io.session import SessionError, load_session
+        path = Path(path)
+        if not self.window.may_replace():
+            return False
+        try:
+            experiment = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name),
+                                           load_session, path)
+        except Cancelled:
+            return False
+        except (SessionError, OSError) as error:
+            self.report(self.tr("Cannot open the session"), str(error))
+            return False
+        view = dict(experiment.ui_state)
+        self._install(experiment, path)
+        self.window.restore_view_state(view)
+        self._add_recent_file(path)
+        self.status(self.tr("Opened {path} at epoch {epoch}.").format(
+            path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
+        return True
+
+    def open_dataset_dialog(self, path: str | Path) -> None:
+        from fcviz.gui.dataset_dialog import DatasetDialog
+        if not self.window.may_replace():
+            return
+        dialog = DatasetDialog(path, self.window)
+        if dialog.exec() == DatasetDialog.DialogCode.Accepted:
+            self.open_dataset(dialog.dataset, path, dialog.loss(), dialog.output_activation())
+
+    def open_dataset(self, dataset, path: str | Path, loss: str | None = None,
+                     output_activation: str | None = None) -> None:
+        """Learn `dataset` with the settings `fcviz train` uses for a table (fcviz.core.tasks); the loss
+        and output activation suit the data unless given (the dataset dialog suggests them). The
+        run's epochs and display frequency stay (RunSettings)."""
+        from fcviz.core.experiment import build_table_experiment
+        path = Path(path)
+        try:
+            experiment = build_table_experiment(dataset, loss, output_activation)
+            experiment.name, experiment.title = dataset.name or path.stem, path.name
+            self.controller.settings.apply_to(experiment)
+        except ValueError as error:
+            self.report(self.tr("Cannot build a network for this dataset"), str(error))
+            return
+        self._install(experiment, None)
+        self._add_recent_file(path)
+        self.status(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.").format(
+            path=path.name, rows=dataset.n_samples, inputs=dataset.n_features, outputs=dataset.n_outputs))
+
+    def _install(self, experiment: Experiment, session_path: Path | None) -> None:
+        self.session_path = session_path
+        self.controller.open_experiment(experiment)
+        self.window.mark_unmodified()
+
+    # --- saving ----------------------------------------------------------------------------------------
+
+    def save_session_to(self, path: str | Path) -> Future:
+        """Start writing the session to `path` in the worker (the window goes on, Save waits); the
+        Future says, once the write is done, whether the session was saved."""
+        from fcviz.io.session import save_session
+        path = Path(path)
+        if path.suffix.lower() != SESSION_SUFFIX:
+            path = path.with_suffix(SESSION_SUFFIX)
+        view = self.window.view_state()
+
+        def save(experiment: Experiment) -> None:
+            experiment.ui_state.update(view)
+            save_session(path, experiment)
+
+        saved: Future = Future()
+        for action in (self.save_action, self.save_as_action):
+            action.setEnabled(False)
+        written = self.controller.start_in_worker(save)
+        self.controller.replies.when_replied(written, partial(self._on_saved, path, saved))
+        return saved
+
+    def _on_saved(self, path: Path, saved: Future, written: Future) -> None:
+        from fcviz.io.session import SessionError
+        for action in (self.save_action, self.save_as_action):
+            action.setEnabled(True)
+        error = written.exception()
+        if isinstance(error, (SessionError, OSError)):
+            self.report(self.tr("Cannot save the session"), str(error))
+            saved.set_result(False)
+            return
+        if error is not None:
+            saved.set_exception(error)
+            raise error
+        self.session_path = path
+        self.window.mark_unmodified()
+        self.window.show_title()
+        self._add_recent_file(path)
+        self.status(self.tr("Saved {path}.").format(path=path))
+        saved.set_result(True)
+
+    @Slot()
+    def save(self) -> Future | None:
+        """Save to the session's file, or to one the person picks (see save_session_to); None if no
+        file was chosen."""
+        path = self.session_path or self.ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
+        return self.save_session_to(path) if path else None
+
+    # --- exporting --------------------------------------------------------------------------------------
+
+    def export_network(self, path: str | Path, export_format: str) -> bool:
+        """Write the current weights as `export_format` (json, numpy, torch or keras; see fcviz.io.weights)."""
+        from fcviz.io.weights import export
+        try:
+            export(self.controller.latest.network(), export_format, path)
+        except (ValueError, OSError) as error:
+            self.report(self.tr("Cannot export the network"), str(error))
+            return False
+        self.status(self.tr("Saved the network to {path}.").format(path=path))
+        return True
+
+    def export_plot(self, plot_widget, path: str | Path) -> bool:
+        from pyqtgraph.exporters import ImageExporter
+        try:
+            ImageExporter(plot_widget.getPlotItem()).export(str(path))
+        except (OSError, ValueError) as error:
+            self.report(self.tr("Cannot export the plot"), str(error))
+            return False
+        self.status(self.tr("Saved {path}.").format(path=path))
+        return True
+
+    def export_window(self, path: str | Path) -> bool:
+        if not self.window.grab().save(str(path)):
+            self.report(self.tr("Cannot save the screenshot"), self.tr("Could not write {path}.").format(path=path))
+            return False
+        self.status(self.tr("Saved {path}.").format(path=path))
+        return True
+
+    # --- recent files -----------------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        if self.settings is None:
+            return list(self._recent_in_memory)
+        return [str(path) for path in (self.settings.value("recentFiles") or [])]
+
+    def _add_recent_file(self, path: Path) -> None:
+        path_text = str(Path(path).resolve())
+        files = [path_text] + [other for other in self.recent_files() if other != path_text]
+        files = files[:MAX_RECENT_FILES]
+        if self.settings is None:
+            self._recent_in_memory = files
+        else:
+            self.settings.setValue("recentFiles", files)
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setData(path)
+            action.triggered.connect(self._on_recent_chosen)
+        self.recent_menu.setEnabled(bool(files))
+
+    # --- menu slots ------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_preset_chosen(self) -> None:
+        self.open_preset(self.sender().data())
+
+    @Slot()
+    def _on_lesson_chosen(self) -> None:
+        self.open_preset(self.sender().data())
+        self.window.show_panel("lessons", flash=False)
+
+    @Slot()
+    def _on_open_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Open dataset"), "",
+            self.tr("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)"))
+        if path:
+            self.open_dataset_dialog(path)
+
+    @Slot()
+    def _on_open_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open session"), "",
+                                              self.tr("fcviz sessions (*.fcviz);;All files (*)"))
+        if path:
+            self.open_session(path)
+
+    @Slot()
+    def _on_save_as(self) -> None:
+        path = self.ask_save_path(self.tr("Save session"), self.tr("fcviz sessions (*.fcviz)"))
+        if path:
+            self.save_session_to(path)
+
+    @Slot()
+    def _on_export_network(self) -> None:
+        export_format = self.sender().data()
+        file_filter = (self.tr("Weights JSON (*.json)") if export_format == "json"
+                       else self.tr("Python scripts (*.py)"))
+        path = self.ask_save_path(self.tr("Export the network"), file_filter)
+        if path:
+            self.export_network(path, export_format)
+
+    def _on_export_plot(self, target: ExportTarget) -> None:
+        path = self.ask_save_path(target.dialog_title, self.tr("PNG images (*.png)"))
+        if path:
+            self.export_plot(target.plot_widget, path)
+
+    @Slot()
+    def _on_export_window(self) -> None:
+        path = self.ask_save_path(self.tr("Save window screenshot"), self.tr("PNG images (*.png)"))
+        if path:
+            self.export_window(path)
+
+    @Slot()
+    def _on_recent_chosen(self) -> None:
+        """A recent session opens at once; a data file goes through the dataset dialog."""
+        path = Path(self.sender().data())
+        if path.suffix.lower() == SESSION_SUFFIX:
+            self.open_session(path)
+        else:
+            self.open_dataset_dialog(path)
+
+    def ask_save_path(self, title: str, file_filter: str) -> str:
+        start = str(self.session_path.parent) if self.session_path else ""
+        path, _ = QFileDialog.getSaveFileName(self.window, title, start, file_filter)
+        return path
+
+    def report(self, title: str, message: str) -> None:
+        self.status(message)
+        show_error(self.window, title, message)
+
+    def status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)

@@ -1,0 +1,132 @@
+"""How the GUI thread meets the worker: redraws paced by time and CPU share, and replies to commands.
+
+RedrawPacer hands the newest snapshot to the panels on a timer, at most `hz` times a second and,
+while training runs, only while the GUI thread stays under its share of the CPU (every
+millisecond spent drawing is one not spent training: the threads share the GIL). While the
+panels draw, `gui_busy` holds the worker back so that drawing never waits for the GIL.
+
+ReplyRelay runs a callback in the GUI thread once the worker has answered a command's Future,
+and says whether any answer is still awaited (`busy_changed`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from contextlib import contextmanager
+from functools import partial
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from fcviz.core.snapshot import RunState, Snapshot
+
+UNTHROTTLED_REDRAW_MS = 8
+# While training, the GUI thread may use at most this share of a core. Python threads share
+# one GIL, so every millisecond spent drawing is a millisecond not spent training.
+TRAINING_GUI_SHARE = 0.08
+# ... but the panels show training at least this often, even after a costly redraw (the first
+# paint of the window can take most of a second, which alone kept them still for ~10 s).
+MAX_REDRAW_GAP_SECONDS = 0.5
+
+
+class RedrawPacer(QObject):
+    """Emits `frame(snapshot)` with the snapshot to show on a timer (see the module docstring);
+    `latest()` gives it, `drawn` is the one last emitted (None: draw the next anyway). While
+    `paced()`, every snapshot is drawn in turn and no CPU budget applies (the worker waits)."""
+
+    frame = Signal(object)
+
+    def __init__(self, hz: float, latest: Callable[[], Snapshot], paced: Callable[[], bool],
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._latest, self._paced = latest, paced
+        self._drawing = False
+        self.drawn: Snapshot | None = None
+        self.gui_idle = threading.Event()  # set while the GUI thread does not draw; the worker waits on it
+        self.gui_idle.set()
+        self._last_draw = (time.perf_counter(), time.thread_time())
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self.set_rate(hz)
+
+    def set_rate(self, hz: float) -> None:
+        """At most `hz` redraws a second; 0: as often as snapshots come."""
+        self._timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
+
+    def start(self) -> None:
+        self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.gui_idle.set()
+
+    @Slot()
+    def tick(self) -> None:
+        snapshot = self._latest()
+        if self._drawing or snapshot is self.drawn or (snapshot.state == RunState.RUNNING and not self._paced()
+                                                       and self._over_gui_budget()):
+            return
+        self._last_draw = (time.perf_counter(), time.thread_time())
+        self.drawn = snapshot
+        # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
+        # this one, never inside it, so that frames reach the panels in order.
+        self._drawing = True
+        try:
+            with self.gui_busy():
+                self.frame.emit(snapshot)
+        finally:
+            self._drawing = False
+        if self._paced() and self._latest() is not self.drawn:
+            QTimer.singleShot(0, self, self.tick)
+
+    def _over_gui_budget(self) -> bool:
+        """True while the GUI thread has used more than its share of CPU since the last redraw
+        (never for longer than MAX_REDRAW_GAP_SECONDS)."""
+        wall, cpu = self._last_draw
+        elapsed = time.perf_counter() - wall
+        return 0 < elapsed < MAX_REDRAW_GAP_SECONDS and (time.thread_time() - cpu) / elapsed > TRAINING_GUI_SHARE
+
+    @contextmanager
+    def gui_busy(self):
+        """Hold training back while the GUI thread draws, so drawing never waits for the GIL
+        (docs/ARCHITECTURE.md, Threads: a redraw fighting the training loop takes 5-30 times longer)."""
+        self.gui_idle.clear()
+        try:
+            yield
+        finally:
+            self.gui_idle.set()
+
+
+class ReplyRelay(QObject):
+    """Runs `then(future)` in the GUI thread once the worker has answered `future`."""
+
+    busy_changed = Signal(bool)   # True while an answer is awaited (a save, a recorded step)
+    _replied = Signal(object)     # a callable queued from the worker thread to the GUI thread
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pending = 0
+        self._replied.connect(self._on_replied)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def when_replied(self, future: Future, then: Callable[[Future], None]) -> None:
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        # The callback runs in the worker thread: the signal queues `then` to the GUI thread.
+        future.add_done_callback(lambda done: self._replied.emit(partial(then, done)))
+
+    @Slot(object)
+    def _on_replied(self, finish: Callable[[], None]) -> None:
+        self._pending -= 1
+        try:
+            finish()
+        finally:
+            if self._pending == 0:
+                self.busy_changed.emit(False)
