@@ -108,7 +108,7 @@ def read_for_dialog(path) -> None:
     for question in (list_sheets, paired_sheets, has_header, read_table, left_out_columns, load_dataset):
         try:
             question(path)
-        except DatasetError:
+        except (DatasetError, OSError):
             return
 
 

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushB
 
 from fcviz.core.presets import build_preset
 from fcviz.gui import loading
+from fcviz.gui.dataset_dialog import DatasetDialog
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot
 from fcviz.gui.panels.training import loss_view_range
 from fcviz.gui.plots import padded_range
 from fcviz.io import session as session_io
+from fcviz.io import tables
 from fcviz.io.session import save_session
 
 
@@ -149,3 +151,40 @@ def test_a_confusion_matrix_of_1000_classes_is_quick(qtbot):
     matrix.draw(labels, labels)
     assert time.perf_counter() - started < 5  # a text per cell: minutes
     assert matrix.labels == []
+
+
+def test_a_table_is_read_off_the_gui_thread_before_its_dialog_and_cancel_keeps_the_lab(qtbot, open_window,
+                                                                                     tmp_path, monkeypatch):
+    window = open_window()
+    before = window.controller.setup
+    path = tmp_path / "slow.csv"
+    path.write_text("a,b,label\n1,2,x\n3,4,y\n5,6,x\n")
+    release = threading.Event()
+    real = tables.read_limited
+    monkeypatch.setattr(tables, "read_limited", lambda *args: (release.wait(10), real(*args))[1])
+    dialogs = []
+    monkeypatch.setattr(DatasetDialog, "exec", lambda self: dialogs.append(self) or 0)
+    timer, ticks = heartbeat()
+    cancel_when_shown(qtbot)
+    window.files.open_dataset_dialog(path)
+    timer.stop()
+    release.set()
+    assert dialogs == [], "the dataset dialog was built although the read was cancelled"
+    assert window.controller.setup is before
+    assert len(ticks) >= 3 and np.diff(ticks).max() < 0.3, "the window stopped answering during the read"
+
+
+def test_the_dataset_dialog_is_built_from_what_was_read_off_the_gui_thread(qtbot, open_window, tmp_path,
+                                                                          monkeypatch):
+    window = open_window()
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,label\n1,2,x\n3,4,y\n5,6,x\n")
+    reader_threads = []
+    real = tables.read_limited
+    monkeypatch.setattr(tables, "read_limited",
+                        lambda *args: (reader_threads.append(threading.current_thread()), real(*args))[1])
+    dialogs = []
+    monkeypatch.setattr(DatasetDialog, "exec", lambda self: dialogs.append(self) or 0)
+    window.files.open_dataset_dialog(path)
+    assert len(dialogs) == 1 and dialogs[0].chosen_target() == "label" and dialogs[0].dataset.classes == ("x", "y")
+    assert reader_threads and threading.main_thread() not in reader_threads
