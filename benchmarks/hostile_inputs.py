@@ -6,7 +6,7 @@ Each case builds its input in a temporary folder, runs the command in a child pr
 one row: the input, the command, the child's last line (a refusal, a dialog's text, or what
 opened), its exit code, its peak RSS (from wait4) and, for the window, the longest time the event
 loop did not answer while opening the file and drawing its first frames (a 10 ms heartbeat).
-Window cases open the file through `MainWindow.open_path` as a person does; the dataset dialog is
+Window cases open the file through the window's File actions as a person does; the dataset dialog is
 accepted as proposed and an error dialog is read, not clicked. `--with-10m-run` also trains the
 lab for 10,000,000 epochs headlessly (~10 minutes) and reports its history's memory.
 """
@@ -92,7 +92,10 @@ def window_child(path: str) -> None:
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
-    window.open_path(path)
+    if path.endswith(".fcviz"):
+        window.files.open_session(path)
+    else:
+        window.files.open_dataset_dialog(path)  # File > Open of a table: read with progress, then the dialog
     opened = time.perf_counter() - ticks[0]
     pump(SETTLE_SECONDS)
     ticks.append(time.perf_counter())

@@ -339,8 +339,7 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
     net_config = _typed(document, "network", "session", dict)
     n_params = _parameter_count(net_config)
     params = _array(arrays, "net.params", (n_params,))
-    net = Network.from_config(net_config)
-    net.params[...] = params
+    net = Network.from_config(net_config, params)
     trainer = Trainer.from_config(net, _check_trainer_config(_typed(document, "trainer", "session", dict)))
 
     about = _typed(document, "dataset", "session", dict)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
 from fcviz.core.presets import build_preset
-from fcviz.gui import loading
+from fcviz.gui import loading, parameter_model
 from fcviz.gui.dataset_dialog import DatasetDialog
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot
@@ -188,3 +188,20 @@ def test_the_dataset_dialog_is_built_from_what_was_read_off_the_gui_thread(qtbot
     window.files.open_dataset_dialog(path)
     assert len(dialogs) == 1 and dialogs[0].chosen_target() == "label" and dialogs[0].dataset.classes == ("x", "y")
     assert reader_threads and threading.main_thread() not in reader_threads
+
+
+def test_a_huge_parameter_table_lists_a_part_says_so_and_finds_any_whole_name(qtbot, open_window, monkeypatch):
+    monkeypatch.setattr(parameter_model, "MAX_LISTED_PARAMETERS", 3)  # the clothes lab's 7 stand for millions
+    window = open_window()
+    panel = window.parameters
+
+    def listed():
+        return [panel.model.name(row) for row in range(panel.model.rowCount())]
+
+    assert listed() == ["w11_1", "b1_1", "w12_1"]
+    assert not panel.unlisted_note.isHidden() and panel.unlisted_note.text().startswith("4 more parameters")
+    qtbot.keyClicks(panel.filter_text, "w21_2")
+    assert listed() == ["w21_2"]
+    panel.filter_text.clear()
+    panel.layer_filter.setCurrentIndex(2)  # layer 2 (output): its 3 parameters all fit
+    assert listed() == ["w11_2", "w21_2", "b1_2"] and panel.unlisted_note.isHidden()
