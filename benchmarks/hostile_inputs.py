@@ -17,11 +17,11 @@ import argparse
 import io
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -32,6 +32,15 @@ CLOTHES = ROOT / "samples" / "clothes_size.csv"
 TIMEOUT_SECONDS = 180.0
 SETTLE_SECONDS = 2.0      # the window draws its first frames after a file opened
 MB = 1024 ** 2
+PEAK_STARTER = """
+import os, resource, signal, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+if code < 0:
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)  # end as the command ended: by its signal
+sys.exit(code)
+"""
 
 
 # --- children ------------------------------------------------------------------------------------
@@ -39,19 +48,24 @@ MB = 1024 ** 2
 def run_child(argv: list[str], seconds: float = TIMEOUT_SECONDS) -> tuple[str, str, float, str]:
     """(last stderr/stdout line, exit code, peak RSS in MB, stdout) of `argv`, killed after `seconds`."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-        timer = threading.Timer(seconds, process.kill)
-        timer.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as peak_file:
+        # a small starter process runs the command and writes its peak RSS: a child forked from this
+        # (large) builder would count the builder's pages in its own peak
+        process = subprocess.Popen([sys.executable, "-c", PEAK_STARTER, peak_file.name, *argv], stdout=out,
+                                   stderr=err, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the starter and the command
+            process.wait()
         out.seek(0), err.seek(0)
         stdout, stderr = out.read(), err.read()
+        peak_kb = float(peak_file.read().strip() or 0)
     code = process.returncode
     exit_text = f"killed after {seconds:.0f} s" if code == -9 else (f"signal {-code}" if code < 0 else str(code))
     lines = (stderr.strip() or stdout.strip()).splitlines()
-    return (lines[-1] if lines else ""), exit_text, usage.ru_maxrss / 1024, stdout
+    return (lines[-1] if lines else ""), exit_text, peak_kb / 1024, stdout
 
 
 def fcviz(*args) -> list[str]:
@@ -334,7 +348,7 @@ def data_safety(folder: Path):
     locked.chmod(0o444)
     yield "data safety", "--weights-out onto a 0444 file", ("cli", "train", CLOTHES, "--epochs", 1, "--quiet",
                                                             "--weights-out", locked)
-    stale = folder / ".out.fcviz.deadbeef.tmp"
+    stale = folder / ".out.fcviz.0123456789ab.tmp"
     stale.write_bytes(b"x" * 1000)
     os.utime(stale, (time.time() - 7200,) * 2)
     yield "data safety", "a stale .out.fcviz.<hex>.tmp of a killed save", ("cli", "train", CLOTHES, "--epochs", 1,
@@ -347,7 +361,7 @@ def data_safety(folder: Path):
 def after_effects(folder: Path, how: tuple) -> str:
     """What a data-safety case left behind."""
     notes = []
-    if (folder / "null").is_symlink():
+    if folder / "null" in how:
         notes.append("/dev/null still a device" if stat.S_ISCHR(os.stat(folder / "null").st_mode)
                      else "DEVICE REPLACED")
     if "--save" in how and folder / "data.csv" in how:
@@ -356,7 +370,7 @@ def after_effects(folder: Path, how: tuple) -> str:
     if folder / "locked.json" in how:
         notes.append("0444 file unchanged" if (folder / "locked.json").read_text() == "{}" else "0444 FILE REPLACED")
     if folder / "out.fcviz" in how:
-        notes.append("stale temp file removed" if not (folder / ".out.fcviz.deadbeef.tmp").exists()
+        notes.append("stale temp file removed" if not (folder / ".out.fcviz.0123456789ab.tmp").exists()
                      else "STALE TEMP FILE LEFT")
     return f" [{'; '.join(notes)}]" if notes else ""
 
@@ -413,7 +427,8 @@ def main() -> None:
             if args.only and args.only not in failure and args.only not in description:
                 continue
             if how[0] == "cli":
-                command = "fcviz " + " ".join(str(a).replace(str(folder) + "/", "")[:40] for a in how[1:])
+                command = "fcviz " + " ".join(str(a).replace(str(folder) + "/", "").replace(
+                    str(CLOTHES.parent) + "/", "")[:40] for a in how[1:])
                 line, code, peak, _ = run_child(fcviz(*how[1:]))
                 answer = "-"
                 line += after_effects(folder, how)
@@ -428,6 +443,7 @@ def main() -> None:
                                                                      if args.with_10m_run else "")
                 line, code, peak, answer = history_case(args.with_10m_run)
             line = line.replace("|", "/").replace(str(folder) + "/", "")
+            command = command.replace(str(CLOTHES.parent) + "/", "")
             print(f"| {failure} | {description} | `{command}` | {line[:300]} | {code} | {peak:.0f} MB | {answer} |",
                   flush=True)
 
