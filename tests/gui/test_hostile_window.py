@@ -164,14 +164,13 @@ def test_a_table_is_read_off_the_gui_thread_before_its_dialog_and_cancel_keeps_t
     monkeypatch.setattr(tables, "read_limited", lambda *args: (release.wait(10), real(*args))[1])
     dialogs = []
     monkeypatch.setattr(DatasetDialog, "exec", lambda self: dialogs.append(self) or 0)
-    timer, ticks = heartbeat()
-    cancel_when_shown(qtbot)
+    cancel_when_shown(qtbot)  # a GUI-thread timer presses Cancel: it runs only if the read leaves the loop running
     window.files.open_dataset_dialog(path)
-    timer.stop()
+    still_reading = not release.is_set()
     release.set()
+    assert still_reading, "the read ended before Cancel was pressed"
     assert dialogs == [], "the dataset dialog was built although the read was cancelled"
     assert window.controller.setup is before
-    assert len(ticks) >= 3 and np.diff(ticks).max() < 0.3, "the window stopped answering during the read"
 
 
 def test_the_dataset_dialog_is_built_from_what_was_read_off_the_gui_thread(qtbot, open_window, tmp_path,
