@@ -48,11 +48,13 @@ run: install
 test: install
 	$(PYTEST) -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
 
-# Style (ruff), types of the core and io layers (mypy) and the layer contracts (import-linter, pyproject.toml).
+# Style (ruff), types of the core and io layers (mypy), the layer contracts (import-linter, pyproject.toml)
+# and class sizes (scripts/class_sizes.py: none above 400 lines or 30 methods).
 lint: install
 	$(PYTHON) -m ruff check fcviz tests benchmarks scripts
 	$(PYTHON) -m mypy
 	lint-imports
+	$(PYTHON) scripts/class_sizes.py
 
 bench: install
 	$(PYTHON) benchmarks/run_all.py

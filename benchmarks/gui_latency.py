@@ -48,7 +48,7 @@ def train_in_window(experiment, seconds: float, max_rate: float | None = None) -
     window.resize(1400, 900)
     window.show()
     controller = window.controller
-    controller.set_pace(0.0)  # "max": as fast as training goes, as this benchmark measures
+    controller.settings.set("pace", 0.0)  # "max": as fast as training goes, as this benchmark measures
     if max_rate is not None:
         controller.settings.set("max_redraw_hz", max_rate)
     lateness: list[float] = []

@@ -35,7 +35,7 @@ def median_seconds(action, repeat: int = REPEATS) -> float:
 
 def measure(name: str, size: int, epochs: int) -> str:
     """One row of the table: the preset `name` after `epochs` epochs, a `size` x `size` grid."""
-    from fcviz.gui.panels.loss_surface import SurfaceRequest, compute
+    from fcviz.gui.panels.loss_surface.grids import SurfaceRequest, compute
 
     experiment = open_preset(name)
     experiment.trainer.fit(epochs=epochs)

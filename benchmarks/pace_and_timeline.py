@@ -46,7 +46,7 @@ def frames_per_second(name: str, pace: float, seconds: float) -> float:
     experiment.epochs = LONG_RUN_EPOCHS
     window = open_window(experiment)
     controller = window.controller
-    controller.set_pace(pace)
+    controller.settings.set("pace", pace)
     drawn: list[tuple[float, int]] = []
     controller.snapshot_changed.connect(lambda snapshot: drawn.append((time.perf_counter(), snapshot.epoch))
                                         if snapshot.state == RunState.RUNNING else None)
@@ -85,8 +85,8 @@ def scrub_seconds(name: str) -> tuple[float, float]:
         controller.drawn = None
         controller.redraw_now()
 
-    scrubbed = [timed(lambda epoch=epoch: controller.scrub_to(epoch)) for epoch in picks]
-    controller.show_live()
+    scrubbed = [timed(lambda epoch=epoch: controller.timeline.scrub_to(epoch)) for epoch in picks]
+    controller.timeline.show_live()
     lives = [timed(live) for _ in picks]
     window.close()
     return statistics.median(scrubbed), statistics.median(lives)

@@ -105,7 +105,7 @@ class Soak:
             window.files.open_preset(preset)
         if every is not None:
             controller.settings.set("display_every", every)
-        controller.set_epochs(RUN_EPOCHS[name])
+        controller.settings.set("epochs", RUN_EPOCHS[name])
         controller.play()
         self.runs = 0
         begin = time.perf_counter()

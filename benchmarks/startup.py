@@ -39,7 +39,7 @@ DRIVER = textwrap.dedent("""
                 print("trained", time.time(), flush=True)
                 os._exit(0)   # measured: no need to stop training or ask about unsaved work
         window.controller.snapshot_received.connect(report)
-        QTimer.singleShot(0, window.play_action.trigger)
+        QTimer.singleShot(0, window.toolbar.play_action.trigger)
 
     main_window.MainWindow.show = show_and_play
     from fcviz.cli import main

@@ -15,7 +15,7 @@ from pathlib import Path
 from fcviz.core.presets import build_preset
 from fcviz.gui.app import application
 from fcviz.gui.main_window import MainWindow
-from fcviz.gui.panels.loss_surface import CURVE
+from fcviz.gui.panels.loss_surface.panel import CURVE
 from fcviz.gui.worker import FINISHED
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -45,10 +45,10 @@ def trace_batch(net: Network, loss, X, y) -> Trace:
     """Forward and backward pass of `net` over samples X (n, n_in), targets y (n, n_out)."""
     private = Trainer(net.copy(), loss=loss, optimizer="sgd", lr=1.0, shuffle=False)
     private.set_data(X, y)
-    inputs, targets = private.feature_major(*private.batch(0))
-    plan = private.plan_for(inputs.shape[1])
+    inputs, targets = private.reference.feature_major(*private.batch(0))
+    plan = private.reference.plan_for(inputs.shape[1])
     with np.errstate(over="ignore", under="ignore"):
-        value = private.compute_gradients(inputs, targets, scale=1.0, plan=plan)
+        value = private.reference.compute_gradients(inputs, targets, scale=1.0, plan=plan)
     layers = []
     for lp in plan.layers:
         layer, block = lp.layer, lp.grad_block

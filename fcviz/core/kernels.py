@@ -1,6 +1,6 @@
 """Compiled training kernels (numba): a whole chunk of batches in one call that releases the GIL.
 
-The maths is the NumPy reference's (`Trainer.compute_gradients` and the
+The maths is the NumPy reference's (`ReferencePass.compute_gradients` of `numpy_loop` and the
 optimizers), written as explicit loops over samples, units and inputs, so
 that tiny networks pay no per-call overhead and the GUI thread can run while
 a chunk trains. Sums run in float64 whatever the network's dtype; results are
@@ -167,7 +167,7 @@ def loss_divisor(loss, units, count):
 
 @njit(nogil=True, cache=True, error_model="numpy")
 def output_delta(layers, loss, rule, Y, index, first, count, Z, A, D, scale):
-    """scale·∂L/∂z of the output layer into D (L the batch-mean loss), as Trainer.compute_gradients."""
+    """scale·∂L/∂z of the output layer into D (L the batch-mean loss), as ReferencePass.compute_gradients."""
     last = layers.shape[0] - 1
     units, code, column = layers[last, UNITS], layers[last, ACTIVATION], layers[last, COLUMN]
     size = units * count

@@ -73,7 +73,7 @@ class LossSurface:
     def _gradient_pass(self, params: np.ndarray) -> tuple[float, np.ndarray]:
         self.net.params[...] = params
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            value = self.trainer.compute_gradients(self._inputs, self._targets)
+            value = self.trainer.reference.compute_gradients(self._inputs, self._targets)
         return value, self.trainer.grad.copy()
 
     def grid(self, params: np.ndarray, first: int, second: int, xs: np.ndarray, ys: np.ndarray,

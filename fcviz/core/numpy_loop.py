@@ -95,6 +95,40 @@ def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, tar
     return value
 
 
+class ReferencePass:
+    """The NumPy reference over one batch of a trainer's network, for training and for inspection:
+    the work arrays of each batch size (every z, a and δ stays there) and the gradient into `trainer.grad`."""
+
+    def __init__(self, trainer: "Trainer"):
+        self._trainer = trainer
+        self._plans: dict[int, Plan] = {}
+
+    def plan_for(self, size: int) -> Plan:
+        """The work arrays for batches of `size` samples (made on first use)."""
+        plan = self._plans.get(size)
+        if plan is None:
+            plan = self._plans[size] = Plan(self._trainer.net, self._trainer.grad, size)
+        return plan
+
+    def compute_gradients(self, inputs: np.ndarray, targets: np.ndarray, scale: float = 1.0,
+                          plan: Plan | None = None) -> float:
+        """Forward and backward over one batch; fills `trainer.grad` with scale·∂L/∂params.
+
+        `inputs` is feature-major with a ones row, (n_in + 1, b); `targets` (n_out, b).
+        Returns the batch loss. The plan keeps every z, a and δ for inspection.
+        """
+        trainer = self._trainer
+        plan = plan or self.plan_for(inputs.shape[1])
+        return compute_gradients(plan, trainer.loss, trainer.output_rule, inputs, targets, scale)
+
+    def feature_major(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(inputs with a ones row, targets), feature-major, as `compute_gradients` takes them."""
+        dtype = self._trainer.dtype
+        inputs = np.ones((X.shape[1] + 1, len(X)), dtype)
+        inputs[:-1] = X.T
+        return inputs, np.ascontiguousarray(np.asarray(y, dtype).reshape(len(X), -1).T)
+
+
 class NumpyLoop:
     """Batches one at a time through `compute_gradients` and the optimizer: the reference engine."""
 
@@ -141,7 +175,7 @@ class NumpyLoop:
             inputs, targets = self.source(run.order)
             if data.n_batches > 1:
                 inputs, targets = inputs[:, start:stop], targets[:, start:stop]
-            value = compute_gradients(trainer.plan_for(stop - start), trainer.loss, trainer.output_rule,
+            value = compute_gradients(trainer.reference.plan_for(stop - start), trainer.loss, trainer.output_rule,
                                       inputs, targets, optimizer.gradient_scale)
             if not math.isfinite(value):
                 status = BAD_LOSS

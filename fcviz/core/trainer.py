@@ -21,8 +21,7 @@ from fcviz.core.history import History
 from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, TARGET, LoopState, Progress
 from fcviz.core.losses import Loss, get_loss
 from fcviz.core.network import Network
-from fcviz.core.numpy_loop import NumpyLoop, Plan
-from fcviz.core.numpy_loop import compute_gradients as _compute_gradients
+from fcviz.core.numpy_loop import NumpyLoop, ReferencePass
 from fcviz.core.optimizers import Optimizer, get_optimizer
 
 
@@ -58,6 +57,16 @@ class TrainingData:
         return start, min(start + self.batch_size, self.n)
 
 
+def choose_output_rule(net: Network, loss: Loss) -> str:
+    """How the output delta is formed for `net` trained on `loss`: 'fused' (ŷ − y), 'perceptron' or 'chain'."""
+    out = net.layers[-1].activation.name
+    if out == "softmax" and net.layer_sizes[-1] == 1:
+        raise ValueError("softmax over a single output is always 1; use sigmoid for one output")
+    if out == "heaviside":
+        return "perceptron"
+    return "fused" if out == loss.fuses_with else "chain"
+
+
 class Trainer:
     """Trains a Network on (X, y) with a loss and an optimizer.
 
@@ -90,10 +99,10 @@ class Trainer:
         self.divergence_message = ""
         self.grad = np.zeros_like(net.params)
         self._frozen = np.zeros(net.params.size, bool)
-        self._output_rule = self._choose_output_rule()
+        self._output_rule = choose_output_rule(net, self.loss)
         self._engine_override = engine
         self._loop: NumpyLoop | CompiledLoop | None = None
-        self._plans: dict[int, Plan] = {}
+        self.reference = ReferencePass(self)   # one batch through the NumPy reference, for inspection
 
     @classmethod
     def from_config(cls, net: Network, config: dict) -> "Trainer":
@@ -152,14 +161,6 @@ class Trainer:
     def output_rule(self) -> str:
         """How the output delta is formed: 'fused' (ŷ − y), 'perceptron' or 'chain' (rule)."""
         return self._output_rule
-
-    def _choose_output_rule(self) -> str:
-        out = self.net.layers[-1].activation.name
-        if out == "softmax" and self.net.layer_sizes[-1] == 1:
-            raise ValueError("softmax over a single output is always 1; use sigmoid for one output")
-        if out == "heaviside":
-            return "perceptron"
-        return "fused" if out == self.loss.fuses_with else "chain"
 
     @property
     def frozen(self) -> np.ndarray:
@@ -227,31 +228,6 @@ class Trainer:
         if self.data is None:
             raise RuntimeError("call set_data (or fit) before training")
         return self.data
-
-    # --- one batch (the NumPy reference, for inspection) ---------------------------
-
-    def plan_for(self, size: int) -> Plan:
-        """The NumPy engine's work arrays for batches of `size` samples (made on first use)."""
-        plan = self._plans.get(size)
-        if plan is None:
-            plan = self._plans[size] = Plan(self.net, self.grad, size)
-        return plan
-
-    def compute_gradients(self, inputs: np.ndarray, targets: np.ndarray, scale: float = 1.0,
-                          plan: Plan | None = None) -> float:
-        """Forward and backward over one batch; fills `self.grad` with scale·∂L/∂params.
-
-        `inputs` is feature-major with a ones row, (n_in + 1, b); `targets` (n_out, b).
-        Returns the batch loss. The plan keeps every z, a and δ for inspection.
-        """
-        plan = plan or self.plan_for(inputs.shape[1])
-        return _compute_gradients(plan, self.loss, self._output_rule, inputs, targets, scale)
-
-    def feature_major(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(inputs with a ones row, targets), feature-major, as `compute_gradients` takes them."""
-        inputs = np.ones((X.shape[1] + 1, len(X)), self.dtype)
-        inputs[:-1] = X.T
-        return inputs, np.ascontiguousarray(np.asarray(y, self.dtype).reshape(len(X), -1).T)
 
     # --- training -----------------------------------------------------------------
 

@@ -192,7 +192,7 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
     with offscreen_window(app, experiment, size) as window:
         window.controller.redraw_now()
         if show_epoch is not None:
-            window.controller.scrub_to(show_epoch)
+            window.controller.timeline.scrub_to(show_epoch)
         app.processEvents()
         if not window.grab().save(str(out)):
             raise OSError(f"could not write the screenshot to {out}")

@@ -23,8 +23,8 @@ from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.gui.redraw import RedrawPacer, ReplyRelay
 from fcviz.gui.run_settings import RunSettings, RunValues
 from fcviz.gui.snapshot_cache import SnapshotCache
+from fcviz.gui.timeline_cursor import TimelineCursor
 from fcviz.gui.undo_commands import (
-    ContinueFromCommand,
     ReplaceExperimentCommand,
     SetDataCommand,
     SetFrozenCommand,
@@ -37,15 +37,12 @@ from fcviz.gui.worker import (
     FINISHED,
     IDLE,
     PAUSED,
-    RUNNING,
     SILENT_COMMANDS,
     CallInWorker,
-    ContinueFrom,
     Pause,
     Play,
     ReplaceExperiment,
     Reset,
-    RestoreRun,
     SetData,
     SetDisplayEvery,
     SetEpochs,
@@ -86,7 +83,6 @@ class Controller(QObject):
     command_failed = Signal(str)
     frozen_changed = Signal(object)     # the mask of frozen parameters changed
     pace_changed = Signal(float)        # display epochs drawn a second while training (0 = max)
-    scrub_changed = Signal(object)      # the recorded epoch shown instead of training's (None: live)
 
     def __init__(self, experiment: Experiment, parent: QObject | None = None):
         super().__init__(parent)
@@ -95,16 +91,16 @@ class Controller(QObject):
         self.settings = RunSettings(experiment, self)  # the one home of epochs, display frequency, ...
         self.settings.changed.connect(self._on_setting_changed)
         self.latest: Snapshot = Snapshot.capture(experiment, initial_state(experiment))
-        self.scrub_epoch: int | None = None   # a recorded epoch the panels show instead of the live one
-        self._scrubbed: Snapshot | None = None
         self._unconfirmed: dict[str, float] = {}  # values sent that no snapshot shows yet
         self._experiment: Experiment | None = experiment  # owned by the GUI until start()
         self._version = 0
         self.commands_sent = 0
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
+        self.timeline = TimelineCursor(self, self._send)  # the recorded epoch shown instead of the live one
         # the panels get the newest snapshot (snapshot_changed) on the pacer's timer; the worker may then send the next
-        self.pacer = RedrawPacer(self.settings.max_redraw_hz, self.shown, lambda: self.pace > 0, self)
+        self.pacer = RedrawPacer(self.settings.max_redraw_hz, self.timeline.shown,
+                                 lambda: self.settings.pace > 0, self)
         self.pacer.frame.connect(self.snapshot_changed)
         self.pacer.frame.connect(lambda _: self._worker is not None and self._worker.mark_drawn())
         self.replies = ReplyRelay(self)  # answers of the worker, handled in the GUI thread
@@ -160,7 +156,7 @@ class Controller(QObject):
     # --- training -------------------------------------------------------------------
 
     def play(self) -> None:
-        self.show_live()
+        self.timeline.show_live()
         self._send(Play())
 
     def pause(self) -> None:
@@ -169,7 +165,7 @@ class Controller(QObject):
     def step_batch(self, then: Callable[[Future], None] | None = None) -> None:
         """Train one batch; with `then`, `then(future)` gets the step's StepRecord (weights before,
         batch, weights after) in the GUI thread when the worker has taken it."""
-        self.show_live()
+        self.timeline.show_live()
         if then is None:
             self._send(StepBatch())
             return
@@ -178,76 +174,17 @@ class Controller(QObject):
         self.replies.when_replied(command.reply, then)
 
     def step_epoch(self) -> None:
-        self.show_live()
+        self.timeline.show_live()
         self._send(StepEpoch())
 
     def reset(self) -> None:
-        self.show_live()
+        self.timeline.show_live()
         self._send(Reset())
-
-    @property
-    def pace(self) -> float:
-        """Display epochs drawn a second while training; 0 = as fast as it goes."""
-        return self.settings.pace
-
-    def set_pace(self, pace: float) -> None:
-        """Draw every display epoch, `pace` of them a second, while training; 0 = as fast as it goes."""
-        self.settings.set("pace", float(pace))
-
-    # --- the timeline ----------------------------------------------------------------------
-
-    def scrub_to(self, epoch: int) -> None:
-        """Show the recorded display epoch `epoch` (or the last one before it) in every panel;
-        training pauses. The last frame of a paused run is the live view again."""
-        timeline = self.latest.timeline
-        if not timeline.count:
-            return
-        index = timeline.index_of(epoch)
-        shown = self.latest.at_frame(index)
-        if shown is self.latest:
-            self.show_live()
-            return
-        if self.latest.state == RUNNING:
-            self.pause()
-        self.scrub_epoch, self._scrubbed = int(timeline.epochs[index]), shown
-        self.scrub_changed.emit(self.scrub_epoch)
-        self.redraw_now()
-
-    def show_live(self) -> None:
-        """Back to showing where training is."""
-        if self.scrub_epoch is not None:
-            self.scrub_epoch = self._scrubbed = None
-            self.scrub_changed.emit(None)
-            self.redraw_now()
-
-    def continue_from_here(self) -> None:
-        """Reset the run to the scrubbed epoch's recorded state and train on from it (undoable)."""
-        if self.scrub_epoch is None:
-            return
-        epoch = self.scrub_epoch
-        self.show_live()
-        self.undo_stack.push(ContinueFromCommand(self._continue_from, self._restore_run, epoch))
-
-    def _continue_from(self, epoch: int) -> Future:
-        """Send the worker back to `epoch` without waiting; the Future gets the run as it was (undo's)."""
-        command = ContinueFrom(epoch)
-        self._send(command)
-        return command.reply
-
-    def _restore_run(self, memento: Future) -> None:
-        self._send(RestoreRun(memento))
 
     @property
     def drawn(self) -> Snapshot | None:
         """The snapshot the panels drew last (None: none since the experiment was installed)."""
         return self.pacer.drawn
-
-    def shown(self) -> Snapshot:
-        """What the panels show: the latest snapshot, or the scrubbed epoch of it."""
-        return self.latest if self._scrubbed is None else self._scrubbed
-
-    def set_epochs(self, epochs: int) -> None:
-        self.settings.set("epochs", int(epochs))
 
     @Slot(str)
     def _on_setting_changed(self, name: str) -> None:
@@ -272,8 +209,8 @@ class Controller(QObject):
 
     def parameter_value(self, name: str) -> float:
         """The newest value: the latest snapshot's (the scrubbed epoch's), or one sent that no snapshot shows yet."""
-        if self._scrubbed is not None:
-            return float(self._scrubbed.params[self.setup.parameter_index(name)])
+        if self.timeline.scrubbed is not None:
+            return float(self.timeline.scrubbed.params[self.setup.parameter_index(name)])
         if self.reflects_all_commands(self.latest):
             self._unconfirmed.clear()
         elif name in self._unconfirmed:
@@ -285,12 +222,12 @@ class Controller(QObject):
         old = self.parameter_value(name)
         if value == old:
             return
-        if self.scrub_epoch is None:
+        if self.timeline.epoch is None:
             self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value), gesture))
             return
         # Editing a recorded epoch goes on from there: continue from it, then edit (one undo step).
-        self.undo_stack.beginMacro(self.tr("Set {name} at epoch {epoch}").format(name=name, epoch=self.scrub_epoch))
-        self.continue_from_here()
+        self.undo_stack.beginMacro(self.tr("Set {name} at epoch {epoch}").format(name=name, epoch=self.timeline.epoch))
+        self.timeline.continue_from_here()
         self.undo_stack.push(SetParameterCommand(self._send, name, old, float(value)))
         self.undo_stack.endMacro()
 
@@ -410,7 +347,7 @@ class Controller(QObject):
         self.setup, self.pacer.drawn = incoming.setup, None
         self.latest = replace(incoming.snapshot, state=_resting_state(incoming.snapshot),
                               data_version=self._version, commands_applied=0)
-        self.show_live()
+        self.timeline.show_live()
         # the experiment brings its pace (a preset's, a session's); the window's redraw cap stays
         self.settings.adopt(replace(incoming.settings, max_redraw_hz=current.max_redraw_hz))
         if incoming.settings.pace != current.pace:
@@ -440,12 +377,11 @@ class Controller(QObject):
         if snapshot.data_version != self._version:
             return  # sent before another experiment was installed
         self.latest = snapshot
-        if self.scrub_epoch is not None:
-            self._scrubbed = snapshot.at_frame(snapshot.timeline.index_of(self.scrub_epoch))
+        self.timeline.follow(snapshot)
         self.snapshot_received.emit(snapshot)
         if snapshot.state == DIVERGED and snapshot.message:
             self.diverged.emit(snapshot.message)
-        if self.pace > 0:
+        if self.settings.pace > 0:
             self.pacer.tick()  # paced: every snapshot is drawn, as it comes
 
 

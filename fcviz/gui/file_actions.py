@@ -18,7 +18,7 @@ from fcviz.core.presets import PRESETS
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
 from fcviz.gui.replay import ReplayActions
-from fcviz.gui.widgets import show_error
+from fcviz.gui.widgets import make_action, show_error
 from fcviz.io.samples import open_preset
 
 if TYPE_CHECKING:
@@ -39,27 +39,20 @@ class FileActions(QObject):
         self.window, self.controller, self.settings = window, window.controller, settings
         self.session_path = Path(session_path) if session_path else None
         self._recent_in_memory: list[str] = []
-        self.open_dataset_action = self._action(self.tr("Open dataset…"), self._on_open_dataset,
+        self.open_dataset_action = make_action(window, self.tr("Open dataset…"), self._on_open_dataset,
                                                 QKeySequence.StandardKey.Open)
-        self.open_session_action = self._action(self.tr("Open session…"), self._on_open_session, "Ctrl+Shift+O")
-        self.save_action = self._action(self.tr("Save session"), self.save, QKeySequence.StandardKey.Save)
-        self.save_as_action = self._action(self.tr("Save session as…"), self._on_save_as, "Ctrl+Shift+S")
-        self.export_actions = [self._action(text, self._on_export_network) for text in (
+        self.open_session_action = make_action(window, self.tr("Open session…"), self._on_open_session, "Ctrl+Shift+O")
+        self.save_action = make_action(window, self.tr("Save session"), self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = make_action(window, self.tr("Save session as…"), self._on_save_as, "Ctrl+Shift+S")
+        self.export_actions = [make_action(window, text, self._on_export_network) for text in (
             self.tr("Weights (JSON)…"), self.tr("NumPy code…"), self.tr("PyTorch code…"), self.tr("Keras code…"))]
         for action, export_format in zip(self.export_actions, EXPORT_FORMATS):
             action.setData(export_format)
-        self.export_plot_actions = [self._action(target.action_text, partial(self._on_export_plot, target))
+        self.export_plot_actions = [make_action(window, target.action_text, partial(self._on_export_plot, target))
                                     for panel in window.panels.values() for target in panel.export_targets()]
-        self.export_window_action = self._action(self.tr("Window screenshot (PNG)…"), self._on_export_window)
+        self.export_window_action = make_action(window, self.tr("Window screenshot (PNG)…"), self._on_export_window)
         self.replays = ReplayActions(window, self)
         self.recent_menu = QMenu(self.tr("Recent files"), window)
-
-    def _action(self, text: str, slot, shortcut=None) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
 
     def fill_file_menu(self, menu: QMenu, new_data_menu: QMenu, quit_action: QAction) -> None:
         self.add_preset_actions(menu.addMenu(self.tr("New from preset")), self._on_preset_chosen)

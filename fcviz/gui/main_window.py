@@ -1,4 +1,4 @@
-"""MainWindow: the docks, the training toolbar, the menus, the status bar and saved window settings."""
+"""MainWindow: assembles the docks, the toolbars, the menus, the status bar and saved window settings."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QSpinBox,
-    QStyle,
-    QToolBar,
     QWidget,
 )
 
@@ -36,15 +32,15 @@ from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
 from fcviz.gui.panels.display_frequency import MAX_RATE_HZ, DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
-from fcviz.gui.panels.loss_surface import LossSurfacePanel
+from fcviz.gui.panels.loss_surface.panel import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
-from fcviz.gui.timeline_bar import PaceBox, TimelineBar
-from fcviz.gui.widgets import LearningRateSpinBox, show_error, show_value
+from fcviz.gui.timeline_bar import TimelineBar
+from fcviz.gui.training_toolbar import TrainingToolBar, format_loss
+from fcviz.gui.widgets import make_action, show_error
 from fcviz.gui.worker import DIVERGED, FINISHED, RUNNING
 
-MAX_EPOCHS = 100_000_000
 LAYOUT_VERSION = 1
 DEFAULT_SIZE = (1400, 900)
 
@@ -71,7 +67,7 @@ class MainWindow(QMainWindow):
         self._create_panels()
         self.files = FileActions(self, settings, session_path)
         self._create_actions()
-        self._create_toolbar()
+        self._create_toolbars()
         self._create_menus()
         self.arrange_default_layout()
         self.resize(*DEFAULT_SIZE)
@@ -91,7 +87,8 @@ class MainWindow(QMainWindow):
         if self.files.session_path is not None:
             self.restore_view_state(experiment.ui_state)
         self.controller.start()
-        self._restore_pace()
+        if self.files.session_path is None:  # an opened session brings its own pace
+            self.toolbar.restore_pace()
 
     # --- panels and docks ----------------------------------------------------------------------
 
@@ -209,77 +206,21 @@ class MainWindow(QMainWindow):
 
     # --- actions, toolbar, menus ------------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut=None, icon=None, checkable=False) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        return action
-
     def _create_actions(self) -> None:
-        pixmap = QStyle.StandardPixmap
-        self.play_action = self._action(self.tr("Play"), self._on_play_triggered, Qt.Key.Key_Space,
-                                        pixmap.SP_MediaPlay, checkable=True)
-        self.play_action.toggled.connect(self._on_play_toggled)
-        self.step_action = self._action(self.tr("Step"), self.controller.step_batch, "Ctrl+.",
-                                        pixmap.SP_MediaSeekForward)
-        self.step_action.setToolTip(self.tr("Train on one batch"))
-        self.step_epoch_action = self._action(self.tr("Step epoch"), self.controller.step_epoch, "Ctrl+E",
-                                              pixmap.SP_MediaSkipForward)
-        self.step_epoch_action.setToolTip(self.tr("Finish the current epoch"))
-        self.reset_action = self._action(self.tr("Reset"), self.controller.reset, "Ctrl+R",
-                                         pixmap.SP_MediaSkipBackward)
-        self.reset_action.setToolTip(self.tr("Back to the initial weights and epoch 0"))
-
-        self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = make_action(self, self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
 
         self.undo_action = self.controller.undo_stack.createUndoAction(self, self.tr("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.controller.undo_stack.createRedoAction(self, self.tr("Redo"))
         self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
-        self.reset_layout_action = self._action(self.tr("Reset layout"), self.arrange_default_layout)
-        self.shortcuts_action = self._action(self.tr("Keyboard shortcuts"), partial(show_shortcuts, self),
+        self.reset_layout_action = make_action(self, self.tr("Reset layout"), self.arrange_default_layout)
+        self.shortcuts_action = make_action(self, self.tr("Keyboard shortcuts"), partial(show_shortcuts, self),
                                              QKeySequence.StandardKey.HelpContents)
-        self.about_action = self._action(self.tr("About fcviz"), partial(show_about, self))
+        self.about_action = make_action(self, self.tr("About fcviz"), partial(show_about, self))
 
-    def _create_toolbar(self) -> None:
-        toolbar = QToolBar(self.tr("Training"))
-        toolbar.setObjectName("trainingToolBar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        self.epochs_box = QSpinBox()
-        self.epochs_box.setRange(1, MAX_EPOCHS)
-        self.epochs_box.setGroupSeparatorShown(True)
-        self.epochs_box.setKeyboardTracking(False)
-        self.epochs_box.setToolTip(self.tr("Train until this epoch"))
-        self.epochs_box.valueChanged.connect(self.controller.set_epochs)
-        self.learning_rate_box = LearningRateSpinBox()
-        self.learning_rate_box.valueChanged.connect(self._on_learning_rate_edited)
-        self.controller.settings.changed.connect(self._show_run_settings)
-        self.controller.settings.adopted.connect(self._show_run_settings)
-        self._show_run_settings()
-        toolbar.addWidget(QLabel(self.tr(" Epochs ")))
-        toolbar.addWidget(self.epochs_box)
-        toolbar.addWidget(QLabel(self.tr("  Learning rate ")))
-        toolbar.addWidget(self.learning_rate_box)
-        self.pace_box = PaceBox(self.controller)
-        self.pace_box.currentIndexChanged.connect(self._on_pace_chosen)
-        toolbar.addWidget(QLabel(self.tr("  Pace ")))
-        toolbar.addWidget(self.pace_box)
-        toolbar.addSeparator()
-        self.epoch_label = QLabel()
-        self.loss_label = QLabel()
-        self.speed_label = QLabel()
-        for label in (self.epoch_label, self.loss_label, self.speed_label):
-            label.setContentsMargins(8, 0, 8, 0)
-            toolbar.addWidget(label)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+    def _create_toolbars(self) -> None:
+        self.toolbar = TrainingToolBar(self.controller, self, self.settings)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.timeline_bar = TimelineBar(self.controller, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
 
@@ -293,7 +234,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
 
         training_menu = menus.addMenu(self.tr("&Training"))
-        for action in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
+        for action in self.toolbar.actions_for_menu():
             training_menu.addAction(action)
 
         lessons_menu = menus.addMenu(self.tr("&Lessons"))
@@ -317,11 +258,6 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        self.epoch_label.setText(self.tr("Epoch {epoch} / {total}").format(
-            epoch=f"{snapshot.epoch:,}", total=f"{snapshot.target_epochs:,}"))
-        self.loss_label.setText(self.tr("Loss {loss}").format(loss=format_loss(snapshot.loss)))
-        self.speed_label.setText(self.tr("{rate} epochs/s").format(rate=f"{snapshot.epochs_per_second:,.0f}")
-                                 if snapshot.state == RUNNING else "")
         # Paint now, inside the controller's busy section (training waits), rather than later from
         # the event loop while training holds the GIL: the plots' queued updates, then the window.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
@@ -329,10 +265,6 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_received(self, snapshot: Snapshot) -> None:
-        running = snapshot.state == RUNNING
-        # A snapshot taken before the latest Play/Pause reached the worker must not undo the click.
-        if self.controller.reflects_all_commands(snapshot) and self.play_action.isChecked() != running:
-            self.play_action.setChecked(running)
         if snapshot.state == self._last_state:
             return
         self._last_state = snapshot.state
@@ -373,36 +305,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
         show_error(self, self.tr("fcviz"), message)
 
-    # --- training controls ----------------------------------------------------------------------------
-
-    @Slot(bool)
-    def _on_play_triggered(self, checked: bool) -> None:
-        if checked:
-            self.controller.play()
-        else:
-            self.controller.pause()
-
-    @Slot(bool)
-    def _on_play_toggled(self, checked: bool) -> None:
-        self.play_action.setText(self.tr("Pause") if checked else self.tr("Play"))
-        icon = QStyle.StandardPixmap.SP_MediaPause if checked else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_action.setIcon(self.style().standardIcon(icon))
-
-    @Slot()
-    def _show_run_settings(self) -> None:
-        settings = self.controller.settings
-        show_value(self.epochs_box, settings.epochs)
-        show_value(self.learning_rate_box, settings.learning_rate)
-
-    @Slot()
-    def _on_pace_chosen(self) -> None:
-        if self.settings is not None:
-            self.settings.setValue("training/pace", self.controller.pace)
-
-    @Slot(float)
-    def _on_learning_rate_edited(self, value: float) -> None:
-        self.controller.set_learning_rate(value)
-
     # --- settings and closing ----------------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -414,12 +316,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None and self.restoreState(state, LAYOUT_VERSION):
             self._layout_pending = False
-
-    def _restore_pace(self) -> None:
-        """The pace last chosen, unless the opened session brings its own."""
-        pace = self.settings.value("training/pace") if self.settings is not None else None
-        if pace is not None and self.files.session_path is None:
-            self.controller.set_pace(float(pace))
 
     def _save_settings(self) -> None:
         if self.settings is None:
@@ -468,6 +364,3 @@ class MainWindow(QMainWindow):
             self.autosave.finish()
         super().closeEvent(event)
 
-
-def format_loss(loss: float) -> str:
-    return f"{loss:.6g}"

@@ -57,7 +57,7 @@ class ReplayExport:
             self._finish()
             self._writer.close()
             return False
-        controller.scrub_to(self.epochs[self.done])
+        controller.timeline.scrub_to(self.epochs[self.done])
         QCoreApplication.processEvents()
         pixels = widget_pixels(self.widget)
         self._shape = self._shape or pixels.shape
@@ -73,7 +73,7 @@ class ReplayExport:
     def _finish(self) -> None:
         self.window.setMinimumSize(self._limits[0])
         self.window.setMaximumSize(self._limits[1])
-        self.window.controller.show_live()
+        self.window.controller.timeline.show_live()
 
 
 def fit_to(pixels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -156,7 +156,8 @@ class ReplayActions(QObject):
                fps: float | None = None) -> ReplayExportRunner | None:
         """Start writing the replay to `path` with a progress dialog; the runner, or None if it cannot start."""
         try:
-            export = ReplayExport(self.window, path, fps or self.window.controller.pace or MAX_REPLAY_PACE, panel)
+            fps = fps or self.window.controller.settings.pace or MAX_REPLAY_PACE
+            export = ReplayExport(self.window, path, fps, panel)
         except (OSError, ValueError) as error:
             self.files.report(self.tr("Export replay"), str(error))
             return None

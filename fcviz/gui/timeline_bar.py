@@ -28,7 +28,7 @@ class PaceBox(QComboBox):
             self.addItem(self.tr("{pace:g}/s").format(pace=pace), pace)
         self.addItem(self.tr("max"), MAX_PACE)
         self.setToolTip(self.tr("Pace: display epochs drawn a second while training (max: as fast as it trains)"))
-        self.show_pace(controller.pace)
+        self.show_pace(controller.settings.pace)
         self.currentIndexChanged.connect(self._on_index_changed)
         controller.pace_changed.connect(self.show_pace)
 
@@ -43,7 +43,7 @@ class PaceBox(QComboBox):
 
     @Slot(int)
     def _on_index_changed(self, index: int) -> None:
-        self.controller.set_pace(float(self.itemData(index)))
+        self.controller.settings.set("pace", float(self.itemData(index)))
 
 
 class TimelineBar(QToolBar):
@@ -82,8 +82,8 @@ class TimelineBar(QToolBar):
         self.replay_timer = QTimer(self)
         self.replay_timer.timeout.connect(self._on_replay_tick)
         controller.snapshot_changed.connect(self.draw)
-        controller.scrub_changed.connect(self._on_scrub_changed)
-        self.draw(controller.shown())
+        controller.timeline.moved.connect(self._on_scrub_changed)
+        self.draw(controller.timeline.shown())
 
     @Slot(object)
     def draw(self, snapshot: Snapshot) -> None:
@@ -110,17 +110,17 @@ class TimelineBar(QToolBar):
     @Slot(int)
     def _on_slider_moved(self, index: int) -> None:
         if 0 <= index < len(self._epochs):
-            self.controller.scrub_to(int(self._epochs[index]))
+            self.controller.timeline.scrub_to(int(self._epochs[index]))
 
     @Slot()
     def _on_live_clicked(self) -> None:
         self.replay_button.setChecked(False)
-        self.controller.show_live()
+        self.controller.timeline.show_live()
 
     @Slot()
     def _on_continue_clicked(self) -> None:
         self.replay_button.setChecked(False)
-        self.controller.continue_from_here()
+        self.controller.timeline.continue_from_here()
         self.controller.play()
 
     @Slot(bool)
@@ -128,9 +128,9 @@ class TimelineBar(QToolBar):
         if not on:
             self.replay_timer.stop()
             return
-        pace = self.controller.pace or MAX_REPLAY_PACE
-        if self.slider.value() >= self.slider.maximum() or self.controller.scrub_epoch is None:
-            self.controller.scrub_to(int(self._epochs[0]))
+        pace = self.controller.settings.pace or MAX_REPLAY_PACE
+        if self.slider.value() >= self.slider.maximum() or self.controller.timeline.epoch is None:
+            self.controller.timeline.scrub_to(int(self._epochs[0]))
         self.replay_timer.start(round(1000 / pace))
 
     @Slot()
@@ -139,7 +139,7 @@ class TimelineBar(QToolBar):
         if index >= len(self._epochs):
             self.replay_button.setChecked(False)
             return
-        self.controller.scrub_to(int(self._epochs[index]))
+        self.controller.timeline.scrub_to(int(self._epochs[index]))
 
     @Slot(object)
     def _on_scrub_changed(self, epoch) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QValidator
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QStyle, QWidget
 
 from fcviz.core.limits import clamp
 
@@ -82,3 +82,16 @@ def show_error(parent: QWidget, title: str, message: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def make_action(parent: QWidget, text: str, slot, shortcut=None, icon: QStyle.StandardPixmap | None = None,
+                checkable: bool = False) -> QAction:
+    """A QAction of `parent` that calls `slot` when triggered, with an optional shortcut and standard icon."""
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if icon is not None:
+        action.setIcon(parent.style().standardIcon(icon))
+    action.setCheckable(checkable)
+    action.triggered.connect(slot)
+    return action

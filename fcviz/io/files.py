@@ -31,6 +31,19 @@ class FileRefused(OSError):
         return self.args[0]
 
 
+def check_format(document, expected: str, newest: int, source: str, kind: str, error: type[ValueError]) -> object:
+    """The version of the JSON `document`; `error` naming `source` unless it is an object of format
+    `expected` (`kind` says what that is, e.g. "an fcviz session") and its version is not newer than `newest`."""
+    if not isinstance(document, dict) or document.get("format") != expected:
+        found = document.get("format") if isinstance(document, dict) else None
+        raise error(f"{source} is not {kind} (format {found!r}, expected {expected!r})")
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > newest:
+        raise error(f"{source} was saved by a newer fcviz (format version {version}); "
+                    f"this version reads up to {newest}")
+    return version
+
+
 def _kind(mode: int) -> str | None:
     """What a non-regular file is, in words; None for a regular file."""
     if stat.S_ISREG(mode):

@@ -29,7 +29,7 @@ from fcviz.core.network import Network
 from fcviz.core.preprocessing import Preprocessing
 from fcviz.core.timeline import Timeline
 from fcviz.core.trainer import Trainer
-from fcviz.io.files import FileRefused, check_readable, write_atomically
+from fcviz.io.files import FileRefused, check_format, check_readable, write_atomically
 
 __all__ = ["SessionError", "load_session", "save_session", "write_atomically"]
 
@@ -197,13 +197,7 @@ def _read_document(archive: zipfile.ZipFile, name: str) -> dict:
         document = json.loads(text.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{SESSION_JSON} is not valid JSON ({exc})") from exc
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else None
-        raise SessionError(f"{name} is not an fcviz session (format {found!r}, expected {FORMAT!r})")
-    version = document.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise SessionError(f"{name} was saved by a newer fcviz (format version {version}); "
-                           f"this version reads up to {VERSION}")
+    version = check_format(document, FORMAT, VERSION, name, "an fcviz session", SessionError)
     if version != VERSION:
         raise ValueError(f"unknown format version {version!r}")
     return document

@@ -21,7 +21,7 @@ from fcviz.core import limits
 from fcviz.core.activations import LEAKY_SLOPE, CustomActivation, get_activation
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
-from fcviz.io.files import FileRefused, read_limited, write_atomically
+from fcviz.io.files import FileRefused, check_format, read_limited, write_atomically
 
 FORMAT = "fcviz-weights"
 VERSION = 1
@@ -54,13 +54,7 @@ def weights_to_dict(net: Network, preprocessing: Preprocessing | None = None) ->
 
 def network_from_dict(document, source: str = "weight data") -> Network:
     """A Network built from a Weights JSON document; WeightsError naming `source` if it is invalid."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else None
-        raise WeightsError(f"{source} is not an fcviz weights file (format {found!r}, expected {FORMAT!r})")
-    version = document.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise WeightsError(f"{source} was saved by a newer fcviz (format version {version}); "
-                           f"this version reads up to {VERSION}")
+    version = check_format(document, FORMAT, VERSION, source, "an fcviz weights file", WeightsError)
     try:
         if version != VERSION:
             raise ValueError(f"unknown format version {version!r}")

@@ -1010,10 +1010,6 @@ The file is kept as {path}.</source>
         <translation>显示频率设置</translation>
     </message>
     <message>
-        <source>Training</source>
-        <translation>训练</translation>
-    </message>
-    <message>
         <source>Activation functions</source>
         <translation>激活函数</translation>
     </message>
@@ -1037,34 +1033,6 @@ The file is kept as {path}.</source>
     <message>
         <source>Loss surface</source>
         <translation>损失曲面</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>开始</translation>
-    </message>
-    <message>
-        <source>Step</source>
-        <translation>单步</translation>
-    </message>
-    <message>
-        <source>Train on one batch</source>
-        <translation>用一个批次训练一步</translation>
-    </message>
-    <message>
-        <source>Step epoch</source>
-        <translation>单轮</translation>
-    </message>
-    <message>
-        <source>Finish the current epoch</source>
-        <translation>完成当前这一轮</translation>
-    </message>
-    <message>
-        <source>Reset</source>
-        <translation>重置</translation>
-    </message>
-    <message>
-        <source>Back to the initial weights and epoch 0</source>
-        <translation>回到初始权重和第 0 轮</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -1091,22 +1059,6 @@ The file is kept as {path}.</source>
         <translation>关于 fcviz</translation>
     </message>
     <message>
-        <source>Train until this epoch</source>
-        <translation>训练到这一轮为止</translation>
-    </message>
-    <message>
-        <source> Epochs </source>
-        <translation> 轮数 </translation>
-    </message>
-    <message>
-        <source>  Learning rate </source>
-        <translation>  学习率 </translation>
-    </message>
-    <message>
-        <source>  Pace </source>
-        <translation>  速度 </translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1131,18 +1083,6 @@ The file is kept as {path}.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>Epoch {epoch} / {total}</source>
-        <translation>第 {epoch} / {total} 轮</translation>
-    </message>
-    <message>
-        <source>Loss {loss}</source>
-        <translation>损失 {loss}</translation>
-    </message>
-    <message>
-        <source>{rate} epochs/s</source>
-        <translation>{rate} 轮/秒</translation>
-    </message>
-    <message>
         <source>Training finished at epoch {epoch}, loss {loss}.</source>
         <translation>训练在第 {epoch} 轮结束，损失 {loss}。</translation>
     </message>
@@ -1157,10 +1097,6 @@ The file is kept as {path}.</source>
     <message>
         <source>fcviz</source>
         <translation>fcviz</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
     </message>
     <message>
         <source>&lt;h3&gt;fcviz {version}&lt;/h3&gt;&lt;p&gt;A lab for watching fully-connected neural networks learn: edit the weights, the architecture and the data, and see every step of gradient descent.&lt;/p&gt;</source>
@@ -1652,6 +1588,73 @@ The file is kept as {path}.</source>
     <message>
         <source>, test {loss:.6g}</source>
         <translation>，测试 {loss:.6g}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingToolBar</name>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Train on one batch</source>
+        <translation>用一个批次训练一步</translation>
+    </message>
+    <message>
+        <source>Step epoch</source>
+        <translation>单轮</translation>
+    </message>
+    <message>
+        <source>Finish the current epoch</source>
+        <translation>完成当前这一轮</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Back to the initial weights and epoch 0</source>
+        <translation>回到初始权重和第 0 轮</translation>
+    </message>
+    <message>
+        <source>Train until this epoch</source>
+        <translation>训练到这一轮为止</translation>
+    </message>
+    <message>
+        <source> Epochs </source>
+        <translation> 轮数 </translation>
+    </message>
+    <message>
+        <source>  Learning rate </source>
+        <translation>  学习率 </translation>
+    </message>
+    <message>
+        <source>  Pace </source>
+        <translation>  速度 </translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} / {total}</source>
+        <translation>第 {epoch} / {total} 轮</translation>
+    </message>
+    <message>
+        <source>Loss {loss}</source>
+        <translation>损失 {loss}</translation>
+    </message>
+    <message>
+        <source>{rate} epochs/s</source>
+        <translation>{rate} 轮/秒</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
 </context>
 <context>

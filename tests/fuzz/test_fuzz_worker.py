@@ -52,7 +52,7 @@ def run(qtbot, controller: Controller, command: tuple) -> None:
     elif kind == "learning_rate":
         controller.set_learning_rate(args[0])
     elif kind == "epochs":
-        controller.set_epochs(args[0])
+        controller.settings.set("epochs", args[0])
     elif kind == "hidden":
         blueprint = controller.blueprint()
         controller.apply_blueprint(replace(blueprint, hidden_sizes=(args[0],),

@@ -66,7 +66,7 @@ def autosave_now(qtbot, window):
 
 
 def step_once(qtbot, window):
-    window.step_action.trigger()
+    window.toolbar.step_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 1, timeout=10_000)
 
 
@@ -202,10 +202,10 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
 
 def test_work_left_by_a_signal_is_restored_and_trains_on_identically(qtbot, guarded, open_window, tmp_path):
     window, _ = guarded(open_preset("xor"))
-    window.controller.set_epochs(10_000_000)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 10_000_000)
+    window.toolbar.play_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch > 30, timeout=10_000)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
     window.autosave.interrupted = True
     window.close()
@@ -222,8 +222,8 @@ def test_work_left_by_a_signal_is_restored_and_trains_on_identically(qtbot, guar
     assert not copy.exists() and len(copies(tmp_path)) == 1  # the restored work is autosaved again
 
     more = 25
-    second.controller.set_epochs(stopped.epoch + more)
-    second.play_action.trigger()
+    second.controller.settings.set("epochs", stopped.epoch + more)
+    second.toolbar.play_action.trigger()
     qtbot.waitUntil(lambda: second.controller.latest.epoch == stopped.epoch + more, timeout=10_000)
     uninterrupted = open_preset("xor")
     uninterrupted.trainer.fit(epochs=stopped.epoch + more)

@@ -67,7 +67,7 @@ def test_hovering_an_arrow_shows_the_chain_rule_with_the_trainers_gradient(qtbot
     X, y = experiment.dataset.X, experiment.dataset.y
     trainer = Trainer(experiment.net, loss="mse", lr=1.0)
     trainer.set_data(X, y)
-    trainer.compute_gradients(*trainer.feature_major(*trainer.batch(0)))
+    trainer.reference.compute_gradients(*trainer.reference.feature_major(*trainer.batch(0)))
     assert formula.gradient == trainer.grad[0]
     assert formula.gradient == pytest.approx(numerical_gradient(experiment.net, "mse", X, y)[0], rel=1e-7)
 
@@ -117,11 +117,11 @@ def test_step_through_shows_the_weights_and_update_the_trainer_used(qtbot, open_
     assert "w11_1: 0.10 → 0.09496" in panel.formula_box.text()
     qtbot.mouseClick(panel.previous_button, Qt.MouseButton.LeftButton)
     assert "Backward, layer 1" in panel.formula_box.text()
-    window.controller.set_epochs(100_000_000)
-    window.play_action.trigger()  # training on leaves the recorded step
+    window.controller.settings.set("epochs", 100_000_000)
+    window.toolbar.play_action.trigger()  # training on leaves the recorded step
     wait_for_state(qtbot, window, RUNNING)
     qtbot.waitUntil(lambda: panel.record is None, timeout=5000)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
 
 

@@ -27,9 +27,9 @@ def test_open_train_close_fifty_times(qtbot, qtlog, tmp_path):
             if round_number % 2:  # every other window also autosaves, and is asked before closing
                 window.autosave = Autosave(window, tmp_path / "autosave")
                 window.autosave.ask = lambda _: QMessageBox.StandardButton.Discard
-            controller.set_epochs(100_000_000)
+            controller.settings.set("epochs", 100_000_000)
             window.show()
-            window.play_action.trigger()
+            window.toolbar.play_action.trigger()
             qtbot.waitUntil(lambda c=controller: c.latest.state == RUNNING and c.latest.epoch > 0,
                             timeout=20_000)
             if round_number % 5 == 0:  # a command still queued when the window closes
@@ -57,7 +57,7 @@ def test_an_error_while_training_pauses_and_the_window_still_saves_and_closes(qt
 
     monkeypatch.setattr(Trainer, "fit", broken)
     monkeypatch.setattr(Trainer, "step", broken)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
     assert [box.text() for box in window.findChildren(QMessageBox, "errorMessage")] == [
         "simulated failure in the training loop"]

@@ -63,8 +63,8 @@ def test_digits_from_sheets_x_and_y_train_and_fill_the_image_grid(qtbot, open_wi
     assert setup.dataset.n_features == 64 and setup.dataset.classes == tuple("0123456789")
     assert setup.loss_name == "cce" and setup.network_config["activations"][-1] == "softmax"
 
-    window.controller.set_epochs(3)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 3)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     grid = window.image_grid
     qtbot.waitUntil(lambda: not grid.visibleRegion().isEmpty(), timeout=5000)  # raised for pixel data

@@ -31,7 +31,7 @@ def test_play_to_the_end_equals_headless_fit(qtbot, open_window, activation, eng
     window = open_window(small_experiment(activation))
     assert window.controller.latest.engine == engine_name
     assert window.engine_status.text() == label
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED, timeout=60_000)
     expected = small_experiment(activation)
     expected.trainer.fit(epochs=300)

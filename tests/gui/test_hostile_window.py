@@ -116,7 +116,7 @@ def test_a_session_with_extreme_numbers_opens(qtbot, open_window, tmp_path, monk
     assert window.files.open_session(path)
     qtbot.wait(50)
     assert window.isVisible() and window.files.session_path == path
-    assert window.epochs_box.value() <= window.epochs_box.maximum()
+    assert window.toolbar.epochs_box.value() <= window.toolbar.epochs_box.maximum()
 
 
 def test_a_table_of_1e308_is_refused_in_a_dialog_or_drawn_with_a_note(qtbot, open_window, tmp_path):

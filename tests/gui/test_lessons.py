@@ -61,7 +61,7 @@ def test_try_it_performs_the_step(qtbot, open_window):
     assert lessons.try_button.isHidden()
     lessons.next_button.click()  # "Iterate": Try it trains
     assert not lessons.try_button.isHidden() and lessons.try_button.text() == "Try it: train"
-    window.controller.set_epochs(100_000_000)
+    window.controller.settings.set("epochs", 100_000_000)
     lessons.try_button.click()
     wait_for_state(qtbot, window, RUNNING)
     window.controller.pause()

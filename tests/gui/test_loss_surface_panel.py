@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from qt_helpers import wait_for_state
 
 from fcviz.core.presets import build_preset
-from fcviz.gui.panels import loss_surface
-from fcviz.gui.panels.loss_surface import CURVE, DEFAULT_GRID
+from fcviz.gui.panels.loss_surface import grids
+from fcviz.gui.panels.loss_surface.panel import CURVE, DEFAULT_GRID
 from fcviz.gui.worker import FINISHED
 
 EPOCHS = 300
@@ -26,8 +26,8 @@ def headless_lab(epochs: int):
 
 def trained_window(qtbot, open_window, epochs=EPOCHS):
     window = open_window()
-    window.epochs_box.setValue(epochs)
-    window.play_action.trigger()
+    window.toolbar.epochs_box.setValue(epochs)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     window.show_panel("loss_surface", flash=False)
     return window, window.loss_surface
@@ -113,7 +113,7 @@ def test_the_curve_tangent_is_the_gradient_and_the_step_is_minus_lr_times_it(qtb
     headless = headless_lab(EPOCHS)
     trainer = headless.trainer
     inputs = np.vstack([headless.dataset.X.T, np.ones((1, headless.dataset.n_samples))])
-    trainer.compute_gradients(inputs, headless.dataset.y.T)
+    trainer.reference.compute_gradients(inputs, headless.dataset.y.T)
     index = headless.net.parameter_index("w11_2")
     x, y = panel.tangent.getData()
     assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(trainer.grad[index], rel=1e-9)
@@ -146,7 +146,7 @@ def test_a_newer_request_stops_the_running_grid_and_a_repeated_one_comes_from_th
     window, panel = trained_window(qtbot, open_window)
     first_result = wait_for_result(qtbot, window, panel)
     finished = []
-    panel._signals.finished.connect(finished.append)
+    panel.grids.finished.connect(finished.append)
     panel.grid_size.setValue(301)  # 90,601 points: many chunks
     panel.request_now()
     panel.grid_size.setValue(7)
@@ -158,18 +158,18 @@ def test_a_newer_request_stops_the_running_grid_and_a_repeated_one_comes_from_th
 
     panel.grid_size.setValue(DEFAULT_GRID)
     panel.request_now()  # the first grid again: no job, the cached result
-    assert panel.result is first_result and len(finished) == 2 and panel._running is None
+    assert panel.result is first_result and len(finished) == 2 and panel.grids.running is None
 
 
 def test_a_slow_grid_shows_progress_and_cancel_stops_it(qtbot, open_window, monkeypatch):
     window, panel = trained_window(qtbot, open_window)
     shown = wait_for_result(qtbot, window, panel)
     finished = []
-    panel._signals.finished.connect(finished.append)
+    panel.grids.finished.connect(finished.append)
     # The job waits after its first chunk until Cancel was clicked: no race with a fast machine.
-    monkeypatch.setattr(loss_surface, "PROGRESS_AFTER_SECONDS", 0.0)
-    clicked, is_stale = threading.Event(), panel._is_stale
-    monkeypatch.setattr(panel, "_is_stale", lambda: clicked.wait(15) and is_stale())
+    monkeypatch.setattr(grids, "PROGRESS_AFTER_SECONDS", 0.0)
+    clicked, is_stale = threading.Event(), panel.grids._is_stale
+    monkeypatch.setattr(panel.grids, "_is_stale", lambda: clicked.wait(15) and is_stale())
     panel.grid_size.setValue(301)
     panel.request_now()
     qtbot.waitUntil(panel.cancel_button.isVisible, timeout=15_000)

@@ -34,13 +34,13 @@ def test_window_opens_on_the_clothes_lab(open_window):
     assert snapshot.target_epochs == 5000 and snapshot.learning_rate == 0.5
     assert window.controller.settings.display_every == 100
     np.testing.assert_array_equal(snapshot.params, headless_lab().net.params)
-    assert window.epochs_box.value() == 5000
-    assert window.learning_rate_box.value() == 0.5
+    assert window.toolbar.epochs_box.value() == 5000
+    assert window.toolbar.learning_rate_box.value() == 0.5
 
 
 def test_step_trains_one_batch_like_the_core(qtbot, open_window):
     window = open_window()
-    window.step_action.trigger()
+    window.toolbar.step_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 1)
     expected = headless_lab()
     expected.trainer.step()
@@ -50,15 +50,15 @@ def test_step_trains_one_batch_like_the_core(qtbot, open_window):
 
 def test_play_pause_play_then_reset_returns_to_the_start(qtbot, open_window):
     window = open_window()
-    window.controller.set_epochs(100_000_000)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 100_000_000)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, RUNNING)
-    assert window.play_action.isChecked() and window.play_action.text() == "Pause"
-    window.play_action.trigger()
+    assert window.toolbar.play_action.isChecked() and window.toolbar.play_action.text() == "Pause"
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
     paused_at = window.controller.latest.epoch
     assert paused_at > 0
-    window.reset_action.trigger()
+    window.toolbar.reset_action.trigger()
     wait_for_state(qtbot, window, IDLE)
     snapshot = window.controller.latest
     assert snapshot.epoch == 0 and len(snapshot.loss_history) == 0
@@ -67,13 +67,13 @@ def test_play_pause_play_then_reset_returns_to_the_start(qtbot, open_window):
 
 def test_training_to_the_end_matches_headless_training(qtbot, open_window):
     window = open_window()
-    window.epochs_box.setValue(700)
-    window.play_action.trigger()
+    window.toolbar.epochs_box.setValue(700)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     expected = headless_lab(700)
     assert window.controller.latest.epoch == 700
     np.testing.assert_array_equal(window.controller.latest.params, expected.net.params)
-    assert not window.play_action.isChecked()
+    assert not window.toolbar.play_action.isChecked()
 
 
 def _edit_table_value(qtbot, panel, name: str, text: str) -> None:
@@ -101,7 +101,7 @@ def test_editing_a_weight_while_paused_redraws_the_curve_and_loss_from_the_core(
     x, y = window.scatter.curves[0].getData()
     np.testing.assert_allclose(y, expected.net.predict(x[:, None])[:, 0], rtol=0, atol=1e-12)
     loss = expected.metrics()["loss"]
-    assert window.loss_label.text() == f"Loss {format_loss(loss)}"
+    assert window.toolbar.loss_label.text() == f"Loss {format_loss(loss)}"
     assert window.controller.latest.loss == pytest.approx(loss, abs=1e-15)
 
     window.undo_action.trigger()
@@ -110,8 +110,8 @@ def test_editing_a_weight_while_paused_redraws_the_curve_and_loss_from_the_core(
 
 def test_editing_a_weight_while_running_takes_effect_between_batches(qtbot, open_window):
     window = open_window()
-    window.controller.set_epochs(100_000_000)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 100_000_000)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, RUNNING)
     window.controller.edit_parameter("b1_2", 40.0)  # saturates the output: a jump no step could make
     index = window.controller.setup.parameter_index("b1_2")
@@ -123,11 +123,11 @@ def test_display_frequency_gives_snapshots_at_epoch_one_and_multiples_of_n(qtbot
     window = open_window()
     window.display_frequency.every.setValue(7)
     window.controller.settings.set("max_redraw_hz", 0)  # no throttle: every display epoch is sent
-    window.epochs_box.setValue(150)
+    window.toolbar.epochs_box.setValue(150)
     received = []
     window.controller.snapshot_received.connect(
         lambda snapshot: received.append((snapshot.epoch, snapshot.state)))
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     while_running = {epoch for epoch, state in received if state == RUNNING and epoch > 0}
     assert while_running == {1, *range(7, 150, 7)}
@@ -136,23 +136,23 @@ def test_display_frequency_gives_snapshots_at_epoch_one_and_multiples_of_n(qtbot
 
 def test_divergence_pauses_with_a_message_and_keeps_finite_weights(qtbot, open_window):
     window = open_window(open_preset("linear"))  # unbounded outputs: lr 1000 overflows within epochs
-    window.learning_rate_box.setValue(1000)
+    window.toolbar.learning_rate_box.setValue(1000)
     qtbot.waitUntil(lambda: window.controller.latest.learning_rate == 1000)
-    window.epochs_box.setValue(100_000)
-    window.play_action.trigger()
+    window.toolbar.epochs_box.setValue(100_000)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, DIVERGED)
     box = window._divergence_box
     assert box is not None and box.isVisible()
     assert "learning rate" in box.text() and "1000" in box.text()
     assert np.all(np.isfinite(window.controller.latest.params))
-    assert not window.play_action.isChecked()
+    assert not window.toolbar.play_action.isChecked()
     assert "learning rate" in window.statusBar().currentMessage()
 
 
 def test_save_open_continue_equals_uninterrupted_training(qtbot, open_window, tmp_path):
     window = open_window()
-    window.epochs_box.setValue(300)
-    window.play_action.trigger()
+    window.toolbar.epochs_box.setValue(300)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     window.training.log_y.setChecked(True)
     path = tmp_path / "lab.fcviz"
@@ -165,8 +165,8 @@ def test_save_open_continue_equals_uninterrupted_training(qtbot, open_window, tm
         reopened.show()
         assert reopened.training.log_y.isChecked()
         assert reopened.controller.latest.epoch == 300
-        reopened.epochs_box.setValue(800)
-        reopened.play_action.trigger()
+        reopened.toolbar.epochs_box.setValue(800)
+        reopened.toolbar.play_action.trigger()
         wait_for_state(qtbot, reopened, FINISHED)
         np.testing.assert_array_equal(reopened.controller.latest.params, headless_lab(800).net.params)
     finally:
@@ -214,8 +214,8 @@ def test_dock_layout_and_recent_files_persist_in_settings(qtbot, tmp_path):
 def test_export_writes_the_current_weights(qtbot, open_window, tmp_path, monkeypatch, export_format, marker):
     """File ▸ Export after training writes the trained weights, not the initial ones (or zeros)."""
     window = open_window()
-    window.controller.set_epochs(40)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 40)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     trained = window.controller.call_in_worker(lambda experiment: experiment.net.copy())
     assert not np.array_equal(trained.params, window.controller.setup.initial_params)
@@ -236,10 +236,10 @@ def test_values_typed_before_training_are_where_reset_returns(qtbot, open_window
     _edit_table_value(qtbot, window.parameters, "b1_1", "-1.25")
     index = window.controller.setup.parameter_index("b1_1")
     qtbot.waitUntil(lambda: window.controller.latest.initial_params[index] == -1.25)
-    window.step_action.trigger()
+    window.toolbar.step_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 1)
     assert window.controller.latest.params[index] != -1.25
-    window.reset_action.trigger()
+    window.toolbar.reset_action.trigger()
     wait_for_state(qtbot, window, IDLE)
     assert window.controller.latest.params[index] == -1.25
 
@@ -288,7 +288,7 @@ def test_a_panel_behind_a_tab_skips_redraws_and_catches_up_when_its_tab_is_chose
     qtbot.waitUntil(lambda: window.windowHandle().isExposed())
     drawn = []
     monkeypatch.setattr(window.backprop, "draw", lambda snapshot: drawn.append(snapshot.epoch))
-    window.step_epoch_action.trigger()
+    window.toolbar.step_epoch_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 1)
     window.controller.redraw_now()
     assert drawn == []

@@ -34,8 +34,8 @@ def clothes_trainer():
     X, y = np.array(CLOTHES_SIZES)[:, None], np.array(CLOTHES_FITS, float)[:, None]
     trainer = Trainer(experiment.net, loss="mse", optimizer="sgd", lr=1.0, shuffle=False)
     trainer.set_data(X, y)
-    plan = trainer.plan_for(len(X))
-    trainer.compute_gradients(*trainer.feature_major(*trainer.batch(0)), plan=plan)
+    plan = trainer.reference.plan_for(len(X))
+    trainer.reference.compute_gradients(*trainer.reference.feature_major(*trainer.batch(0)), plan=plan)
     return trainer, plan
 
 
@@ -203,8 +203,8 @@ def test_reset_neuron_puts_back_its_initial_weights_only(qtbot, open_window):
     window = exposed(qtbot, open_window())
     panel = window.network_diagram
     controller = window.controller
-    controller.set_epochs(50)
-    window.play_action.trigger()
+    controller.settings.set("epochs", 50)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, "finished")
     trained = np.array(controller.latest.params)
     menu = panel.editing.neuron_menu(Target(EDGE, 2, 1, 1))

@@ -19,15 +19,15 @@ def headless_lab(epochs: int):
 
 
 def choose_pace(window, text: str) -> None:
-    window.pace_box.setCurrentIndex(window.pace_box.findText(text))
+    window.toolbar.pace_box.setCurrentIndex(window.toolbar.pace_box.findText(text))
 
 
 def trained_lab(qtbot, open_window, epochs: int = 5000):
     """The lab trained to `epochs` at max pace, every display epoch recorded."""
     window = open_window()
     choose_pace(window, "max")
-    window.epochs_box.setValue(epochs)
-    window.play_action.trigger()
+    window.toolbar.epochs_box.setValue(epochs)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED, timeout=30_000)
     # At max pace the redraw timer may skip frames; the timeline bar shows what was drawn last.
     qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
@@ -42,11 +42,11 @@ def scrub(window, epoch: int) -> None:
 
 def test_the_lab_at_its_default_pace_draws_every_display_epoch_in_order(qtbot, open_window):
     window = open_window()
-    assert window.controller.pace == 10.0 and window.pace_box.currentText() == "10/s"
+    assert window.controller.settings.pace == 10.0 and window.toolbar.pace_box.currentText() == "10/s"
     drawn = []
     window.controller.snapshot_changed.connect(
         lambda snapshot: drawn.append(snapshot.epoch) if snapshot.state in (RunState.RUNNING, FINISHED) else None)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED, timeout=180_000)  # 5.1 s when each frame draws in time
     shown = [epoch for epoch in drawn if epoch > 0]
     assert list(dict.fromkeys(shown)) == LAB_FRAMES, f"drawn: {drawn}"   # 51 distinct epochs, in order
@@ -75,7 +75,7 @@ def test_scrubbing_shows_the_parameters_fit_gives_in_table_diagram_curve_and_los
     x, y = window.scatter.curves[0].getData()
     np.testing.assert_array_equal(y, expected.predict(x[:, None])[:, 0])
     assert window.training.shown_epoch_line.isVisible() and window.training.shown_epoch_line.value() == epoch
-    assert window.controller.shown().metrics["loss"] == headless_lab(epoch).metrics()["loss"]
+    assert window.controller.timeline.shown().metrics["loss"] == headless_lab(epoch).metrics()["loss"]
     assert "1,200" in window.timeline_bar.epoch_label.text() or epoch == 1
     window.timeline_bar.live_button.click()
     np.testing.assert_array_equal(window.network_diagram.net.params, headless_lab(3000).net.params)
@@ -105,7 +105,7 @@ def test_editing_a_weight_at_a_scrubbed_epoch_continues_from_there(qtbot, open_w
     expected = headless_lab(500).net
     expected.set_parameter("w11_1", 0.25)
     latest = window.controller.latest
-    assert latest.epoch == 500 and latest.state == PAUSED and not window.controller.shown().scrubbed
+    assert latest.epoch == 500 and latest.state == PAUSED and not window.controller.timeline.shown().scrubbed
     np.testing.assert_array_equal(latest.params, expected.params)
     window.controller.undo_stack.undo()   # one step: the edit and the going back
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 2000, timeout=10_000)
@@ -120,7 +120,7 @@ def test_replay_plays_the_recording_and_returns_to_live(qtbot, open_window):
     window.timeline_bar.replay_button.click()
     qtbot.waitUntil(lambda: not window.timeline_bar.replay_button.isChecked(), timeout=20_000)
     assert shown == [0, 1, *range(100, 1001, 100)]
-    assert not window.controller.shown().scrubbed
+    assert not window.controller.timeline.shown().scrubbed
 
 
 def test_the_replay_exports_every_recorded_epoch_of_a_panel_as_a_gif(qtbot, open_window, tmp_path):
@@ -131,7 +131,7 @@ def test_the_replay_exports_every_recorded_epoch_of_a_panel_as_a_gif(qtbot, open
     with Image.open(tmp_path / "run.gif") as gif:
         assert gif.n_frames == 12 and gif.info["duration"] == 50
         assert gif.size == (window.scatter.width(), window.scatter.height())
-    assert not window.controller.shown().scrubbed
+    assert not window.controller.timeline.shown().scrubbed
 
 
 def test_a_replay_to_an_unknown_format_says_so_and_writes_nothing(qtbot, open_window, tmp_path):
@@ -143,15 +143,15 @@ def test_a_replay_to_an_unknown_format_says_so_and_writes_nothing(qtbot, open_wi
 def test_pause_step_and_edits_answer_at_once_at_the_slowest_pace(qtbot, open_window):
     window = open_window()
     choose_pace(window, "1/s")
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 1, timeout=5_000)
     window.controller.edit_parameter("w11_1", 0.5)   # while the worker waits for the next frame's turn
     qtbot.waitUntil(lambda: window.controller.reflects_all_commands(window.controller.latest), timeout=500)
     assert window.controller.latest.params[window.controller.setup.parameter_index("w11_1")] == 0.5
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.state == PAUSED, timeout=500)
     epoch = window.controller.latest.epoch
-    window.step_epoch_action.trigger()
+    window.toolbar.step_epoch_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == epoch + 1, timeout=500)
 
 
@@ -164,7 +164,7 @@ def test_the_chosen_pace_is_remembered_for_the_next_window(qtbot, tmp_path):
     for expected in (10.0, 2.0):   # the lab's own pace, then the one chosen in the first window
         window = MainWindow(build_preset("clothes"), settings=settings)
         qtbot.addWidget(window)
-        assert window.controller.pace == expected
+        assert window.controller.settings.pace == expected
         choose_pace(window, "2/s")
         window.close()
         assert not window.controller.running

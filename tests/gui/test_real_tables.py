@@ -67,7 +67,7 @@ def test_predicted_vs_actual_covers_predictions_outside_the_targets(qtbot, open_
 def test_the_loss_axis_follows_a_short_run(qtbot, open_window):
     window = open_window(scaled_line_lab())  # the epoch box says 100,000
     for _ in range(3):
-        window.step_epoch_action.trigger()
+        window.toolbar.step_epoch_action.trigger()
     qtbot.waitUntil(lambda: window.controller.latest.epoch == 3, timeout=10_000)
     window.controller.redraw_now()
     x0, x1 = window.training.loss_plot.getPlotItem().getViewBox().viewRange()[0]
@@ -84,7 +84,7 @@ def test_a_finite_blow_up_stops_the_window_run_and_says_where(qtbot, open_window
     experiment = build_experiment(data, hidden=(64,), activation="relu", output_activation="linear", loss="mse",
                                   optimizer="sgd", lr=1.0, batch_size=None, epochs=500, display_every=1)
     window = open_window(experiment)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, DIVERGED)
     latest = window.controller.latest
     assert latest.epoch < 500 and "diverged at epoch" in latest.message and "its best" in latest.message

@@ -18,11 +18,11 @@ def worker_run_settings(controller) -> tuple[int, int]:
 
 def set_epochs_and_display(qtbot, window, epochs: int, every: int) -> None:
     """Type into the toolbar's epochs box and the display frequency panel, as a person would."""
-    for box, value in ((window.epochs_box, epochs), (window.display_frequency.every, every)):
+    for box, value in ((window.toolbar.epochs_box, epochs), (window.display_frequency.every, every)):
         box.lineEdit().selectAll()
         qtbot.keyClicks(box.lineEdit(), str(value))
         qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
-    assert (window.epochs_box.value(), window.display_frequency.every.value()) == (epochs, every)
+    assert (window.toolbar.epochs_box.value(), window.display_frequency.every.value()) == (epochs, every)
 
 
 def test_open_dataset_keeps_the_epochs_and_display_frequency_set_before(qtbot, open_window):
@@ -36,7 +36,7 @@ def test_open_dataset_keeps_the_epochs_and_display_frequency_set_before(qtbot, o
     assert controller.setup.dataset.n_features == 4  # the new data is in
     assert (controller.settings.epochs, controller.settings.display_every) == (1234, 7)
     assert worker_run_settings(controller) == (1234, 7)
-    assert window.epochs_box.value() == 1234 and window.display_frequency.every.value() == 7
+    assert window.toolbar.epochs_box.value() == 1234 and window.display_frequency.every.value() == 7
     qtbot.waitUntil(lambda: controller.latest.target_epochs == 1234, timeout=5000)
 
 

@@ -151,7 +151,7 @@ def test_the_test_split_draws_held_out_points_hollow_and_undoes(qtbot, open_wind
 
 def test_training_goes_on_while_points_are_added(qtbot, open_window):
     window = open_window(xor_lab())
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, RUNNING)
     n = window.controller.setup.dataset.n_samples
     click(qtbot, window.scatter, *free_spot(window.controller.setup.dataset.X, 0.3, 0.3))

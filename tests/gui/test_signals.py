@@ -33,7 +33,7 @@ DRIVER = textwrap.dedent("""
 
     def show_and_play(window):
         show(window)
-        window.controller.set_epochs(100_000_000)
+        window.controller.settings.set("epochs", 100_000_000)
         told = []
 
         def report(snapshot):
@@ -41,7 +41,7 @@ DRIVER = textwrap.dedent("""
                 told.append(True)
                 print("training", flush=True)
         window.controller.snapshot_received.connect(report)
-        QTimer.singleShot(0, window.play_action.trigger)
+        QTimer.singleShot(0, window.toolbar.play_action.trigger)
 
     main_window.MainWindow.show = show_and_play
     from fcviz.cli import main

@@ -7,8 +7,8 @@ from fcviz.gui.worker import FINISHED, PAUSED, RUNNING
 
 def test_play_runs_to_the_end_and_close_joins_the_thread(qtbot, open_window):
     window = open_window()
-    window.controller.set_epochs(300)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 300)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, FINISHED)
     assert window.controller.latest.epoch == 300
     window.close()
@@ -17,9 +17,9 @@ def test_play_runs_to_the_end_and_close_joins_the_thread(qtbot, open_window):
 
 def test_pause_mid_training(qtbot, open_window):
     window = open_window()
-    window.controller.set_epochs(100_000_000)
-    window.play_action.trigger()
+    window.controller.settings.set("epochs", 100_000_000)
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, RUNNING)
-    window.play_action.trigger()
+    window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
     assert 0 < window.controller.latest.epoch < 100_000_000

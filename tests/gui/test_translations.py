@@ -77,7 +77,7 @@ def test_zh_CN_translates_the_menus_and_the_classic_panel_names(qtbot, chinese, 
     assert titles[:2] == ["文件(&F)", "编辑(&E)"]
     assert all(re.search(r"[\u4e00-\u9fff]", title) for title in titles), titles
     assert {key: window.docks[key].windowTitle() for key in CLASSIC_PANELS} == CLASSIC_PANELS
-    assert window.play_action.text() == "开始"
+    assert window.toolbar.play_action.text() == "开始"
     assert "衣服尺码" in window.lessons.heading.text()
 
 

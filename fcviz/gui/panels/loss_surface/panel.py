@@ -1,22 +1,15 @@
 """Loss surface panel: the loss over two chosen parameters (or one), the path descent took, the gradient.
 
-The grid is computed in a thread pool (fcviz.core.loss_surface) and never blocks drawing: a newer
-request makes the running one stop at its next chunk, results are cached by what they depend on,
-and recomputing follows the shown parameters at most every THROTTLE_MS.
+The grids come from `grids.GridRequests` (a thread pool and a cache); this module asks for them and draws them.
 """
 
 from __future__ import annotations
 
 import math
-import time
-import traceback
-from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QRectF, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -31,55 +24,17 @@ from PySide6.QtWidgets import (
 
 from fcviz.core.experiment_setup import Setup
 from fcviz.core.limits import MAX_CHOOSABLE_PARAMETERS
-from fcviz.core.loss_surface import LossSurface, SurfaceCancelled, axis_values, moved_most, nice_half_width
+from fcviz.core.loss_surface import LossSurface, axis_values, moved_most, nice_half_width
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.panels.base import Panel
+from fcviz.gui.panels.loss_surface.grids import GridRequests, SurfaceRequest, SurfaceResult
 from fcviz.gui.plots import FIT_COLOR, make_plot_widget
 
 SURFACE, CURVE = 0, 1          # the view modes: two parameters, or one
 DEFAULT_GRID = 81              # points per axis (odd: the grid is symmetric about the current point)
 CURVE_POINTS = 401             # points along the one axis of the curve (a line is cheap: draw it smooth)
-THROTTLE_MS = 200              # recompute at most this often while the shown parameters change
-CACHE_SIZE = 8                 # results kept for reuse (going back to a shown epoch or mode)
-CONTOUR_QUANTILES = np.linspace(0.04, 0.9, 9) ** 2  # contour levels: denser near the minimum
 ARROW_FRACTION = 0.3           # the negative-gradient arrow spans this share of the grid's half width
-PROGRESS_AFTER_SECONDS = 0.3   # a grid that takes longer than this shows a progress bar
 PATH_COLOR, POINT_COLOR, ARROW_COLOR = "#ffffff", "#d62728", "#ff7f0e"
-
-
-@dataclass(frozen=True)
-class SurfaceRequest:
-    """What one grid depends on; `key` identifies it in the cache."""
-
-    key: tuple
-    params: np.ndarray
-    indices: tuple[int, ...]
-    axes: tuple[np.ndarray, ...]
-    learning_rate: float
-
-
-@dataclass(frozen=True)
-class SurfaceResult:
-    request: SurfaceRequest
-    values: np.ndarray        # loss on the grid, [x, y] (or along the one axis)
-    loss: float               # at the current parameters
-    gradient: np.ndarray      # ∂L/∂params at the current parameters
-    contours: tuple           # (x, y) of all contour lines, NaN-separated (two parameters)
-    landing_loss: float       # loss after the step −lr·∂L/∂w (one parameter)
-
-
-def compute(surface: LossSurface, request: SurfaceRequest, progress: Callable[[int, int], bool]) -> SurfaceResult:
-    """The grid (or line), the gradient and the contours of one request (runs in the pool)."""
-    params, indices = request.params, request.indices
-    gradient = surface.gradient_at(params)
-    loss = surface.loss_at(params)
-    if len(indices) == 2:
-        values = surface.grid(params, *indices, *request.axes, progress)
-        return SurfaceResult(request, values, loss, gradient, contour_lines(values, *request.axes), math.nan)
-    values = surface.losses(params, indices, request.axes[0][:, None], progress)
-    step = params[indices[0]] - request.learning_rate * gradient[indices[0]]
-    landing = float(surface.line(params, indices[0], np.array([step]))[0])
-    return SurfaceResult(request, values, loss, gradient, (), landing)
 
 
 def _plain_axes(plot: pg.PlotWidget) -> None:
@@ -87,50 +42,6 @@ def _plain_axes(plot: pg.PlotWidget) -> None:
     plot.getPlotItem().hideButtons()
     for side in ("left", "bottom"):
         plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
-
-
-def contour_lines(values: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Contours at quantiles of the loss, as one NaN-separated polyline in parameter coordinates."""
-    finite = values[np.isfinite(values)]
-    if finite.size < 4:
-        return np.zeros(0), np.zeros(0)
-    px, py = [], []
-    for level in np.unique(np.quantile(finite, CONTOUR_QUANTILES)):
-        for line in pg.functions.isocurve(values, level, connected=True):
-            points = np.asarray(line) - 0.5   # isocurve puts cell k's centre at k + 0.5
-            px += [np.interp(points[:, 0], np.arange(len(xs)), xs), [np.nan]]
-            py += [np.interp(points[:, 1], np.arange(len(ys)), ys), [np.nan]]
-    if not px:
-        return np.zeros(0), np.zeros(0)
-    return np.concatenate(px), np.concatenate(py)
-
-
-class _JobSignals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)   # SurfaceResult, or None when the job stopped as stale
-
-
-class SurfaceJob(QRunnable):
-    """One request computed in the pool; it stops between chunks once `stale()` says so."""
-
-    def __init__(self, surface: LossSurface, request: SurfaceRequest, signals: _JobSignals,
-                 stale: Callable[[], bool]):
-        super().__init__()
-        self.surface, self.request, self.signals, self.stale = surface, request, signals, stale
-
-    def run(self) -> None:
-        result = None
-        try:
-            result = compute(self.surface, self.request, self._progress)
-        except SurfaceCancelled:
-            pass
-        except Exception:  # noqa: BLE001 - a failed grid must not leave the panel waiting forever
-            traceback.print_exc()
-        self.signals.finished.emit(result)
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
-        return not self.stale()
 
 
 class PickingViewBox(pg.ViewBox):
@@ -160,23 +71,14 @@ class LossSurfacePanel(Panel):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self._surface: LossSurface | None = None
         self._setup: Setup | None = None
         self._snapshot: Snapshot | None = None
         self._chosen_by_person = False
-        self._cache: OrderedDict[tuple, SurfaceResult] = OrderedDict()
-        self._running: SurfaceRequest | None = None
-        self._wanted: SurfaceRequest | None = None
-        self._started = 0.0  # when the running job started (time.monotonic)
         self.result: SurfaceResult | None = None
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._signals = _JobSignals(self)
-        self._signals.progress.connect(self._on_job_progress)
-        self._signals.finished.connect(self._on_job_finished)
-        self._cancelled = False  # the person pressed Cancel on the running grid
-        self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
-        self._throttle.timeout.connect(self._request)
+        self.grids = GridRequests(self.build_request, self)  # computed off the GUI thread, cached
+        self.grids.ready.connect(self._show)
+        self.grids.progress.connect(self._on_grid_progress)
+        self.grids.finished.connect(self._on_grid_finished)
 
         controls = self._create_controls()
         self._create_surface_view()
@@ -189,7 +91,7 @@ class LossSurfacePanel(Panel):
         self.progress.setMaximumHeight(10)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop computing this grid (a smaller grid is faster)"))
-        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.cancel_button.clicked.connect(self.grids.cancel)
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.cancel_button)
@@ -289,10 +191,8 @@ class LossSurfacePanel(Panel):
     def set_setup(self, setup: Setup) -> None:
         self._setup = setup
         X, y = setup.train_data()
-        self._surface = LossSurface(setup.network_config, setup.loss_name, X, y)
-        self._cache.clear()
-        self._throttle.stop()
-        self._wanted = None
+        surface = LossSurface(setup.network_config, setup.loss_name, X, y)
+        self.grids.reset(surface)
         self._snapshot = None
         self.result = None
         self._chosen_by_person = False
@@ -302,7 +202,6 @@ class LossSurfacePanel(Panel):
             box.clear()
             box.addItems(names)
             box.blockSignals(False)
-        surface = self._surface
         if surface.sampled:
             text = self.tr("Loss on a fixed sample of {used:,} of the {total:,} training rows.")
         else:
@@ -364,18 +263,16 @@ class LossSurfacePanel(Panel):
 
     @Slot()
     def _schedule(self) -> None:
-        """Recompute soon (at most every THROTTLE_MS while the parameters keep changing)."""
-        if not self._throttle.isActive():
-            self._throttle.start()
+        self.grids.schedule()
 
     def request_now(self) -> None:
         """Ask for the grid of the shown snapshot at once (tests, screenshots)."""
-        self._throttle.stop()
-        self._request()
+        self.grids.request_now()
 
     def build_request(self) -> SurfaceRequest | None:
         snapshot, indices = self._snapshot, self.indices()
-        if snapshot is None or self._surface is None or min(indices) < 0 \
+        surface = self.grids.surface
+        if snapshot is None or surface is None or min(indices) < 0 \
                 or len(snapshot.params) != len(self._setup.parameter_names):
             return None
         params = np.array(snapshot.params)
@@ -385,71 +282,31 @@ class LossSurfacePanel(Panel):
         for index in indices:
             half = self.half_width.value() or nice_half_width(path[:, index] - params[index])
             axes.append(axis_values(params[index], half, count))
-        key = (id(self._surface), params.tobytes(), indices, tuple((a[0], a[-1], len(a)) for a in axes),
+        key = (id(surface), params.tobytes(), indices, tuple((a[0], a[-1], len(a)) for a in axes),
                snapshot.learning_rate)
         return SurfaceRequest(key, params, indices, tuple(axes), snapshot.learning_rate)
 
-    @Slot()
-    def _request(self) -> None:
-        request = self.build_request()
-        if request is None:
-            return
-        cached = self._cache.get(request.key)
-        if cached is not None:
-            self._wanted = None
-            self._show(cached)
-        elif self._running is None or self._running.key != request.key:
-            self._wanted = request
-            self._start_wanted()
-
-    def _start_wanted(self) -> None:
-        if self._running is not None or self._wanted is None:
-            return  # the running job sees that something newer is wanted and stops
-        self._running, self._wanted = self._wanted, None
-        self._started = time.monotonic()
-        self._cancelled = False
-        self.pool.start(SurfaceJob(self._surface, self._running, self._signals, self._is_stale))
-
-    def _is_stale(self) -> bool:
-        """Called from the pool thread: a newer request is waiting."""
-        return self._wanted is not None or self._cancelled
-
     @Slot(int, int)
-    def _on_job_progress(self, done: int, total: int) -> None:
-        if done < total and time.monotonic() - self._started > PROGRESS_AFTER_SECONDS:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-            self._show_progress(True)
+    def _on_grid_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self._show_progress(True)
+
+    @Slot(object)
+    def _on_grid_finished(self, _result: SurfaceResult | None) -> None:
+        self._show_progress(False)
 
     def _show_progress(self, shown: bool) -> None:
         self.progress.setVisible(shown)
         self.cancel_button.setVisible(shown)
 
-    @Slot()
-    def _on_cancel_clicked(self) -> None:
-        self._cancelled = True
-
-    @Slot(object)
-    def _on_job_finished(self, result: SurfaceResult | None) -> None:
-        self._running = None
-        self._show_progress(False)
-        if result is not None and result.request.key[0] == id(self._surface):  # not of a replaced experiment
-            self._cache[result.request.key] = result
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-            if self._wanted is None:
-                self._show(result)
-        self._start_wanted()
-
     def shutdown(self) -> None:
-        """Stop computing (the window is closing): a running job stops at its next chunk."""
-        self._throttle.stop()
-        self._wanted = SurfaceRequest((), np.zeros(0), (), (), 0.0)  # anything newer makes the job stale
-        self.pool.waitForDone()
-        self._wanted = None
+        """Stop computing (the window is closing)."""
+        self.grids.shutdown()
 
     # --- drawing -----------------------------------------------------------------------------------
 
+    @Slot(object)
     def _show(self, result: SurfaceResult) -> None:
         self.result = result
         if len(result.request.indices) == 2:
