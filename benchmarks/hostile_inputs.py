@@ -235,8 +235,8 @@ def many_classes(folder: Path, classes: int, rows: int = 5000) -> Path:
     return text(folder, f"classes{classes}.csv", "\n".join(lines) + "\n")
 
 
-def wide_session(folder: Path, hidden: int) -> Path:
-    path = folder / f"wide{hidden}.fcviz"
+def wide_session(folder: Path, hidden: str) -> Path:
+    path = folder / f"wide{hidden.replace(',', '_')}.fcviz"
     line, code, _, _ = run_child(fcviz("train", CLOTHES, "--hidden", hidden, "--epochs", 1, "--quiet", "--save", path))
     assert code == "0", line
     return path
@@ -304,12 +304,17 @@ def cases(folder: Path):
     yield "freeze", f"{thousand.name} ({size(thousand)}, 1000 text classes)", ("window", thousand)
     yield "freeze", f"{thousand.name} ({size(thousand)}, 1000 text classes)", ("cli", "train", thousand, "--epochs",
                                                                                 5, "--quiet")
+    fitting = many_classes(folder, 1000, rows=1999)
+    fitting = fitting.rename(folder / "classes1000_fits.csv")
+    yield "freeze", f"{fitting.name} ({size(fitting)}, 1000 text classes x 1999 rows: within the limits)", \
+        ("window", fitting)
     hundred_k = many_classes(folder, 100_000, rows=100_000)
     yield "freeze", f"{hundred_k.name} ({size(hundred_k)}, 100k class names)", ("window", hundred_k)
     yield "freeze", "1-30000-1 network", ("cli", "train", CLOTHES, "--hidden", 30000, "--epochs", 1, "--quiet")
-    for hidden in (1000, 4096):
+    for hidden in ("1000", "4096", "4096,2000"):
         wide = wide_session(folder, hidden)
-        yield "freeze", f"{wide.name} (1-{hidden}-1 network; the widest layer allowed is 4096)", ("window", wide)
+        shape = f"1-{hidden.replace(',', '-')}-1"
+        yield "freeze", f"{wide.name} ({shape} network; layers of at most 4096, 10M parameters)", ("window", wide)
     fifo_session, fifo_weights = folder / "x.fcviz", folder / "w.json"
     os.mkfifo(fifo_session), os.mkfifo(fifo_weights)
     yield "freeze", "FIFO x.fcviz", ("cli", "train", fifo_session, "--epochs", 1, "--quiet")
