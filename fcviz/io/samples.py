@@ -7,7 +7,6 @@ from pathlib import Path
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.presets import build_preset
-from fcviz.io.tables import load_dataset
 
 SAMPLE_PREFIX = "sample:"  # `fcviz train sample:iris` names a shipped sample wherever one runs it
 SAMPLE_SUFFIXES = (".csv", ".xlsx")
@@ -56,6 +55,7 @@ def resolve_data_path(text: str) -> str:
 
 def load_sample(name: str, **options) -> Dataset:
     """`load_dataset` on a shipped sample, e.g. `load_sample("iris.csv")`."""
+    from fcviz.io.tables import load_dataset  # pandas: imported when a table is read, not at start-up
     return load_dataset(sample_path(name), **options)
 
 

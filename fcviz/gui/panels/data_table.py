@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout
@@ -176,6 +175,7 @@ class DataTableModel(QAbstractTableModel):
             row=row + 1, column=self.headerData(column, Qt.Orientation.Horizontal))
 
     def _number(self, text: str, row: int, column: int) -> float:
+        import pandas as pd  # here, not at start-up: pandas takes longer to import than the window to show
         value = pd.to_numeric(pd.Series([text.strip()]), errors="coerce").iloc[0]
         if not np.isfinite(value):
             raise ValueError(self.tr('{where}: "{text}" is not a number').format(
@@ -273,6 +273,7 @@ class DataTablePanel(Panel):
         current = self.table.currentIndex()
         if not text.strip():
             return
+        import pandas as pd  # as in _number
         cells = pd.read_csv(io.StringIO(text), sep="\t", header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=True).values.tolist()
         top, left = (current.row(), current.column()) if current.isValid() else (self.model.rowCount(), 0)
