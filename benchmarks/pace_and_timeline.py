@@ -82,7 +82,7 @@ def scrub_seconds(name: str) -> tuple[float, float]:
         return time.perf_counter() - start
 
     def live() -> None:
-        controller.drawn = None
+        controller.pacer.drawn = None   # draw the same snapshot again
         controller.redraw_now()
 
     scrubbed = [timed(lambda epoch=epoch: controller.timeline.scrub_to(epoch)) for epoch in picks]

@@ -4,7 +4,7 @@ Half the time on the clothes lab, half on the 2-8-8-1 spiral drawn every epoch (
 New from preset in the same window), with autosave on as in the app (into a temporary folder).
 A 10 ms timer measures how late the event loop answers.
 Every report interval prints the RSS, the items in all plot scenes, the window's QObjects, the
-Python objects and the interval's lateness p99. Targets (issue 10), for each phase from the end of
+Python objects, the interval's redraws a second and its lateness p99. Targets (issue 10), for each phase from the end of
 its warm-up to its end: RSS growth < 20 MB beyond the run's bounded timeline (fcviz.core.timeline,
 at most 64 MB), no more scene items or QObjects; and lateness p99
 < 50 ms in every interval. Exit code 1 if a target is missed (latency only with --strict-latency).
@@ -84,7 +84,9 @@ class Soak:
         self.probe.setInterval(PROBE_MS)
         self.probe.timeout.connect(self._on_probe)
         self.runs = 0
+        self.redraws = 0
         self.window.controller.snapshot_received.connect(self._on_snapshot)
+        self.window.controller.snapshot_changed.connect(self._on_redraw)
 
     def _on_probe(self) -> None:
         now = time.perf_counter()
@@ -113,10 +115,13 @@ class Soak:
         phase = {"name": name, "start": counts(window), "rss start": rss_mb()}
         phase["rss peak"] = phase["rss start"]
         self.phases.append(phase)
+        phase["p99"] = []
         while time.perf_counter() - begin < self.phase_seconds:
             self.lateness.clear()
+            self.redraws, interval = 0, time.perf_counter()
             self._spin(min(self.report_every, self.phase_seconds - (time.perf_counter() - begin)))
-            phase["rss end"] = self._report(name, controller.latest.epoch)
+            phase["rss end"] = self._report(name, controller.latest.epoch, time.perf_counter() - interval)
+            phase["p99"].append(self.interval_p99[-1])
             phase["rss peak"] = max(phase["rss peak"], phase["rss end"])
         phase["end"] = counts(window)
 
@@ -127,20 +132,24 @@ class Soak:
             self.window.controller.reset()
             self.window.controller.play()
 
+    def _on_redraw(self, _snapshot) -> None:
+        self.redraws += 1
+
     def _spin(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
             self.app.processEvents()
             time.sleep(0.001)
 
-    def _report(self, phase: str, epoch: int) -> float:
-        """Print one interval's figures; returns the RSS."""
+    def _report(self, phase: str, epoch: int, seconds: float) -> float:
+        """Print the figures of an interval `seconds` long; returns the RSS."""
         p99 = 1000 * float(np.percentile(self.lateness, 99)) if self.lateness else float("nan")
         self.interval_p99.append(p99)
         rss = rss_mb()
         figures = ", ".join(f"{key} {value:,}" for key, value in counts(self.window).items())
         print(f"{time.perf_counter() - self._started:7.0f} s  {phase:<6} run {self.runs + 1:>4} epoch {epoch:>9,}  "
-              f"RSS {rss:7.1f} MB  {figures}  lateness p99 {p99:5.1f} ms", flush=True)
+              f"RSS {rss:7.1f} MB  {figures}  redraws {self.redraws / seconds:4.1f}/s  lateness p99 {p99:5.1f} ms",
+              flush=True)
         return rss
 
     def verdict(self, strict_latency: bool) -> bool:
@@ -151,6 +160,8 @@ class Soak:
                   f"{phase['rss end']:.1f} MB at the end ({growth:+.1f} MB, target < {MAX_RSS_GROWTH_MB:g}), "
                   f"peak {phase['rss peak']:.1f} MB; " + ", ".join(
                       f"{key} {start[key]:,} -> {end[key]:,}" for key in start))
+            print(f"{phase['name']}: event-loop lateness p99 per interval: median "
+                  f"{float(np.median(phase['p99'])):.1f} ms, worst {max(phase['p99']):.1f} ms")
             ok_memory &= growth < MAX_RSS_GROWTH_MB
             flat &= all(end[key] <= start[key] for key in ("scene items", "QObjects"))
         worst = max(self.interval_p99)

@@ -102,7 +102,7 @@ class Controller(QObject):
         self.pacer = RedrawPacer(self.settings.max_redraw_hz, self.timeline.shown,
                                  lambda: self.settings.pace > 0, self)
         self.pacer.frame.connect(self.snapshot_changed)
-        self.pacer.frame.connect(lambda _: self._worker is not None and self._worker.mark_drawn())
+        self.pacer.frame.connect(lambda drawn: self._worker is not None and self._worker.mark_drawn(drawn))
         self.replies = ReplyRelay(self)  # answers of the worker, handled in the GUI thread
         self.cache = SnapshotCache(lambda: self.setup)  # predictions and traces the panels share
 

@@ -54,6 +54,22 @@ def diverging_lut() -> np.ndarray:
     return lut.astype(np.uint8)
 
 
+def colored(values: np.ndarray, levels: tuple[float, float], lut: np.ndarray) -> np.ndarray:
+    """`values` as a C-ordered RGBA uint8 image: `lut` (n, 3) spread over `levels`, NaN transparent.
+    A row-major pyqtgraph ImageItem paints it as it is; a float image with a lookup table costs it a colour
+    table of n Python calls on every paint, which for a window of small maps was most of a redraw."""
+    low, high = levels
+    n = len(lut)
+    packed = np.zeros(n + 1, np.uint32)  # RGBA bytes as one word per colour; the last is transparent
+    packed.view(np.uint8).reshape(n + 1, 4)[:n] = np.column_stack([lut[:, :3], np.full(n, 255)])
+    index = np.array(values, dtype=np.float64, order="C")  # C order: painted without another copy
+    index -= low
+    index *= n / (high - low) if high > low else 0.0
+    np.clip(index, 0, n - 1, out=index)
+    np.nan_to_num(index, copy=False, nan=n)
+    return packed.take(index.astype(np.intp)).view(np.uint8).reshape(*np.shape(values), 4)
+
+
 def plottable(values: np.ndarray) -> np.ndarray:
     """True where a value can be drawn: finite and within ±MAX_PLOT_MAGNITUDE (a view of
     [-1e308, 1e308] is [-inf, inf] to Qt, which then refuses the range)."""

@@ -1,9 +1,10 @@
 """How the GUI thread meets the worker: redraws paced by time and CPU share, and replies to commands.
 
 RedrawPacer hands the newest snapshot to the panels on a timer, at most `hz` times a second and,
-while training runs, only while the GUI thread stays under its share of the CPU (every
-millisecond spent drawing is one not spent training: the threads share the GIL). While the
-panels draw, `gui_busy` holds the worker back so that drawing never waits for the GIL.
+while the NumPy engine trains, only while the GUI thread stays under its share of the CPU (every
+millisecond spent drawing is one not spent training: the threads share the GIL). The compiled
+engine trains without the GIL, so then the panels draw at the full rate. While the panels draw,
+`gui_busy` holds the NumPy engine back so that drawing never waits for the GIL.
 
 ReplyRelay runs a callback in the GUI thread once the worker has answered a command's Future,
 and says whether any answer is still awaited (`busy_changed`).
@@ -20,11 +21,12 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from fcviz.core.engine import COMPILED
 from fcviz.core.snapshot import RunState, Snapshot
 
 UNTHROTTLED_REDRAW_MS = 8
-# While training, the GUI thread may use at most this share of a core. Python threads share
-# one GIL, so every millisecond spent drawing is a millisecond not spent training.
+# While the NumPy engine trains, the GUI thread may use at most this share of a core. Python threads
+# share one GIL, so every millisecond spent drawing is a millisecond not spent training.
 TRAINING_GUI_SHARE = 0.08
 # ... but the panels show training at least this often, even after a costly redraw (the first
 # paint of the window can take most of a second, which alone kept them still for ~10 s).
@@ -34,7 +36,8 @@ MAX_REDRAW_GAP_SECONDS = 0.5
 class RedrawPacer(QObject):
     """Emits `frame(snapshot)` with the snapshot to show on a timer (see the module docstring);
     `latest()` gives it, `drawn` is the one last emitted (None: draw the next anyway). While
-    `paced()`, every snapshot is drawn in turn and no CPU budget applies (the worker waits)."""
+    `paced()`, every snapshot is drawn in turn and no CPU budget applies (the worker waits), nor
+    while the compiled engine trains (it does not hold the GIL)."""
 
     frame = Signal(object)
 
@@ -66,8 +69,7 @@ class RedrawPacer(QObject):
     @Slot()
     def tick(self) -> None:
         snapshot = self._latest()
-        if self._drawing or snapshot is self.drawn or (snapshot.state == RunState.RUNNING and not self._paced()
-                                                       and self._over_gui_budget()):
+        if self._drawing or snapshot is self.drawn or (self._shares_the_gil(snapshot) and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
         self.drawn = snapshot
@@ -81,6 +83,10 @@ class RedrawPacer(QObject):
             self._drawing = False
         if self._paced() and self._latest() is not self.drawn:
             QTimer.singleShot(0, self, self.tick)
+
+    def _shares_the_gil(self, snapshot: Snapshot) -> bool:
+        """True while drawing takes the GIL from training: the NumPy engine runs at "max" pace."""
+        return snapshot.state == RunState.RUNNING and snapshot.engine != COMPILED and not self._paced()
 
     def _over_gui_budget(self) -> bool:
         """True while the GUI thread has used more than its share of CPU since the last redraw

@@ -34,6 +34,12 @@ CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking 
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = 30.0
 PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn
+# At "max" pace the timeline records every display epoch that is drawn, and the others while they come
+# at most RECORDS_PER_SECOND (after a burst of RECORD_BURST): recording a frame (metrics on all the
+# data, in Python, holding the GIL) costs about as much as a compiled spiral epoch, so recording every
+# epoch halved training and starved the window (issue 14). A short run (the lab's 51) keeps them all.
+RECORDS_PER_SECOND = 50.0
+RECORD_BURST = 100.0
 
 
 # --- commands (GUI -> worker) -------------------------------------------------
@@ -209,6 +215,31 @@ class EpochRate:
         return self.value
 
 
+class RecordBudget:
+    """A token bucket: `take()` is True while frames come no faster than RECORDS_PER_SECOND on
+    average (up to RECORD_BURST at once)."""
+
+    def __init__(self):
+        self._tokens, self._time = RECORD_BURST, time.perf_counter()
+
+    def _refill(self) -> None:
+        now = time.perf_counter()
+        self._tokens = min(RECORD_BURST, self._tokens + (now - self._time) * RECORDS_PER_SECOND)
+        self._time = now
+
+    def take(self) -> bool:
+        self._refill()
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+    def seconds_to_next(self) -> float:
+        """How long until `take()` will be True again (0: now)."""
+        self._refill()
+        return max(0.0, (1 - self._tokens) / RECORDS_PER_SECOND)
+
+
 class TrainingWorker(QObject):
     """Trains in time slices, applies commands between batches, emits throttled snapshots.
 
@@ -227,13 +258,15 @@ class TrainingWorker(QObject):
         self._version = version
         self._gui_idle = gui_idle
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
-        self._drawn = threading.Event()
+        self._drawn = threading.Event()   # the GUI drew the last snapshot emitted
         self._drawn.set()
+        self._emitted: Snapshot | None = None
         self._state = initial_state(experiment)
         self._stopping = False
         self._commands_applied = 0
         self._min_interval = 1.0 / DEFAULT_MAX_RATE_HZ
         self._last_emit = 0.0
+        self._records = RecordBudget()
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
         self._epoch_started = 0.0
@@ -260,8 +293,12 @@ class TrainingWorker(QObject):
         self._commands.put(Stop())
         self._wakeup.set()
 
-    def mark_drawn(self) -> None:
-        """The GUI drew the last snapshot: the next one may be sent."""
+    def mark_drawn(self, snapshot: Snapshot) -> None:
+        """The GUI drew `snapshot`: if it is the last one emitted, the next may be sent. (A frame drawn
+        while a newer one was on its way says nothing of that one: counted, it let the worker run a
+        frame ahead, and the GUI, finding two queued, skipped one of a paced run.)"""
+        if snapshot is not self._emitted:
+            return
         self._drawn.set()
         self._wakeup.set()
 
@@ -343,16 +380,19 @@ class TrainingWorker(QObject):
             return True
         if trainer.epoch == epoch:
             return False
-        recorded = experiment.record_if_display_epoch()
         finished = trainer.epoch >= experiment.epochs
-        frame = recorded or finished or experiment.is_display_epoch()
-        if frame and experiment.pace > 0 and not self._wait_for_turn():
+        if not (finished or experiment.is_display_epoch()):
+            return False
+        shown = self._snapshot_wanted()
+        if shown or finished or self._records.take():
+            experiment.record_if_display_epoch()
+        if experiment.pace > 0 and not self._wait_for_turn():
             return True
         if finished:
             self._enter(FINISHED)
             return True
-        if frame:
-            self._offer_snapshot()
+        if shown:
+            self._emit()
         return False
 
     def _wait_for_turn(self) -> bool:
@@ -371,10 +411,10 @@ class TrainingWorker(QObject):
             self._wakeup.wait(min(remaining, PACE_POLL_SECONDS) if self._drawn.is_set() else PACE_POLL_SECONDS)
 
     def _next_shown_epoch(self, now: float) -> int:
-        """The next display epoch that matters: one the timeline records, or one at which the snapshot
-        throttle will let a snapshot go (by the pace so far). Training runs through the others in one call."""
+        """The next display epoch that matters: one at which the snapshot throttle will let a snapshot go
+        or the timeline records one (by the pace so far). Training runs through the others in one call."""
         experiment = self._experiment
-        epoch, every, timeline = experiment.trainer.epoch, experiment.display_every, experiment.timeline
+        epoch, every = experiment.trainer.epoch, experiment.display_every
         if epoch == 0:
             return 1
         if experiment.pace > 0:   # paced: every display epoch is drawn
@@ -382,23 +422,23 @@ class TrainingWorker(QObject):
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
             wait = max(wait, self._min_interval / 4)
+        wait = min(wait, self._records.seconds_to_next())
         pace = max(self._epoch_seconds, 1e-9)
         shown = epoch + max(1, int(wait / pace)) if math.isfinite(pace) else epoch + 1
-        recorded = max(epoch + 1, timeline.last_epoch + timeline.min_gap)
-        return -(-min(shown, recorded) // every) * every
+        return -(-shown // every) * every
 
-    def _offer_snapshot(self) -> None:
-        """Emit at a display epoch; at "max" pace only if the throttle says the GUI wants one (latest wins)."""
-        if self._experiment.pace <= 0 and self._min_interval > 0 and (not self._drawn.is_set()
-                                       or time.perf_counter() - self._last_emit < self._min_interval):
-            return
-        self._emit()
+    def _snapshot_wanted(self) -> bool:
+        """True if a display epoch reached now is handed to the GUI: always when paced; at "max" pace
+        only when the throttle says the GUI wants one (latest wins)."""
+        return (self._experiment.pace > 0 or self._min_interval <= 0
+                or (self._drawn.is_set() and time.perf_counter() - self._last_emit >= self._min_interval))
 
     def _emit(self, message: str = "") -> None:
         rate = self._rate.update(self._experiment.trainer.epoch) if self._state == RUNNING else 0.0
         snapshot = Snapshot.capture(self._experiment, self._state, epochs_per_second=rate,
                                     message=message, data_version=self._version,
                                     commands_applied=self._commands_applied)
+        self._emitted = snapshot
         self._drawn.clear()
         self._last_emit = time.perf_counter()
         pace = self._experiment.pace

@@ -27,6 +27,8 @@ from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
 from fcviz.gui.plots import CLASS_COLORS, make_plot_widget, plottable
 
 TRAIN_COLOR, TEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[1]
+WIDEST_NUMBER = "-8.88888e-888"  # as wide as any value the table writes ({:.6g})
+CELL_PADDING = 12                 # pixels around a cell's text
 
 
 def nice_ceiling(value: float) -> float:
@@ -103,7 +105,9 @@ class TrainingPanel(Panel):
         self.parameter_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.parameter_table.verticalHeader().hide()
         self.parameter_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.parameter_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are set per network (_fit_columns), not from the contents: measuring every row on each
+        # frame cost more than the rest of the panel's redraw.
+        self.parameter_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.parameter_table.horizontalHeader().setStretchLastSection(True)
         self.parameter_table.setAlternatingRowColors(True)
 
@@ -132,6 +136,7 @@ class TrainingPanel(Panel):
     def set_setup(self, setup: Setup) -> None:
         self._setup = setup
         self.parameter_model.set_setup(setup)
+        self._fit_columns(setup)
         classification = setup.dataset.is_classification
         score = self.tr("Accuracy") if classification else self.tr("R²")
         titles = {"loss": self.tr("Loss (training)"), "score": score,
@@ -171,18 +176,23 @@ class TrainingPanel(Panel):
         self.shown_epoch_line.setValue(snapshot.epoch)
         self.parameter_model.set_numbers(VALUE, snapshot.params)
         self.parameter_model.set_numbers(CHANGE, snapshot.params - snapshot.initial_params)
-        self._fit_table_width()
         self._show_metrics(snapshot.metrics)
 
-    def _fit_table_width(self) -> None:
-        """Grow the table to its columns plus a scroll bar: the splitter gives it only its minimum, which would
-        clip "Change since start" once a scroll bar appears."""
+    def _fit_columns(self, setup: Setup) -> None:
+        """Columns as wide as the longest name and the widest number, once per network, and the table as wide
+        as its columns plus a scroll bar: the splitter gives it only its minimum, which would clip
+        "Change since start" once a scroll bar appears."""
         table, header = self.parameter_table, self.parameter_table.horizontalHeader()
-        columns = sum(max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
-                      for column in range(header.count()))
-        needed = columns + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth()
-        if needed > table.minimumWidth():
-            table.setMinimumWidth(needed)
+        metrics = table.fontMetrics()
+        names = max((metrics.horizontalAdvance(name) for name in setup.parameter_names), default=0)
+        number = metrics.horizontalAdvance(WIDEST_NUMBER)
+        widths = {}
+        for key, content in ((NAME, names), (VALUE, number), (CHANGE, number)):
+            column = self.parameter_model.column_of(key)
+            widths[column] = max(header.sectionSizeHint(column), content + CELL_PADDING)
+            header.resizeSection(column, widths[column])
+        columns = sum(widths.values())  # not sectionSize: the last section stretches to the table's width
+        table.setMinimumWidth(columns + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth())
 
     def _fit_view(self) -> None:
         """x spans the planned epochs while training, the epochs run otherwise; y is rounded outwards,

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from fcviz.core.backprop import Trace
 from fcviz.core.experiment_setup import Setup
-from fcviz.core.snapshot import Snapshot
+from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.gui.formulas import Formula, forward_formula, input_formula, weight_formula
 from fcviz.gui.panels.diagram.base import DiagramPanel
 from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, Target
@@ -52,7 +52,8 @@ class NetworkDiagramPanel(DiagramPanel):
         self.diagram.show(edges=[layer.kernel for layer in net.layers],
                           biases=[layer.bias if layer.use_bias else None for layer in net.layers],
                           nodes=nodes, node_scales=[max(1.0, float(np.abs(a).max())) for a in nodes],
-                          frozen=self.frozen_neurons())
+                          frozen=self.frozen_neurons(),
+                          live=snapshot.state == RunState.RUNNING and not snapshot.scrubbed)
         self.show_formula()
 
     def trace(self) -> Trace:

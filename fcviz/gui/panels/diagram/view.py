@@ -9,6 +9,8 @@ redraw: arrows are grouped by sign and width into a few `connect="pairs"` curves
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
@@ -47,6 +49,9 @@ DENSE_WIDTH = 0.5         # arrows are this much thinner when there are more tha
 SMOOTH_EDGES = 80         # antialias arrows only up to this many (it costs 3x the drawing time)
 ARROW_LENGTH, ARROW_HALF_WIDTH = 9.0, 4.0  # px
 MIN_BIAS_SIZE, MAX_BIAS_SIZE = 6, 14       # px
+# While training runs the numbers under the nodes and beside the biases change at most this often:
+# nobody reads text that changes 30 times a second, and setting it was a third of the diagram's redraw.
+LIVE_TEXT_SECONDS = 0.25
 
 def _shade(color: str, t: float) -> QColor:
     """White blended towards `color` by t in [0, 1]."""
@@ -100,6 +105,7 @@ class NetworkDiagram(pg.GraphicsView):
         self._bias_items: list[pg.TextItem] = []
         self._more_items: dict[int, pg.TextItem] = {}
         self._texts: dict[int, str] = {}  # id(item) -> text shown, to skip unchanged setText calls
+        self._texts_due = 0.0  # while live, the numbers are written again from this time on
 
     def _set_edge_pens(self, thickness: float) -> None:
         """One pen per sign and width level; alpha grows with the width."""
@@ -213,13 +219,15 @@ class NetworkDiagram(pg.GraphicsView):
     # --- values ------------------------------------------------------------------------------
 
     def show(self, edges, biases, nodes, node_scales, value_prefix: str = "", bias_prefix: str = "b ",
-             dim=frozenset(), active: int | None = None, frozen=None, widths_per_layer: bool = True) -> None:
+             dim=frozenset(), active: int | None = None, frozen=None, widths_per_layer: bool = True,
+             live: bool = False) -> None:
         """Draw values: `edges[l-1]` (fan_in, units) and `biases[l-1]` (units,) or None for
         layer l ≥ 1; `nodes[l]` (units,) for layer l ≥ 0, shaded by `node_scales[l]` and
         written under the node (after `value_prefix` for l ≥ 1); bias values after `bias_prefix`.
         Arrow widths are relative to the largest |value| of their layer, or of the whole
         network. Layers in `dim` are greyed, `active` is outlined, nodes whose
-        `frozen[l-1]` is True get a dashed ring."""
+        `frozen[l-1]` is True get a dashed ring. While `live` (training runs) the numbers are
+        written at most every LIVE_TEXT_SECONDS; the colours, sizes and arrows always follow."""
         self._values = dict(edges=edges, biases=biases, nodes=nodes, node_scales=node_scales,
                             value_prefix=value_prefix, bias_prefix=bias_prefix, dim=dim, active=active,
                             frozen=frozen, widths_per_layer=widths_per_layer)
@@ -228,12 +236,16 @@ class NetworkDiagram(pg.GraphicsView):
             self._layout(shown)
         self._edge_values = [edges[layer - 1][np.ix_(shown[layer - 1], shown[layer])].ravel()
                              for layer in range(1, len(shown))]
-        self._draw_nodes(nodes, node_scales, value_prefix, dim, active, frozen)
-        self._draw_biases(biases, bias_prefix, dim)
+        now = time.perf_counter()
+        texts = not live or now >= self._texts_due
+        if texts:
+            self._texts_due = now + LIVE_TEXT_SECONDS if live else 0.0
+        self._draw_nodes(nodes, node_scales, value_prefix, dim, active, frozen, texts)
+        self._draw_biases(biases, bias_prefix, dim, texts)
         self._draw_edges()
         self._ready = True
 
-    def _draw_nodes(self, nodes, scales, prefix, dim, active, frozen) -> None:
+    def _draw_nodes(self, nodes, scales, prefix, dim, active, frozen, texts: bool = True) -> None:
         brushes, pens = [], []
         for layer, units in enumerate(self._shown):
             values = np.asarray(nodes[layer])[units]
@@ -247,14 +259,14 @@ class NetworkDiagram(pg.GraphicsView):
             ice = np.zeros(len(units), bool) if frozen is None or layer == 0 else np.asarray(frozen[layer - 1])[units]
             pens += [self._pens["frozen" if cold else "active" if layer == active else "plain"] for cold in ice]
             slot = self._text_slots[layer]
-            if slot is not None:
+            if slot is not None and texts:
                 for k, value in enumerate(values):
                     text = "" if layer in dim else (prefix if layer else "") + fmt(value)
                     self._set_text(self._value_items[slot + k], text)
         self._nodes.setBrush(brushes)
         self._nodes.setPen(pens)
 
-    def _draw_biases(self, biases, prefix, dim) -> None:
+    def _draw_biases(self, biases, prefix, dim, texts: bool = True) -> None:
         sizes, brushes, self._bias_keys = [], [], []
         biases = [None if b is None else np.nan_to_num(b) for b in biases]
         scale = max((np.abs(b).max() for b in biases if b is not None and b.size), default=0.0) or 1.0
@@ -269,7 +281,7 @@ class NetworkDiagram(pg.GraphicsView):
                 color = DIM_COLOR if layer in dim else NEGATIVE_COLOR if value < 0 else POSITIVE_COLOR
                 brushes.append(self._bias_brushes[color])
                 slot = self._text_slots[layer]
-                if slot is not None:
+                if slot is not None and texts:
                     self._set_text(self._bias_items[slot + k], "" if layer in dim else prefix + fmt(value))
         self._bias_sizes = np.array(sizes)
         self._biases.setData(size=sizes, brush=brushes, pen=self._pens["bias"], **self._bias_positions())

@@ -11,9 +11,10 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from fcviz.core.metrics import confusion_matrix
-from fcviz.gui.plots import AXIS_COLOR, class_color, diverging_lut, lighter, make_plot_widget
+from fcviz.gui.plots import AXIS_COLOR, class_color, colored, diverging_lut, lighter, make_plot_widget
 
 MAPS_PER_ROW = 4
+MAP_STEP = 2      # the small maps show every MAP_STEP-th grid point: a few dozen pixels wide, they look the same
 GAP = 0.12        # between maps, as a share of a map's size
 LAYER_GAP = 0.6   # room for a layer's title, as a share of a map's height
 TITLE_POINTS = 8
@@ -50,6 +51,7 @@ class NeuronMaps(pg.GraphicsView):
         self.activations: list[str] = []
         self.selected = -1
         self._titles: list[pg.TextItem] = []
+        self._lut = diverging_lut()
         self.scene().sigMouseClicked.connect(self._on_clicked)
 
     def set_layers(self, layer_sizes: list[int], activations: list[str], rect: QRectF,
@@ -73,9 +75,9 @@ class NeuronMaps(pg.GraphicsView):
                 row, column = divmod(unit, MAPS_PER_ROW)
                 bottom = -(depth + row * height * (1 + GAP) + height)
                 cell = QRectF(column * width * (1 + GAP), bottom, width, height)
-                image = pg.ImageItem(axisOrder="col-major")
-                image.setLookupTable(diverging_lut())
-                image.setImage(np.zeros(shape), autoLevels=False, levels=(0, 1))
+                image = pg.ImageItem(axisOrder="row-major")  # rows are y: the grids' transposes
+                blank = np.zeros(shape)[::MAP_STEP, ::MAP_STEP].T
+                image.setImage(colored(blank, (-1.0, 1.0), self._lut), autoLevels=False, levels=None)
                 image.setRect(cell)  # after an image of the final shape: setRect scales by its size
                 self.box.addItem(image)
                 self.images.append(image)
@@ -88,8 +90,8 @@ class NeuronMaps(pg.GraphicsView):
         """`hidden`: each hidden layer's activations (units, grid points) on a grid of `shape`."""
         rows = np.vstack(hidden) if hidden else np.zeros((0, shape[0] * shape[1]))
         for image, values, activation in zip(self.images, rows, self.activations):
-            grid = values.reshape(shape)
-            image.setImage(grid, autoLevels=False, levels=activation_levels(activation, grid))
+            grid = values.reshape(shape)[::MAP_STEP, ::MAP_STEP]
+            image.setImage(colored(grid.T, activation_levels(activation, values), self._lut), autoLevels=False)
 
     def select(self, index: int) -> None:
         self.selected = index

@@ -1,0 +1,112 @@
+"""What keeps the window smooth while the compiled engine trains fast (issue 14): the timeline's
+recording budget at "max" pace, the redraw pacer's CPU share, panels that draw only what changed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import numpy as np
+from qt_helpers import wait_for_state
+
+from fcviz.core import engine
+from fcviz.core.snapshot import RunState, Snapshot
+from fcviz.core.timeline import MAX_PACE
+from fcviz.gui.formulas import fmt
+from fcviz.gui.panels.diagram import view as diagram_view
+from fcviz.gui.redraw import RedrawPacer
+from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST, TrainingWorker
+from fcviz.io.samples import open_preset
+
+
+def spiral_every_epoch(epochs: int):
+    experiment = open_preset("spiral")
+    experiment.display_every, experiment.epochs, experiment.pace = 1, epochs, MAX_PACE
+    return experiment
+
+
+def test_at_max_pace_a_fast_run_records_every_drawn_epoch_and_thins_the_rest(qtbot, open_window):
+    epochs = 3000
+    window = open_window(spiral_every_epoch(epochs))
+    drawn = []
+    window.controller.snapshot_changed.connect(lambda snapshot: drawn.append(snapshot.epoch))
+    window.toolbar.play_action.trigger()
+    wait_for_state(qtbot, window, FINISHED, timeout=60_000)
+    qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
+    recorded = window.controller.latest.timeline.epochs
+    assert recorded[0] == 0 and recorded[-1] == epochs
+    assert set(drawn) <= set(recorded.tolist()), "a drawn epoch can be scrubbed back to exactly"
+    assert RECORD_BURST <= len(recorded) < epochs, "display epochs that come too fast are thinned"
+    # Every recorded frame is still the exact state of the run at its epoch.
+    epoch = int(recorded[len(recorded) // 2])
+    headless = spiral_every_epoch(epochs)
+    headless.trainer.fit(epochs=epoch)
+    frame = window.controller.latest.timeline
+    np.testing.assert_array_equal(frame.params[frame.index_of(epoch)], headless.net.params)
+
+
+def busy_gui_thread(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def frames_after_a_costly_redraw(qtbot, engine_name: str) -> int:
+    """How many of two snapshots the pacer hands to the panels when the first redraw was costly and
+    training runs on `engine_name`."""
+    paused = Snapshot.capture(spiral_every_epoch(10), RunState.PAUSED)
+    snapshots = [paused]
+    pacer = RedrawPacer(30.0, lambda: snapshots[-1], lambda: False)
+    frames = []
+    pacer.frame.connect(lambda snapshot: (frames.append(snapshot), busy_gui_thread(0.05)))
+    pacer.start()
+    pacer.tick()
+    snapshots.append(replace(paused, epoch=1, state=RunState.RUNNING, engine=engine_name))
+    pacer.tick()
+    pacer.stop()
+    return len(frames)
+
+
+def test_the_pacer_keeps_drawing_while_the_compiled_engine_trains_and_holds_back_for_numpy(qtbot):
+    # The NumPy engine holds the GIL: a redraw that used more than the GUI's share waits its turn.
+    assert frames_after_a_costly_redraw(qtbot, engine.NUMPY) == 1
+    # The compiled engine trains without the GIL: the next snapshot is drawn at once.
+    assert frames_after_a_costly_redraw(qtbot, engine.COMPILED) == 2
+
+
+def test_the_diagram_writes_its_numbers_a_few_times_a_second_while_training_and_exactly_once_paused(
+        qtbot, open_window, monkeypatch):
+    text_seconds = 2.0   # longer than LIVE_TEXT_SECONDS, so that a slow machine's redraws do not hide it
+    monkeypatch.setattr(diagram_view, "LIVE_TEXT_SECONDS", text_seconds)
+    window = open_window(spiral_every_epoch(10**6))
+    diagram, setup = window.network_diagram.diagram, window.controller.setup
+    output_bias = diagram._bias_items[diagram._text_slots[-1]]   # "b …" beside the output node
+    texts: list[str] = []
+    window.controller.snapshot_changed.connect(
+        lambda snapshot: texts.append(output_bias.toPlainText()) if snapshot.state == RunState.RUNNING else None)
+    start = time.perf_counter()
+    window.toolbar.play_action.trigger()
+    qtbot.waitUntil(lambda: len(texts) >= 20, timeout=60_000)
+    window.toolbar.play_action.trigger()
+    elapsed = time.perf_counter() - start
+    wait_for_state(qtbot, window, PAUSED)
+    changes = sum(before != after for before, after in zip(texts, texts[1:]))
+    assert changes <= elapsed / text_seconds + 1, texts
+    qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
+    bias = window.controller.latest.params[setup.parameter_index(setup.parameter_names[-1])]
+    assert output_bias.toPlainText() == "b " + fmt(bias)
+
+
+def test_the_worker_waits_for_the_gui_to_draw_the_last_snapshot_it_sent_not_an_older_one(qtbot):
+    """A paced run skipped a display epoch when the drawing of an older frame let the worker send two."""
+    worker = TrainingWorker(spiral_every_epoch(10), threading.Event())
+    sent: list[Snapshot] = []
+    worker.snapshot.connect(sent.append)
+    worker._emit()
+    worker._emit()
+    older, last = sent
+    worker.mark_drawn(older)
+    assert not worker._drawn.is_set()
+    worker.mark_drawn(last)
+    assert worker._drawn.is_set()
