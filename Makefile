@@ -59,7 +59,9 @@ lint: install
 bench: install
 	$(PYTHON) benchmarks/run_all.py
 
-# The fuzz targets of tests/fuzz with many more inputs than `make test` gives them; prints the counts.
+# The fuzz targets of tests/fuzz with many more inputs than `make test` gives them; ends with a table of
+# inputs tried and failed per target. 2000 per target (workbooks 1000, windows 200: ~1 s each) take
+# about 40 minutes on 2 busy cores.
 FUZZ_EXAMPLES ?= 2000
 fuzz: install
 	FCVIZ_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) -q -p no:cacheprovider tests/fuzz

@@ -8,13 +8,13 @@ changes during training from snapshots.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 import numpy as np
 
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment, split_indices
 from fcviz.core.network import Network
+from fcviz.core.parameter_names import ParameterNames
 from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
 from fcviz.core.tasks import BINARY, check_settings, infer_task, suggest_loss, suggest_output_activation
 from fcviz.core.trainer import Trainer
@@ -31,7 +31,7 @@ class Setup:
     dataset: Dataset
     network_config: dict
     trainer_config: dict
-    parameter_names: tuple[str, ...]
+    parameter_names: ParameterNames  # made on demand: a 10M-parameter network holds no 10M strings
     parameter_layers: np.ndarray  # layer number (1-based) of every parameter
     initial_params: np.ndarray
     train_rows: np.ndarray
@@ -51,7 +51,7 @@ class Setup:
         return cls(
             dataset=experiment.dataset, network_config=net.config(),
             trainer_config=experiment.trainer.config(),
-            parameter_names=tuple(net.parameter_names()), parameter_layers=layers,
+            parameter_names=ParameterNames.of(net), parameter_layers=layers,
             initial_params=np.array(experiment.initial_params, copy=True),
             train_rows=train, test_rows=test, test_fraction=experiment.test_fraction,
             split_seed=experiment.split_seed, name=experiment.name, title=experiment.title,
@@ -65,16 +65,9 @@ class Setup:
     def loss_name(self) -> str:
         return self.trainer_config["loss"]
 
-    @cached_property
-    def _index_of_name(self) -> dict[str, int]:
-        return {name: index for index, name in enumerate(self.parameter_names)}
-
     def parameter_index(self, name: str) -> int:
         """Position of a named parameter in the snapshots' `params` (ValueError if unknown)."""
-        try:
-            return self._index_of_name[name]
-        except KeyError:
-            raise ValueError(f"this network has no parameter named {name!r}") from None
+        return self.parameter_names.index(name)
 
     def train_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The training rows as the network sees them (after preprocessing): what the diagrams compute on."""
@@ -84,8 +77,9 @@ class Setup:
         return self.preprocessing.inputs(X), self.preprocessing.targets(y)
 
     def network(self) -> Network | PreprocessedNetwork:
-        """A fresh network of this shape that takes rows and gives outputs in the data's own units."""
-        net = Network.from_config(self.network_config)
+        """A fresh network of this shape (holding the initial weights) that takes rows and gives outputs in the
+        data's own units."""
+        net = Network.from_config(self.network_config, self.initial_params)
         return net if self.preprocessing is None else PreprocessedNetwork(net, self.preprocessing)
 
     def with_data(self, dataset: Dataset, test_fraction: float) -> "Setup":

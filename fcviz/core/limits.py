@@ -52,6 +52,8 @@ MAX_NAME_CHARS = 1000                        # one feature, target or class name
 MAX_SCREENSHOT_SIDE = 8192             # pixels per side of `fcviz screenshot --size`
 MIN_SCREENSHOT_SIDE = 200
 MAX_PLOT_MAGNITUDE = 1e150             # axis limits: values beyond are left out of a plot's range
+MAX_LISTED_PARAMETERS = 100_000        # rows of a parameter table (a whole name finds any other)
+MAX_CHOOSABLE_PARAMETERS = 10_000      # entries of a parameter's combo box (the loss surface's axes)
 
 
 class LimitError(ValueError):

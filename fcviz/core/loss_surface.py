@@ -44,14 +44,19 @@ class LossSurface:
             rows = np.sort(np.random.default_rng(SAMPLE_SEED).choice(len(X), max_rows, replace=False))
             X, y = X[rows], y[rows]
         self.rows_used = len(X)
-        self.net = Network.from_config(network_config)
+        self.net = Network.from_config(dict(network_config, init=None))  # no random draw: each call sets the weights
         self.trainer = Trainer(self.net, loss=loss, optimizer="sgd", lr=1.0, shuffle=False)
         dtype = self.net.dtype
         self._inputs = np.ones((X.shape[1] + 1, len(X)), dtype)  # feature-major with a ones row
         self._inputs[:-1] = X.T
         self._targets = np.ascontiguousarray(y.T, dtype)
-        self._positions = [(number, row, column) for number, layer in enumerate(self.net.layers)
-                           for row in range(layer.units) for column in range(layer.matrix.shape[1])]
+        self._starts = np.cumsum([0] + [layer.matrix.size for layer in self.net.layers])
+
+    def _position(self, index: int) -> tuple[int, int, int]:
+        """(layer number from 0, row, column) of parameter `index` in its layer's matrix."""
+        number = int(np.searchsorted(self._starts, index, side="right")) - 1
+        row, column = divmod(int(index) - int(self._starts[number]), self.net.layers[number].matrix.shape[1])
+        return number, row, column
 
     @property
     def sampled(self) -> bool:
@@ -90,7 +95,7 @@ class LossSurface:
         """
         self.net.params[...] = params
         values = np.asarray(values, self.net.dtype).reshape(-1, len(indices))
-        positions = [self._positions[index] for index in indices]
+        positions = [self._position(index) for index in indices]
         lowest = min(number for number, _, _ in positions)
         out = np.empty(len(values))
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):

@@ -15,6 +15,8 @@ import numpy as np
 
 from fcviz.core.activations import Activation, get_activation
 from fcviz.core.initializers import get_initializer
+from fcviz.core.parameter_names import ParameterNames
+from fcviz.core.parameter_names import weight_name as weight_name  # where panels and formulas import it
 
 
 @dataclass
@@ -73,7 +75,8 @@ class Network:
         for n_in, n_out, act, b in zip(sizes, sizes[1:], activations, use_biases):
             self.layers.append(Dense(n_in, n_out, act, b, None))
         self._view_layers()
-        self.initialize(init, seed)
+        if init is not None:  # None: all zeros, for weights set next (from_config with params)
+            self.initialize(init, seed)
 
     def _view_layers(self) -> None:
         offset = 0
@@ -151,27 +154,12 @@ class Network:
     # --- named parameters (seed notation) --------------------------------------
 
     def parameter_names(self) -> list[str]:
-        """`w{i}{j}_{l}` and `b{j}_{l}` in the order of `params`."""
-        names: list[str] = []
-        for l, layer in enumerate(self.layers, 1):
-            for j in range(1, layer.units + 1):
-                names.extend(weight_name(i, j, l) for i in range(1, layer.fan_in + 1))
-                if layer.use_bias:
-                    names.append(f"b{j}_{l}")
-        return names
+        """`w{i}{j}_{l}` and `b{j}_{l}` in the order of `params` (`ParameterNames.of(net)` makes them on demand)."""
+        return list(ParameterNames.of(self))
 
     def parameter_index(self, name: str) -> int:
         """Position of a named parameter in `params` (ValueError if there is none)."""
-        try:
-            return self._name_index()[name]
-        except KeyError:
-            raise ValueError(f"this network has no parameter named {name!r}") from None
-
-    def _name_index(self) -> dict[str, int]:
-        cached = getattr(self, "_names", None)
-        if cached is None:
-            cached = self._names = {n: i for i, n in enumerate(self.parameter_names())}
-        return cached
+        return ParameterNames.of(self).index(name)
 
     def get_parameter(self, name: str) -> float:
         return float(self.params[self.parameter_index(name)])
@@ -240,15 +228,19 @@ class Network:
                 "init": self.init, "seed": self.seed, "dtype": self.dtype.name}
 
     @classmethod
-    def from_config(cls, config: dict) -> "Network":
-        return cls(config["layer_sizes"], config["activations"], init=config.get("init", "glorot_uniform"),
-                   seed=config.get("seed", 0), use_bias=config.get("use_bias", True),
-                   dtype=config.get("dtype", "float64"))
+    def from_config(cls, config: dict, params: np.ndarray | None = None) -> "Network":
+        """A network of this config, with `params` when given (no random draw: 10M weights cost a second)."""
+        init = config.get("init", "glorot_uniform")
+        net = cls(config["layer_sizes"], config["activations"], init=init if params is None else None,
+                  seed=config.get("seed", 0), use_bias=config.get("use_bias", True),
+                  dtype=config.get("dtype", "float64"))
+        if params is not None:
+            net.params[...] = params
+            net.init = str(init)
+        return net
 
     def copy(self) -> "Network":
-        twin = Network.from_config(self.config())
-        twin.params[...] = self.params
-        return twin
+        return Network.from_config(self.config(), self.params)
 
 
 def check_dtype(dtype) -> np.dtype:
@@ -262,7 +254,3 @@ def check_dtype(dtype) -> np.dtype:
     return value
 
 
-def weight_name(i: int, j: int, layer: int) -> str:
-    """Seed notation: w{i}{j}_{l}; indices above 9 are separated by a comma (w10,3_1)."""
-    sep = "," if i > 9 or j > 9 else ""
-    return f"w{i}{sep}{j}_{layer}"

@@ -130,12 +130,19 @@ def _affine(values: np.ndarray, scale: str) -> tuple[np.ndarray, np.ndarray]:
     n = values.shape[1]
     if scale == "none" or len(values) == 0:
         return np.zeros(n), np.ones(n)
-    if scale == "standard":
-        shift, spread = values.mean(axis=0), values.std(axis=0)
-    elif scale == "minmax":
-        shift, spread = values.min(axis=0), values.max(axis=0) - values.min(axis=0)
-    else:
+    if scale not in ("standard", "minmax"):
         raise ValueError(f'unknown scaling "{scale}"; choose {", ".join(SCALES)}')
+    with np.errstate(over="ignore", invalid="ignore"):  # values near the float limit: see below
+        if scale == "standard":
+            shift, spread = values.mean(axis=0), values.std(axis=0)
+        else:
+            shift, spread = values.min(axis=0), values.max(axis=0) - values.min(axis=0)
+    if scale == "standard" and not (np.isfinite(shift).all() and np.isfinite(spread).all()):
+        # sums of values near 1e308 overflow: the same statistics of the values divided by each
+        # column's largest magnitude, scaled back (ordinary columns never come here: bit for bit as before)
+        size = np.abs(values).max(axis=0)
+        size = np.where(np.isfinite(size) & (size > 0), size, 1.0)
+        shift, spread = size * (values / size).mean(axis=0), size * (values / size).std(axis=0)
     spread = np.where(spread > 1e-12 * np.maximum(np.abs(shift), 1.0), spread, 1.0)
     return shift, spread
 

@@ -111,8 +111,7 @@ class Snapshot:
 
         With preprocessing it takes rows and gives outputs in the data's own units.
         """
-        net = Network.from_config(self.network_config)
-        net.params[...] = self.params
+        net = Network.from_config(self.network_config, self.params)
         if self.preprocessing is not None:
             return PreprocessedNetwork(net, self.preprocessing)  # type: ignore[return-value]
         return net

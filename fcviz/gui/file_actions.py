@@ -116,7 +116,13 @@ class FileActions(QObject):
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog
+        from fcviz.io.tables import read_for_dialog
+        path = Path(path)
         if not self.window.may_replace():
+            return
+        try:  # read first, off the GUI thread: the dialog then answers from what was read
+            run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name), read_for_dialog, path)
+        except Cancelled:
             return
         dialog = DatasetDialog(path, self.window)
         if dialog.exec() == DatasetDialog.DialogCode.Accepted:

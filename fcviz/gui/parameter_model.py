@@ -1,7 +1,9 @@
 """ParameterTableModel: one row per weight or bias, in seed notation, for any number of parameters.
 
 Values live in NumPy arrays and are formatted only for the rows a view asks
-about, so a 400-25-10 network (10k rows) redraws as fast as a 1-2-1 one.
+about, so a 400-25-10 network (10k rows) redraws as fast as a 1-2-1 one. The
+rows listed are those of one layer whose names contain a text (`set_filter`),
+at most MAX_LISTED_PARAMETERS of them: a whole name (w12_1) finds any parameter.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from fcviz.core.experiment_setup import Setup
+from fcviz.core.limits import MAX_LISTED_PARAMETERS
 
 LAYER, NAME, VALUE, CHANGE, GRADIENT = "layer", "name", "value", "change", "gradient"
 NUMERIC_COLUMNS = (VALUE, CHANGE, GRADIENT)
@@ -34,10 +37,13 @@ class ParameterTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns = tuple(columns)
         self._editable = editable
-        self._names: tuple[str, ...] = ()
+        self._names: Sequence[str] = ()
         self._layers = np.zeros(0, int)
         self._n_layers = 0
         self._numbers = {key: np.zeros(0) for key in NUMERIC_COLUMNS}
+        self._rows = np.zeros(0, np.int64)  # the parameters listed, ascending
+        self._layer_filter, self._text_filter = 0, ""
+        self.unlisted = 0  # parameters of the chosen layer neither listed nor searched (beyond the limit)
 
     def _header(self, key: str) -> str:
         return {LAYER: self.tr("Layer"), NAME: self.tr("Parameter"), VALUE: self.tr("Value"),
@@ -52,7 +58,33 @@ class ParameterTableModel(QAbstractTableModel):
         self._layers = setup.parameter_layers
         self._n_layers = len(setup.layer_sizes) - 1
         self._numbers = {key: np.zeros(len(self._names)) for key in NUMERIC_COLUMNS}
+        self._layer_filter = 0
+        self._rows = self._matching_rows()
         self.endResetModel()
+
+    def set_filter(self, layer: int | None = None, text: str | None = None) -> None:
+        """List the parameters of `layer` (0 = all) whose names contain `text` (None keeps either)."""
+        self.beginResetModel()
+        if layer is not None:
+            self._layer_filter = layer
+        if text is not None:
+            self._text_filter = text.strip().lower()
+        self._rows = self._matching_rows()
+        self.endResetModel()
+
+    def _matching_rows(self) -> np.ndarray:
+        layer, text = self._layer_filter, self._text_filter
+        # a layer's parameters are one stretch of `params`: its ends, without a mask of millions
+        start, stop = (np.searchsorted(self._layers, layer), np.searchsorted(self._layers, layer, "right")) \
+            if layer else (0, len(self._names))
+        searched = np.arange(start, min(stop, start + MAX_LISTED_PARAMETERS), dtype=np.int64)
+        self.unlisted = int(stop - start) - len(searched)
+        if not text:
+            return searched
+        found = [k for k in searched.tolist() if text in self._names[k].lower()]
+        if self.unlisted and text in self._names:  # a whole name, anywhere in a huge layer
+            found.append(self._names.index(text))
+        return np.unique(np.array(found, np.int64))
 
     def set_numbers(self, key: str, values: np.ndarray) -> None:
         """New values for one numeric column; views repaint the rows they show."""
@@ -62,25 +94,30 @@ class ParameterTableModel(QAbstractTableModel):
         if np.array_equal(values, self._numbers[key]):
             return
         self._numbers[key] = values.copy()
-        if key in self._columns and len(values):
+        if key in self._columns and len(self._rows):
             column = self._columns.index(key)
-            self.dataChanged.emit(self.index(0, column), self.index(len(values) - 1, column),
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
 
     def numbers(self, key: str) -> np.ndarray:
         return self._numbers[key].copy()
 
     def name(self, row: int) -> str:
-        return self._names[row]
+        return self._names[int(self._rows[row])]
 
     def layer(self, row: int) -> int:
-        return int(self._layers[row])
+        return int(self._layers[self._rows[row]])
 
     def column_of(self, key: str) -> int:
         return self._columns.index(key)
 
     def row_of(self, name: str) -> int:
-        return self._names.index(name)
+        """The row listing `name` (ValueError if it is not listed)."""
+        parameter = self._names.index(name)
+        row = int(np.searchsorted(self._rows, parameter))
+        if row == len(self._rows) or self._rows[row] != parameter:
+            raise ValueError(f"{name} is not listed")
+        return row
 
     def layer_text(self, layer: int) -> str:
         if layer == self._n_layers:
@@ -90,7 +127,7 @@ class ParameterTableModel(QAbstractTableModel):
     # --- QAbstractTableModel ----------------------------------------------------------
 
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._names)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self._columns)
@@ -110,7 +147,7 @@ class ParameterTableModel(QAbstractTableModel):
         # Called for every visible cell and role on each repaint: cheapest checks first.
         if role not in ROLES_SHOWN or not index.isValid():
             return None
-        key, row = self._columns[index.column()], index.row()
+        key, row = self._columns[index.column()], int(self._rows[index.row()])
         if key not in NUMERIC_COLUMNS:
             if role != DISPLAY:
                 return None
@@ -131,7 +168,7 @@ class ParameterTableModel(QAbstractTableModel):
             return False
         if not np.isfinite(value):
             return False
-        row = index.row()
+        row = int(self._rows[index.row()])
         self._numbers[VALUE][row] = value
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         self.value_edited.emit(self._names[row], value)

@@ -9,10 +9,11 @@ nothing is ever unpickled. Saving is atomic: a failed save leaves the old file a
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import os
+import shutil
+import tempfile
 import tokenize
 import zipfile
 import zlib
@@ -36,6 +37,7 @@ FORMAT = "fcviz-session"
 VERSION = 1
 SESSION_JSON = "session.json"
 ARRAYS_NPZ = "arrays.npz"
+SPILL_CHUNK_BYTES = 8 * 1024 ** 2  # arrays.npz goes through a temporary file in chunks of this size
 MAX_MEMBER_BYTES = limits.MAX_SESSION_MEMBER_BYTES  # refuse members claiming more (zip bombs, forged headers)
 ARRAY_KINDS = "biuf"              # bool, integers, floats: all a session holds
 
@@ -64,11 +66,13 @@ def save_session(path, experiment: Experiment, inputs=()) -> None:
         raise SessionError(f"{os.fspath(path)} cannot be saved: {exc}") from exc
 
     def write(stream: BinaryIO) -> None:
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
-        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(SESSION_JSON, text)
-            archive.writestr(ARRAYS_NPZ, buffer.getvalue())
+        with tempfile.TemporaryFile() as spill:  # arrays.npz through a file: no second copy in memory
+            np.savez(spill, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
+            spill.seek(0)
+            with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(SESSION_JSON, text)
+                with archive.open(ARRAYS_NPZ, "w", force_zip64=True) as member:
+                    shutil.copyfileobj(spill, member, SPILL_CHUNK_BYTES)
 
     try:
         write_atomically(path, write, inputs)
@@ -165,7 +169,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], where: str) -> None:
                          f"(fcviz reads sessions of at most {limits.MAX_SESSION_TOTAL_BYTES:,})")
 
 
-def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
+def _member(archive: zipfile.ZipFile, member: str) -> zipfile.ZipInfo:
     try:
         info = archive.getinfo(member)
     except KeyError:
@@ -173,7 +177,11 @@ def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
     if info.file_size > MAX_MEMBER_BYTES:
         raise ValueError(f"{member} claims {info.file_size:,} bytes uncompressed "
                          f"(more than {MAX_MEMBER_BYTES:,})")
-    return archive.read(info)
+    return info
+
+
+def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
+    return archive.read(_member(archive, member))
 
 
 def _read_document(archive: zipfile.ZipFile, name: str) -> dict:
@@ -196,15 +204,21 @@ def _read_document(archive: zipfile.ZipFile, name: str) -> dict:
 
 
 def _read_arrays(archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
-    """The arrays of arrays.npz, each .npy header checked before anything is allocated."""
-    buffer = io.BytesIO(_read_member(archive, ARRAYS_NPZ))
-    with zipfile.ZipFile(buffer) as npz:
-        _check_sizes(npz.infolist(), ARRAYS_NPZ)
-        for info in npz.infolist():
-            _check_npy_header(npz, info)
-    buffer.seek(0)
-    with np.load(buffer, allow_pickle=False) as npz:
-        return {key: npz[key] for key in npz.files}
+    """The arrays of arrays.npz, each .npy header checked before anything is allocated.
+
+    arrays.npz is unpacked to a temporary file, not into memory: a session of 1 GB of arrays
+    costs about 1 GB to open, not 2."""
+    with tempfile.TemporaryFile() as spill:
+        with archive.open(_member(archive, ARRAYS_NPZ)) as member:
+            shutil.copyfileobj(member, spill, SPILL_CHUNK_BYTES)
+        spill.seek(0)
+        with zipfile.ZipFile(spill) as npz:
+            _check_sizes(npz.infolist(), ARRAYS_NPZ)
+            for info in npz.infolist():
+                _check_npy_header(npz, info)
+        spill.seek(0)
+        with np.load(spill, allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
 
 
 _MAX_ARRAY_ENTRIES = max(limits.MAX_CELLS, limits.MAX_PARAMETERS)
@@ -333,8 +347,7 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
     net_config = _typed(document, "network", "session", dict)
     n_params = _parameter_count(net_config)
     params = _array(arrays, "net.params", (n_params,))
-    net = Network.from_config(net_config)
-    net.params[...] = params
+    net = Network.from_config(net_config, params)
     trainer = Trainer.from_config(net, _check_trainer_config(_typed(document, "trainer", "session", dict)))
 
     about = _typed(document, "dataset", "session", dict)

@@ -10,6 +10,7 @@ calamine or openpyxl for workbooks); this module decides what the cells mean.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import warnings
@@ -75,11 +76,52 @@ class _Table:
     source: _Source
 
 
+REMEMBERED_READS = 4  # answers kept per reader, for files unchanged since: one dialog's worth
+
+
+def _remembered(reader):
+    """`reader(path, *args)`, answered again without reading while the file is unchanged (same
+    inode, size and change time), refusals included. The dataset dialog asks one file the same
+    questions many times; its first answers are read off the GUI thread (`read_for_dialog`),
+    so the dialog itself reads nothing."""
+    @functools.lru_cache(maxsize=REMEMBERED_READS)
+    def answer(path: Path, stamp: tuple, *args):
+        try:
+            return reader(path, *args), None
+        except DatasetError as error:
+            return None, str(error)
+
+    @functools.wraps(reader)
+    def read(path: Path, *args):
+        info = path.stat()
+        result, refusal = answer(path, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns), *args)
+        if refusal is not None:
+            raise DatasetError(refusal)
+        return result
+    return read
+
+
+def read_for_dialog(path) -> None:
+    """Read what the dataset dialog shows first (sheets, the first sheet, its header), so that
+    the dialog answers from memory; a refusal is remembered for the dialog to show."""
+    path = Path(path)
+    for question in (list_sheets, paired_sheets, has_header, read_table, left_out_columns, load_dataset):
+        try:
+            question(path)
+        except (DatasetError, OSError):
+            return
+
+
 def list_sheets(path) -> list[str]:
     """Sheet names of a workbook in file order; [] for a text table."""
     path = _checked_path(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return []
+    return _sheet_names(path)
+
+
+@_remembered
+def _sheet_names(path: Path) -> list[str]:
     return _with_workbook(path, lambda book: list(book.sheet_names))
 
 
@@ -94,7 +136,7 @@ def read_table(path, sheet=None, header: bool | None = None) -> pd.DataFrame:
     value are dropped; empty cells and the markers ?, NA, N/A, NaN, - are
     NaN; cells that read as numbers are numbers, other text stays text.
     """
-    return _read(path, sheet, header).frame
+    return _read(path, sheet, header).frame.copy(deep=False)  # the remembered frame stays as read
 
 
 def has_header(path, sheet=None) -> bool:
@@ -114,20 +156,24 @@ def paired_sheets(path) -> tuple[str, str] | None:
     path = _checked_path(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return None
+    sheets = _sheet_shapes(path)
+    for position, (name, rows, columns) in enumerate(sheets):
+        for other, other_rows, other_columns in sheets[position + 1:]:
+            if rows and abs(other_rows - rows) <= 1 and other_columns < columns:
+                return name, other
+    return None
 
+
+@_remembered
+def _sheet_shapes(path: Path) -> list[tuple[str, int, int]]:
+    """(name, rows, columns) of every sheet, blank rows left out."""
     def shapes(book) -> list[tuple[str, int, int]]:
         found = []
         for name in book.sheet_names:
             grid = pd.read_excel(book, sheet_name=name, header=None).dropna(how="all")
             found.append((name, len(grid), grid.shape[1]))
         return found
-
-    sheets = _with_workbook(path, shapes)
-    for position, (name, rows, columns) in enumerate(sheets):
-        for other, other_rows, other_columns in sheets[position + 1:]:
-            if rows and abs(other_rows - rows) <= 1 and other_columns < columns:
-                return name, other
-    return None
+    return _with_workbook(path, shapes)
 
 
 def load_dataset(path, features=None, target=None, sheet=None, target_sheet=None, one_hot=None,
@@ -282,6 +328,7 @@ def _decode(data: bytes, source: _Source) -> tuple[str, str]:
 # ---- text tables --------------------------------------------------------------
 
 
+@_remembered
 def _read_text(path: Path, header: bool | None = None) -> _Table:
     source = _Source(path)
     data = _read_bytes(source)
@@ -424,6 +471,7 @@ def _with_workbook(path: Path, use):
     ) from failure
 
 
+@_remembered
 def _read_sheet(path: Path, sheet: str | None, header: bool | None = None) -> _Table:
     def read(book):
         names = list(book.sheet_names)

@@ -963,6 +963,10 @@ The file is kept as {path}.</source>
         <translation>损失基于全部 {used:,} 行训练数据（一次前向传播，全批量）。</translation>
     </message>
     <message>
+        <source>The axes offer the first {listed:,} of the {total:,} parameters.</source>
+        <translation>坐标轴可选 {total:,} 个参数中的前 {listed:,} 个。</translation>
+    </message>
+    <message>
         <source>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</source>
         <translation>L = {loss:.6g}    −∂L/∂{x} = {gx:.4g}    −∂L/∂{y} = {gy:.4g}</translation>
     </message>
@@ -1277,6 +1281,10 @@ The file is kept as {path}.</source>
     <message>
         <source>Layer {text}</source>
         <translation>第 {text} 层</translation>
+    </message>
+    <message>
+        <source>{unlisted:,} more parameters are not listed (the table lists at most {limit:,}); choose a layer, or type a whole name such as w12_1 to find any one.</source>
+        <translation>另有 {unlisted:,} 个参数未列出（表格最多列出 {limit:,} 个）；请选择一层，或输入完整名称（如 w12_1）查找任意参数。</translation>
     </message>
     <message>
         <source>Cannot initialize the weights</source>

@@ -1,5 +1,7 @@
 """Preprocessing as part of the model: exact fill and scaling numbers, fitted on the training rows only."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,13 @@ def test_a_preprocessed_network_predicts_in_the_data_units():
 def test_no_scaling_leaves_the_lab_untouched():
     data = Dataset(np.array([[1.0], [2.0]]), np.array([0.0, 1.0]), ("x",), ("y",))
     assert build_experiment(data).preprocessing is None
+
+
+def test_columns_near_the_float_limit_are_standardized_without_overflow():
+    X = np.array([[1e308], [0.0], [-1e308], [1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "overflow encountered in square" is a failure
+        fitted = Preprocessing.fit(X, np.array([1.0, 0.0, 1.0, 0.0]))
+        scaled = fitted.inputs(X)
+    assert np.isfinite(scaled).all()
+    np.testing.assert_allclose(scaled.ravel(), [np.sqrt(2), 0.0, -np.sqrt(2), 0.0], atol=1e-12)

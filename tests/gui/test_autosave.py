@@ -179,13 +179,13 @@ def test_a_failed_save_over_a_file_leaves_it_intact_and_the_work_unsaved(qtbot, 
             raise OSError(errno.EROFS, "Read-only file system")
         monkeypatch.setattr("fcviz.io.session.os.open", refuse)
     else:
-        real_writestr = zipfile.ZipFile.writestr
+        real_open = zipfile.ZipFile.open
 
-        def fill_up(archive, name, data, *args, **kwargs):
-            if name == "arrays.npz":
+        def fill_up(archive, name, mode="r", *args, **kwargs):
+            if name == "arrays.npz" and mode == "w":  # the disk fills up as the arrays are written
                 raise OSError(errno.ENOSPC, "No space left on device")
-            return real_writestr(archive, name, data, *args, **kwargs)
-        monkeypatch.setattr(zipfile.ZipFile, "writestr", fill_up)
+            return real_open(archive, name, mode, *args, **kwargs)
+        monkeypatch.setattr(zipfile.ZipFile, "open", fill_up)
     assert not saved(qtbot, window.files.save_session_to(path))
     message = [box.text() for box in window.findChildren(QMessageBox, "errorMessage") if box.isVisible()]
     reason = "Read-only file system" if failure == "read-only" else "No space left on device"

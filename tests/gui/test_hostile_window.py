@@ -13,12 +13,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
 from fcviz.core.presets import build_preset
-from fcviz.gui import loading
+from fcviz.gui import loading, parameter_model
+from fcviz.gui.dataset_dialog import DatasetDialog
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot
 from fcviz.gui.panels.training import loss_view_range
 from fcviz.gui.plots import padded_range
 from fcviz.io import session as session_io
+from fcviz.io import tables
 from fcviz.io.session import save_session
 
 
@@ -149,3 +151,56 @@ def test_a_confusion_matrix_of_1000_classes_is_quick(qtbot):
     matrix.draw(labels, labels)
     assert time.perf_counter() - started < 5  # a text per cell: minutes
     assert matrix.labels == []
+
+
+def test_a_table_is_read_off_the_gui_thread_before_its_dialog_and_cancel_keeps_the_lab(qtbot, open_window,
+                                                                                     tmp_path, monkeypatch):
+    window = open_window()
+    before = window.controller.setup
+    path = tmp_path / "slow.csv"
+    path.write_text("a,b,label\n1,2,x\n3,4,y\n5,6,x\n")
+    release = threading.Event()
+    real = tables.read_limited
+    monkeypatch.setattr(tables, "read_limited", lambda *args: (release.wait(10), real(*args))[1])
+    dialogs = []
+    monkeypatch.setattr(DatasetDialog, "exec", lambda self: dialogs.append(self) or 0)
+    cancel_when_shown(qtbot)  # a GUI-thread timer presses Cancel: it runs only if the read leaves the loop running
+    window.files.open_dataset_dialog(path)
+    still_reading = not release.is_set()
+    release.set()
+    assert still_reading, "the read ended before Cancel was pressed"
+    assert dialogs == [], "the dataset dialog was built although the read was cancelled"
+    assert window.controller.setup is before
+
+
+def test_the_dataset_dialog_is_built_from_what_was_read_off_the_gui_thread(qtbot, open_window, tmp_path,
+                                                                          monkeypatch):
+    window = open_window()
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,label\n1,2,x\n3,4,y\n5,6,x\n")
+    reader_threads = []
+    real = tables.read_limited
+    monkeypatch.setattr(tables, "read_limited",
+                        lambda *args: (reader_threads.append(threading.current_thread()), real(*args))[1])
+    dialogs = []
+    monkeypatch.setattr(DatasetDialog, "exec", lambda self: dialogs.append(self) or 0)
+    window.files.open_dataset_dialog(path)
+    assert len(dialogs) == 1 and dialogs[0].chosen_target() == "label" and dialogs[0].dataset.classes == ("x", "y")
+    assert reader_threads and threading.main_thread() not in reader_threads
+
+
+def test_a_huge_parameter_table_lists_a_part_says_so_and_finds_any_whole_name(qtbot, open_window, monkeypatch):
+    monkeypatch.setattr(parameter_model, "MAX_LISTED_PARAMETERS", 3)  # the clothes lab's 7 stand for millions
+    window = open_window()
+    panel = window.parameters
+
+    def listed():
+        return [panel.model.name(row) for row in range(panel.model.rowCount())]
+
+    assert listed() == ["w11_1", "b1_1", "w12_1"]
+    assert not panel.unlisted_note.isHidden() and panel.unlisted_note.text().startswith("4 more parameters")
+    qtbot.keyClicks(panel.filter_text, "w21_2")
+    assert listed() == ["w21_2"]
+    panel.filter_text.clear()
+    panel.layer_filter.setCurrentIndex(2)  # layer 2 (output): its 3 parameters all fit
+    assert listed() == ["w11_2", "w21_2", "b1_2"] and panel.unlisted_note.isHidden()

@@ -78,8 +78,7 @@ def test_training_to_the_end_matches_headless_training(qtbot, open_window):
 
 def _edit_table_value(qtbot, panel, name: str, text: str) -> None:
     """Type `text` into the parameter table's value cell of `name`, as a person would."""
-    source = panel.model.index(panel.model.row_of(name), panel.model.column_of("value"))
-    index = panel.proxy.mapFromSource(source)
+    index = panel.model.index(panel.model.row_of(name), panel.model.column_of("value"))
     panel.table.setFocus()
     panel.table.setCurrentIndex(index)
     qtbot.keyClick(panel.table, Qt.Key.Key_F2)

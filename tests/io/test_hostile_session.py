@@ -8,14 +8,18 @@ from __future__ import annotations
 import os
 import threading
 import time
+import tracemalloc
+import zipfile
 
 import numpy as np
 import pytest
 from test_session import load_error, make_experiment, members, write_session
 
+from fcviz.cli import main
 from fcviz.core import limits
 from fcviz.core.history import History, LossSeries
 from fcviz.io import session
+from fcviz.io.samples import sample_path
 from fcviz.io.session import load_session, save_session
 
 
@@ -118,3 +122,25 @@ def test_a_thinned_history_survives_a_session(tmp_path):
     assert len(loaded.loss) == 100 and not loaded.loss.is_exact
     np.testing.assert_array_equal(loaded.loss.kept()[0], series.kept()[0])
     np.testing.assert_array_equal(loaded.loss.kept()[1], series.kept()[1])
+
+
+def test_arrays_go_through_a_file_not_a_second_copy_in_memory(tmp_path):
+    path = tmp_path / "wide.fcviz"
+    main(["train", str(sample_path("clothes_size.csv")), "--hidden", "1000,1000", "--epochs", "1", "--quiet",
+          "--save", str(path)])
+    experiment = load_session(path)
+    tracemalloc.start()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            arrays = session._read_arrays(archive)
+        _, reading = tracemalloc.get_traced_memory()
+        del arrays
+        tracemalloc.reset_peak()
+        start, _ = tracemalloc.get_traced_memory()
+        save_session(tmp_path / "again.fcviz", experiment)
+        _, saving = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    held = 7 * experiment.net.params.nbytes  # params, initial, epoch start, Adam's m and v, timeline, data
+    assert reading < 1.2 * held  # not arrays.npz's bytes besides the arrays
+    assert saving - start < 1.5 * held  # not the arrays, their npz and a copy of it

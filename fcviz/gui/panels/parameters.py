@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -21,39 +22,13 @@ from PySide6.QtWidgets import (
 
 from fcviz.core.experiment_setup import Setup
 from fcviz.core.initializers import INITIALIZERS
+from fcviz.core.limits import MAX_LISTED_PARAMETERS
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.parameter_model import LAYER, NAME, VALUE, ParameterTableModel
 from fcviz.gui.widgets import LearningRateSpinBox, set_clamped, show_error, show_value
 
 VALUE_LIMIT = 1e6
-
-
-class ParameterFilter(QSortFilterProxyModel):
-    """Keeps the rows of one layer (0 = all) whose name contains the filter text."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._layer = 0
-        self._text = ""
-        # Values change on every redraw; re-filtering 10k rows each time would cost more than drawing.
-        self.setDynamicSortFilter(False)
-
-    def set_layer(self, layer: int) -> None:
-        self.beginFilterChange()
-        self._layer = layer
-        self.endFilterChange()
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().lower()
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, row, parent):
-        model = self.sourceModel()
-        if self._layer and model.layer(row) != self._layer:
-            return False
-        return self._text in model.name(row).lower()
 
 
 class ValueDelegate(QStyledItemDelegate):
@@ -102,13 +77,14 @@ class ParametersPanel(Panel):
 
         self.model = ParameterTableModel((LAYER, NAME, VALUE), editable=True, parent=self)
         self.model.value_edited.connect(self._on_value_edited)
-        self.proxy = ParameterFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.filter_text.textChanged.connect(self.proxy.set_text)
-        self.layer_filter.currentIndexChanged.connect(self.proxy.set_layer)
+        self.filter_text.textChanged.connect(lambda text: self._filter(text=text))
+        self.layer_filter.currentIndexChanged.connect(lambda layer: self._filter(layer=layer))
+        self.unlisted_note = QLabel()
+        self.unlisted_note.setWordWrap(True)
+        self.unlisted_note.hide()
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(self.model.column_of(VALUE), ValueDelegate(self.table))
         self.table.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
                                    | QTableView.EditTrigger.AnyKeyPressed)
@@ -132,6 +108,7 @@ class ParametersPanel(Panel):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)
         layout.addLayout(filters)
+        layout.addWidget(self.unlisted_note)
         layout.addWidget(self.table, 1)
         self.catch_up()
 
@@ -145,7 +122,18 @@ class ParametersPanel(Panel):
         for layer in range(1, len(setup.layer_sizes)):
             self.layer_filter.addItem(self.tr("Layer {text}").format(text=self.model.layer_text(layer)))
         self.layer_filter.blockSignals(False)
-        self.proxy.set_layer(0)
+        self._filter(layer=0)
+
+    def _filter(self, layer: int | None = None, text: str | None = None) -> None:
+        """List what the layer and name filters choose; say what a huge network leaves out."""
+        self.model.set_filter(layer, text)
+        unlisted = self.model.unlisted
+        self.unlisted_note.setVisible(bool(unlisted))
+        if unlisted:
+            self.unlisted_note.setText(self.tr(
+                "{unlisted:,} more parameters are not listed (the table lists at most {limit:,}); "
+                "choose a layer, or type a whole name such as w12_1 to find any one.").format(
+                    unlisted=unlisted, limit=MAX_LISTED_PARAMETERS))
 
     def draw(self, snapshot: Snapshot) -> None:
         self.model.set_numbers(VALUE, snapshot.params)

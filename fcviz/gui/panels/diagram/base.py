@@ -66,7 +66,7 @@ class DiagramPanel(Panel):
     def set_setup(self, setup: Setup) -> None:
         X, y = setup.train_data()
         self.inputs, self.targets = X, y
-        self.net = Network.from_config(setup.network_config)
+        self.net = Network.from_config(setup.network_config, setup.initial_params)
         self.target = None
         self.diagram.set_network(self.net)
         self.set_sample_count(len(X))

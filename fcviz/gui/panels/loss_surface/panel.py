@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fcviz.core.experiment_setup import Setup
+from fcviz.core.limits import MAX_CHOOSABLE_PARAMETERS
 from fcviz.core.loss_surface import LossSurface, axis_values, moved_most, nice_half_width
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.panels.base import Panel
@@ -195,7 +196,7 @@ class LossSurfacePanel(Panel):
         self._snapshot = None
         self.result = None
         self._chosen_by_person = False
-        names = list(setup.parameter_names)
+        names = setup.parameter_names[:MAX_CHOOSABLE_PARAMETERS]  # a combo box of millions freezes the window
         for box in (self.x_choice, self.y_choice):
             box.blockSignals(True)
             box.clear()
@@ -205,7 +206,11 @@ class LossSurfacePanel(Panel):
             text = self.tr("Loss on a fixed sample of {used:,} of the {total:,} training rows.")
         else:
             text = self.tr("Loss on all {used:,} training rows (one forward pass, full batch).")
-        self.rows_label.setText(text.format(used=surface.rows_used, total=surface.rows_total))
+        text = text.format(used=surface.rows_used, total=surface.rows_total)
+        if len(setup.parameter_names) > len(names):
+            text += " " + self.tr("The axes offer the first {listed:,} of the {total:,} parameters.").format(
+                listed=len(names), total=len(setup.parameter_names))
+        self.rows_label.setText(text)
 
     @staticmethod
     def path(snapshot: Snapshot) -> np.ndarray:
@@ -226,11 +231,12 @@ class LossSurfacePanel(Panel):
         self._draw_path()
 
     def _choose_default(self, snapshot: Snapshot) -> None:
-        """The two parameters that moved most since the start of the run."""
-        if len(snapshot.params) < 2:
+        """The two parameters (of those the axes offer) that moved most since the start of the run."""
+        offered = self.x_choice.count()
+        if min(len(snapshot.params), offered) < 2:
             first, second = 0, 0
         else:
-            first, second = moved_most(snapshot.initial_params, snapshot.params)
+            first, second = moved_most(snapshot.initial_params[:offered], snapshot.params[:offered])
         if (first, second) != (self.x_choice.currentIndex(), self.y_choice.currentIndex()):
             self.x_choice.setCurrentIndex(first)
             self.y_choice.setCurrentIndex(second)

@@ -1,0 +1,33 @@
+"""Parameter names made on demand: the same names as the full list, found by arithmetic (issue 18)."""
+
+import pytest
+
+from fcviz.core.network import Network
+from fcviz.core.parameter_names import ParameterNames
+
+
+@pytest.mark.parametrize("sizes, use_bias", [([3, 12, 11, 2], True), ([1, 2, 1], False),
+                                             ([15, 3, 1], [True, False])])
+def test_the_names_are_those_of_the_network_in_params_order(sizes, use_bias):
+    net = Network(sizes, ["tanh"] * (len(sizes) - 2) + ["linear"], use_bias=use_bias)
+    names, lazy = net.parameter_names(), ParameterNames.of(net)
+    assert len(lazy) == len(names) == len(net.params)
+    assert list(lazy) == [lazy[k] for k in range(len(lazy))] == names
+    assert [lazy.index(name) for name in names] == list(range(len(names)))
+    assert lazy[-1] == names[-1] and lazy[2:5] == names[2:5]
+
+
+@pytest.mark.parametrize("name", ["w99_1", "w1,1_1", "b1_9", "b3_1", "w13_2", "x", "w_1", ""])
+def test_names_a_network_does_not_have_are_refused(name):
+    lazy = ParameterNames.of(Network([1, 2, 1], ["tanh", "linear"], use_bias=[True, False]))
+    assert name not in lazy
+    with pytest.raises(ValueError, match="no parameter named"):
+        lazy.index(name)
+
+
+def test_a_ten_million_parameter_network_needs_no_list_of_names():
+    names = ParameterNames([(1, 4096, True), (4096, 2400, True), (2400, 1, True)])
+    assert len(names) == 2 * 4096 + 4097 * 2400 + 2401
+    assert names[-1] == "b1_3" and names.index("w2400,1_3") == len(names) - 2
+    # 5,000,000 - 8,192 = 1,218 units of 4,097 (4,096 weights and a bias) + 1,662
+    assert names[5_000_000] == "w1663,1219_2" and names.index("w1663,1219_2") == 5_000_000
