@@ -44,7 +44,8 @@ def main() -> None:
     from fcviz.core.snapshot import Snapshot
     from fcviz.gui.app import application
     from fcviz.gui.controller import Controller
-    from fcviz.gui.panels.scatter.panel import HEATMAP_SIZE, ScatterPanel
+    from fcviz.gui.panels.scatter.modes import HEATMAP_SIZE
+    from fcviz.gui.panels.scatter.panel import ScatterPanel
 
     application()
     data: Dataset = generate("spiral", n=400)

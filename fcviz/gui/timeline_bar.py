@@ -8,11 +8,12 @@ makes the controller show that epoch in every panel. Replay steps through the fr
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QToolBar, QWidget
 
 from fcviz.core.snapshot import Snapshot
 from fcviz.core.timeline import MAX_PACE, PACES
 from fcviz.gui.controller import Controller
+from fcviz.gui.widgets import tool_button
 
 MAX_REPLAY_PACE = 30.0   # "max" replays at this many frames a second
 TICKS = 10               # tick marks along the timeline
@@ -54,11 +55,8 @@ class TimelineBar(QToolBar):
         self.setObjectName("timelineToolBar")
         self.controller = controller
         self._epochs = ()
-        self.replay_button = QToolButton()
-        self.replay_button.setText(self.tr("Replay"))
-        self.replay_button.setCheckable(True)
-        self.replay_button.setToolTip(self.tr("Play the recorded epochs at the pace"))
-        self.replay_button.toggled.connect(self._on_replay_toggled)
+        self.replay_button = tool_button(self.tr("Replay"), self.tr("Play the recorded epochs at the pace"),
+                                         self._on_replay_toggled, checkable=True)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("timelineSlider")
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
@@ -67,14 +65,10 @@ class TimelineBar(QToolBar):
         self.slider.valueChanged.connect(self._on_slider_moved)
         self.first_label, self.last_label, self.epoch_label = QLabel(), QLabel(), QLabel()
         self.epoch_label.setMinimumWidth(150)
-        self.live_button = QToolButton()
-        self.live_button.setText(self.tr("Live"))
-        self.live_button.setToolTip(self.tr("Show where training is"))
-        self.live_button.clicked.connect(self._on_live_clicked)
-        self.continue_button = QToolButton()
-        self.continue_button.setText(self.tr("Continue from here"))
-        self.continue_button.setToolTip(self.tr("Go back to this epoch's state and train on from it (undoable)"))
-        self.continue_button.clicked.connect(self._on_continue_clicked)
+        self.live_button = tool_button(self.tr("Live"), self.tr("Show where training is"), self._on_live_clicked)
+        self.continue_button = tool_button(
+            self.tr("Continue from here"), self.tr("Go back to this epoch's state and train on from it (undoable)"),
+            self._on_continue_clicked)
         self.thinned_label = QLabel()
         for widget in (self.replay_button, self.first_label, self.slider, self.last_label, self.epoch_label,
                        self.live_button, self.continue_button, self.thinned_label):

@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QStyle, QToolButton, QWidget
 
 from fcviz.core.limits import clamp
 
@@ -95,3 +95,15 @@ def make_action(parent: QWidget, text: str, slot, shortcut=None, icon: QStyle.St
     action.setCheckable(checkable)
     action.triggered.connect(slot)
     return action
+
+
+def tool_button(text: str, tooltip: str, slot, checkable: bool = False) -> QToolButton:
+    """A text QToolButton with `tooltip` (none if empty) that calls `slot`: with `toggled(bool)` when
+    `checkable`, else with `clicked`."""
+    button = QToolButton()
+    button.setText(text)
+    if tooltip:
+        button.setToolTip(tooltip)
+    button.setCheckable(checkable)
+    (button.toggled if checkable else button.clicked).connect(slot)
+    return button

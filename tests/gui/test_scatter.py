@@ -9,7 +9,8 @@ from qt_helpers import wait_for_state
 from scatter_helpers import activate, click, drag, free_spot, line_lab, pixel_size, widget_pos, worker_data, xor_lab
 
 from fcviz.core.metrics import confusion_matrix
-from fcviz.gui.panels.scatter.panel import HEATMAP_SIZE, HOLLOW
+from fcviz.gui.panels.scatter.modes import HEATMAP_SIZE
+from fcviz.gui.panels.scatter.panel import HOLLOW
 from fcviz.gui.worker import RUNNING
 from fcviz.io.samples import open_preset
 
@@ -285,3 +286,18 @@ def test_several_inputs_show_the_most_telling_pair_with_the_mistakes_crossed(qtb
     assert panel.plot_widget.getPlotItem().getAxis("bottom").labelText == "sepal_length"
     click(qtbot, panel, *data.X[0, [0, 3]] + 0.01)
     assert window.controller.undo_stack.count() == 0  # other inputs are unknown: no points to add here
+
+
+def test_a_map_of_many_classes_uses_a_coarser_grid_and_shows_the_decided_class(qtbot, open_window, tmp_path):
+    from fcviz.gui.panels.scatter.modes import map_size
+    from fcviz.io.tables import load_dataset
+    classes = 300
+    path = tmp_path / "many.csv"
+    path.write_text("a,b,label\n" + "".join(f"{k % 13},{k % 7},kind{k % classes}\n" for k in range(2 * classes)))
+    window = open_window()
+    window.files.open_dataset(load_dataset(path), path)
+    panel, size = window.scatter, map_size(classes)
+    assert map_size(2) == HEATMAP_SIZE and 16 <= size < HEATMAP_SIZE
+    qtbot.waitUntil(lambda: panel.heatmap.image.shape == (size, size) and panel.heatmap.image.any())
+    outputs = window.controller.latest.network().forward(panel.mode_view.grid)[-1][1]
+    np.testing.assert_array_equal(panel.heatmap.image, outputs.argmax(axis=0).reshape(size, size))

@@ -28,6 +28,7 @@ from fcviz.core.snapshot import Snapshot
 from fcviz.gui.formulas import Formula, chain_rule, fmt, forward_formula, input_formula, weight_formula
 from fcviz.gui.panels.diagram.base import DiagramPanel
 from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, Target
+from fcviz.gui.widgets import tool_button
 
 ANIMATION_MS = 900     # per phase when the stepper plays by itself
 PHASE_UNITS = 3        # a phase's box spells out this many nodes of its layer
@@ -122,22 +123,12 @@ class BackpropPanel(DiagramPanel):
         self.diagram_button.setChecked(True)
         self.modes.idClicked.connect(self._on_mode_chosen)
 
-        self.step_button = QToolButton()
-        self.step_button.setText(self.tr("Step one batch"))
-        self.step_button.setToolTip(self.tr("Train one batch, then walk through what it computed"))
-        self.step_button.clicked.connect(self.step)
-        self.previous_button = QToolButton()
-        self.previous_button.setText(self.tr("◀ Prev"))
-        self.previous_button.setToolTip(self.tr("The previous phase of the step"))
-        self.previous_button.clicked.connect(self.previous_phase)
-        self.next_button = QToolButton()
-        self.next_button.setText(self.tr("Next ▶"))
-        self.next_button.setToolTip(self.tr("The next phase of the step"))
-        self.next_button.clicked.connect(self.next_phase)
-        self.animate_button = QToolButton()
-        self.animate_button.setText(self.tr("Animate"))
-        self.animate_button.setCheckable(True)
-        self.animate_button.toggled.connect(self._on_animate_toggled)
+        self.step_button = tool_button(self.tr("Step one batch"),
+                                       self.tr("Train one batch, then walk through what it computed"), self.step)
+        self.previous_button = tool_button(self.tr("◀ Prev"),
+                                           self.tr("The previous phase of the step"), self.previous_phase)
+        self.next_button = tool_button(self.tr("Next ▶"), self.tr("The next phase of the step"), self.next_phase)
+        self.animate_button = tool_button(self.tr("Animate"), "", self._on_animate_toggled, checkable=True)
         self.phase_label = QLabel()
         self.phase_label.setObjectName("phaseLabel")
         self.phase_label.setWordWrap(True)  # long lines must not widen the dock (and the window)

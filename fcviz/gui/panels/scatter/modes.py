@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 CURVE_POINTS = 300
 HEATMAP_SIZE = 100
+# The map is HEATMAP_SIZE² grid points unless the outputs are many: one class map costs
+# grid points × outputs, and 1000 classes at 100 × 100 kept the window from answering for seconds.
+MAX_MAP_OUTPUTS = 400_000
+MIN_MAP_SIZE = 16
+
+
+def map_size(n_outputs: int) -> int:
+    """Grid points along each side of the map for a network of `n_outputs` outputs."""
+    return int(np.clip(np.sqrt(MAX_MAP_OUTPUTS / max(n_outputs, 1)), MIN_MAP_SIZE, HEATMAP_SIZE))
 MARGIN = 0.1  # of the data range, on every side
 REGRESSION_STEPS = 10  # colour bands of a discretized regression map
 
@@ -124,6 +133,7 @@ class MapView(ModeView):
     def __init__(self, panel: ScatterPanel):
         super().__init__(panel)
         self.grid = np.zeros((0, 2))
+        self.size = HEATMAP_SIZE  # grid points along each side (map_size)
         self.rect = QRectF()
         self.levels = (0.0, 1.0)
         self.shown_neuron = -1  # the hidden neuron the big map shows; -1: the output
@@ -138,7 +148,8 @@ class MapView(ModeView):
         dataset = self.dataset
         X = base_X(dataset)
         (x0, x1), (y0, y1) = padded_range(X[:, 0]), padded_range(X[:, 1])
-        xs, ys = np.linspace(x0, x1, HEATMAP_SIZE), np.linspace(y0, y1, HEATMAP_SIZE)
+        size = self.size = map_size(dataset.n_outputs)
+        xs, ys = np.linspace(x0, x1, size), np.linspace(y0, y1, size)
         grid_x, grid_y = np.meshgrid(xs, ys, indexing="ij")  # image[i, j] is at (xs[i], ys[j])
         self.grid = expand(np.column_stack([grid_x.ravel(), grid_y.ravel()]), transforms_of(dataset))
         self.set_colors()
@@ -146,8 +157,8 @@ class MapView(ModeView):
         heatmap = self.panel.heatmap
         # setRect scales by the current image's size: an image of the final shape must be in place
         # first, else one pixel would cover the whole plot (a flat, single-colour map).
-        heatmap.setImage(np.zeros((HEATMAP_SIZE, HEATMAP_SIZE)), autoLevels=False, levels=self.levels)
-        self.rect = QRectF(x0 - dx / 2, y0 - dy / 2, dx * HEATMAP_SIZE, dy * HEATMAP_SIZE)
+        heatmap.setImage(np.zeros((size, size)), autoLevels=False, levels=self.levels)
+        self.rect = QRectF(x0 - dx / 2, y0 - dy / 2, dx * size, dy * size)
         heatmap.setRect(self.rect)
         self._set_range((x0, x1), (y0, y1))
 
@@ -179,7 +190,7 @@ class MapView(ModeView):
         panel = self.panel
         trace = net.forward(self.grid)
         hidden = [a for _, a in trace[:-1]]
-        shape = (HEATMAP_SIZE, HEATMAP_SIZE)
+        shape = (self.size, self.size)
         panel.neuron_maps.draw(hidden, shape)
         if self.shown_neuron >= 0:
             values = np.vstack(hidden)[self.shown_neuron].reshape(shape)
@@ -201,7 +212,7 @@ class MapView(ModeView):
             low, high = self.levels
             step = (high - low) / REGRESSION_STEPS
             values = low + (np.floor((outputs[0] - low) / step) + 0.5) * step
-        return values.reshape(HEATMAP_SIZE, HEATMAP_SIZE)
+        return values.reshape(self.size, self.size)
 
 
 class PairsView(ModeView):

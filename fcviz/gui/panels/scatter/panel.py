@@ -44,7 +44,7 @@ from fcviz.gui import plots
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.panels.scatter.editor import PointEditor
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps
-from fcviz.gui.panels.scatter.modes import HEATMAP_SIZE, MODE_VIEWS, CurveView, MapView, ModeView, ScatterMode
+from fcviz.gui.panels.scatter.modes import MODE_VIEWS, CurveView, MapView, ModeView, ScatterMode
 from fcviz.gui.plots import (
     FIT_COLOR,
     REGRESSION_COLOR,
@@ -225,7 +225,7 @@ class ScatterPanel(Panel):
         if isinstance(self.mode_view, MapView):
             hidden = setup.layer_sizes[1:-1]
             self.neuron_maps.set_layers(hidden, setup.network_config["activations"][:-1], self.mode_view.rect,
-                                        (HEATMAP_SIZE, HEATMAP_SIZE))
+                                        (self.mode_view.size, self.mode_view.size))
         if dataset.is_classification:
             self.confusion.set_classes(self._class_names(dataset))
         self.note.setText(self._left_out_note(dataset))
