@@ -161,8 +161,10 @@ def test_the_numbers_that_change_every_frame_do_not_lay_the_window_out_again(qtb
     window.removeEventFilter(layouts)
     window.toolbar.play_action.trigger()
     wait_for_state(qtbot, window, PAUSED)
-    assert len(set(drawn[5:])) >= 15
-    assert layouts.count <= 5, "a text that grows may ask for room now and then, not every frame"
+    frames = len(set(drawn[5:]))
+    assert frames >= 15
+    # Every frame asked for 3 (62 in 20 frames before); a text that grows may ask for room now and then.
+    assert layouts.count <= frames / 2
 
 
 class LayoutRequests(QObject):
