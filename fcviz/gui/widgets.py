@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDoubleSpinBox,
+    QLabel,
+    QMessageBox,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from fcviz.core.limits import clamp
 
@@ -34,6 +42,26 @@ def show_value(spin_box: QAbstractSpinBox, value) -> None:
         return
     with QSignalBlocker(spin_box):
         spin_box.setValue(value)
+
+
+class SteadyLabel(QLabel):
+    """A one-line label for numbers that change with every frame (epoch, loss, speed).
+
+    QLabel.setText asks the layouts around it to be redone, up to the main window's, and to repaint
+    all they hold: ~4 relayouts a frame while training. This label has a fixed size that only grows
+    to fit a longer text (a widget of fixed size does not ask its parents), and skips unchanged texts.
+    """
+
+    GROWTH_ROOM = "00"
+
+    def setText(self, text: str) -> None:
+        if text == self.text():
+            return
+        super().setText(text)
+        hint = super().sizeHint()
+        if hint.width() > self.maximumWidth() or hint.height() != self.maximumHeight():
+            room = self.fontMetrics().horizontalAdvance(self.GROWTH_ROOM)  # a few more digits before it grows again
+            self.setFixedSize(QSize(max(hint.width() + room, self.minimumWidth()), hint.height()))
 
 
 class LearningRateSpinBox(QDoubleSpinBox):
