@@ -381,7 +381,8 @@ class Controller(QObject):
         self.snapshot_received.emit(snapshot)
         if snapshot.state == DIVERGED and snapshot.message:
             self.diverged.emit(snapshot.message)
-        self.pacer.offer()  # paced: every snapshot is drawn, as it comes; else if an interval has passed
+        if self.settings.pace > 0:
+            self.pacer.tick()  # paced: every snapshot is drawn, as it comes
 
 
 def installable(experiment: Experiment, current: RunValues) -> Installable:
