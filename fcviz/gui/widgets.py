@@ -6,7 +6,15 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QMessageBox, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDoubleSpinBox,
+    QLabel,
+    QMessageBox,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from fcviz.core.limits import clamp
 
@@ -73,6 +81,22 @@ class LearningRateSpinBox(QDoubleSpinBox):
         on_ladder = math.isclose(mantissa, LADDER[rung], rel_tol=1e-9)
         position = 3 * exponent + rung + (1 if steps < 0 and not on_ladder else 0) + steps
         self.setValue(LADDER[position % 3] * 10.0 ** (position // 3))
+
+
+class ReadoutLabel(QLabel):
+    """A label whose text changes on every redraw (an epoch, a loss): it only grows, so a new number
+    that fits does not lay out the whole window again.
+
+    A QLabel asks its parents for a new layout on every setText; up the docks that reaches the main
+    window, which lays out every dock (and creates an animation per dock) each time. A fixed size
+    stops the request at the label; it grows when a longer text needs it.
+    """
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        needed = self.sizeHint().expandedTo(self.minimumSize())
+        if needed != self.maximumSize():
+            self.setFixedSize(needed)
 
 
 def show_error(parent: QWidget, title: str, message: str) -> QMessageBox:
