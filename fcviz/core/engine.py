@@ -30,9 +30,10 @@ COMPILED, NUMPY = "compiled", "numpy"
 # of 72 parameters ((inputs + 1) × units), 1.3× at 272 and 0.5× at 1,056: above about 400 the NumPy
 # engine's BLAS products win.
 COMPILED_MAX_LAYER_PARAMS = 400
-# Measured by benchmarks/blas_threads.py on a shared 2-core machine: a second BLAS thread made the NumPy
-# engine's workloads take 3× to 127× the time of one (W3, W5, batch-128 products), except one case that
-# ran 3× faster on an idle core: a busy machine turns spinning BLAS threads into a cliff.
+# Measured by benchmarks/blas_threads.py on a shared 2-core machine: OpenBLAS's own second thread made the NumPy
+# engine's workloads take 3× to 127× the time of one under load, and changes a product's last bits with the
+# thread count. So BLAS runs one thread, and the NumPy engine shares its large products between threads itself,
+# in fixed blocks and only while timing shows it pays (`blas_threads`).
 BLAS_THREADS = 1
 
 
@@ -89,7 +90,7 @@ def choose(net: "Network") -> str:
 
 @functools.cache
 def limit_blas_threads() -> None:
-    """Small products gain nothing from more BLAS threads and collapse on a busy machine (see BLAS_THREADS)."""
+    """BLAS's own threads spin on a busy machine and change the numbers with their count (see BLAS_THREADS)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:

@@ -11,10 +11,12 @@ the fastest; the compiled engine (`compiled_loop`) must agree with it.
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fcviz.core.blas_threads import SERIAL, Products, ThreadPolicy, is_large, max_threads
 from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, DONE, TARGET, LoopState, Progress, sample_order
 from fcviz.core.losses import Loss
 from fcviz.core.network import Dense, Network
@@ -62,16 +64,18 @@ class Plan:
 
 
 def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, targets: np.ndarray,
-                      scale: float = 1.0) -> float:
+                      scale: float = 1.0, products: Products = SERIAL) -> float:
     """Forward and backward over one batch; fills the plan's gradient blocks with scale·∂L/∂params.
 
     `inputs` is feature-major with a ones row, (n_in + 1, b); `targets` (n_out, b);
     `rule` says how the output delta is formed (see `Trainer.output_rule`). Returns the batch loss.
+    `products` computes the matrix products (the same numbers on any number of threads).
     """
+    dot = products.dot
     first = plan.layers[0]
     x = inputs if first.fan == inputs.shape[0] else inputs[: first.fan]
     for lp in plan.layers:
-        np.dot(lp.matrix, x if lp.below is None else lp.input, out=lp.z)
+        dot(lp.matrix, x if lp.below is None else lp.input, out=lp.z)
         lp.activation(lp.z, out=lp.a)
     out = plan.output
     if rule == "chain":
@@ -87,10 +91,10 @@ def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, tar
     for lp in plan.reversed:
         below = lp.below
         if below is None:
-            np.dot(lp.delta, x.T, out=lp.grad_block)
+            dot(lp.delta, x.T, out=lp.grad_block)
         else:
-            np.dot(lp.delta, lp.input_t, out=lp.grad_block)
-            np.dot(lp.weights_t, lp.delta, out=below.delta)
+            dot(lp.delta, lp.input_t, out=lp.grad_block)
+            dot(lp.weights_t, lp.delta, out=below.delta)
             below.activation.backward(below.z, below.a, below.delta, below.scratch)
     return value
 
@@ -143,6 +147,9 @@ class NumpyLoop:
         self.targets = data.Y
         self.gathered: tuple[np.ndarray, np.ndarray] | None = None       # the rows in `gathered_order`
         self.gathered_order: np.ndarray | None = None
+        self.products = Products()
+        large = any(is_large(layer.units, layer.matrix.shape[1], data.batch_size) for layer in net.layers)
+        self.policy = ThreadPolicy(max_threads() if large else 1)
 
     def source(self, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Feature-major inputs (with ones) and targets in `order` (gathered into reused buffers)."""
@@ -175,14 +182,17 @@ class NumpyLoop:
             inputs, targets = self.source(run.order)
             if data.n_batches > 1:
                 inputs, targets = inputs[:, start:stop], targets[:, start:stop]
+            self.products.threads = self.policy.threads
+            began = time.perf_counter()
             value = compute_gradients(trainer.reference.plan_for(stop - start), trainer.loss, trainer.output_rule,
-                                      inputs, targets, optimizer.gradient_scale)
+                                      inputs, targets, optimizer.gradient_scale, self.products)
             if not math.isfinite(value):
                 status = BAD_LOSS
                 break
             if frozen is not None:
                 trainer.grad[frozen] = 0.0
             optimizer.apply(net.params, trainer.grad)
+            self.policy.record(stop - start, time.perf_counter() - began)
             run.loss_sum += value * (stop - start)
             run.batch_index += 1
             done += 1

@@ -1,0 +1,143 @@
+"""The NumPy engine's large matrix products on one or two threads, chosen by timing them, with the
+same numbers either way.
+
+BLAS itself runs one thread (`engine.limit_blas_threads`): OpenBLAS's own threads spin, and with one
+busy process per core they took 9.75× the time of one (`benchmarks/blas_threads.py`), and they change
+the last bits of a product with their count. Instead a product of at least `PARALLEL_MIN_WORK`
+multiply-adds is always computed as the same `BLOCKS` row blocks, each one single-threaded BLAS call,
+and `threads` only says whether a helper thread computes one of them meanwhile: the numbers never
+depend on it, so Play, `fit` and a resumed run agree bit for bit whatever the machine's load.
+
+`ThreadPolicy` decides the count from the training's own batches: it probes one and two threads for
+`PROBE_SECONDS` each, keeps the faster, and probes again every `REPROBE_SECONDS` of training or at once
+when a batch window runs `DRIFT`× slower than the chosen count's probe (a machine that became busy).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import weakref
+
+import numpy as np
+
+PARALLEL_MIN_WORK = 500_000    # multiply-adds (rows × columns × inner size) before a product is split
+BLOCKS = 2                     # row blocks of a split product: fixed, so the numbers never depend on threads
+PROBE_SECONDS = 0.05           # training time timed for each thread count
+REPROBE_SECONDS = 5.0          # training time between probes
+DRIFT = 1.5                    # a window this much slower than the chosen count's probe probes again
+
+
+def is_large(rows: int, inner: int, columns: int) -> bool:
+    """Whether a (rows × inner) · (inner × columns) product is split into blocks."""
+    return rows >= BLOCKS and rows * inner * columns >= PARALLEL_MIN_WORK
+
+
+def max_threads() -> int:
+    """Threads that can help: the cores this process may use, at most the blocks of a product."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(BLOCKS, cores))
+
+
+class ThreadPolicy:
+    """How many threads the next batches use, decided from (samples, seconds) of the batches so far.
+
+    Pure bookkeeping (no clock of its own), so tests feed it timings. The very first batch is not
+    counted (it allocates the work arrays)."""
+
+    def __init__(self, most: int, probe_seconds: float = PROBE_SECONDS, reprobe_seconds: float = REPROBE_SECONDS,
+                 drift: float = DRIFT):
+        self.candidates = [1] if most <= 1 else [1, most]
+        self.probe_seconds, self.reprobe_seconds, self.drift = probe_seconds, reprobe_seconds, drift
+        self.rates: dict[int, float] = {}         # threads → seconds per sample of its last probe
+        self.probes = 0                           # probes finished (each times every candidate)
+        self._to_probe = list(self.candidates) if len(self.candidates) > 1 else []
+        self.threads = 1
+        self._samples = self._seconds = self._since_probe = 0.0
+        self._first = True
+
+    @property
+    def probing(self) -> bool:
+        return bool(self._to_probe)
+
+    def record(self, samples: int, seconds: float) -> None:
+        """Account one batch of `samples` that took `seconds` with `threads` threads."""
+        if self._first or len(self.candidates) < 2:
+            self._first = False
+            return
+        self._samples += samples
+        self._seconds += seconds
+        if self._seconds < self.probe_seconds:
+            return
+        rate, window = self._seconds / self._samples, self._seconds
+        self._samples = self._seconds = 0.0
+        if self.probing:
+            self.rates[self._to_probe.pop(0)] = rate
+            if self.probing:
+                self.threads = self._to_probe[0]
+            else:
+                self.probes += 1
+                self.threads = min(self.candidates, key=lambda n: self.rates[n])
+                self._since_probe = 0.0
+            return
+        self._since_probe += window
+        if self._since_probe >= self.reprobe_seconds or rate > self.drift * self.rates[self.threads]:
+            self._to_probe = sorted(self.candidates, key=lambda n: n != self.threads)   # the chosen one first
+            self.threads = self._to_probe[0]
+
+
+class _Helper:
+    """A daemon thread that computes the blocks it is given (NumPy's dot releases the GIL)."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.done: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._run, args=(self.jobs, self.done), name="fcviz-products", daemon=True).start()
+
+    @staticmethod
+    def _run(jobs: queue.SimpleQueue, done: queue.SimpleQueue) -> None:
+        while (job := jobs.get()) is not None:
+            a, b, out = job
+            try:
+                np.dot(a, b, out=out)
+                done.put(None)
+            except Exception as error:   # handed to the caller, who raises it
+                done.put(error)
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+
+
+class Products:
+    """`dot(a, b, out)` as `np.dot`, large products in fixed row blocks on `threads` threads (1 or 2)."""
+
+    def __init__(self, threads: int = 1):
+        self.threads = threads
+        self._helper: _Helper | None = None
+
+    def dot(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+        rows = out.shape[0]
+        if not is_large(rows, a.shape[1], out.shape[1]):
+            return np.dot(a, b, out=out)
+        half = -(-rows // BLOCKS)
+        if self.threads == 1:
+            np.dot(a[:half], b, out=out[:half])
+            np.dot(a[half:], b, out=out[half:])
+            return out
+        helper = self._helper_thread()
+        helper.jobs.put((a[half:], b, out[half:]))
+        np.dot(a[:half], b, out=out[:half])
+        error = helper.done.get()
+        if error is not None:
+            raise error
+        return out
+
+    def _helper_thread(self) -> _Helper:
+        if self._helper is None:
+            self._helper = _Helper()
+            weakref.finalize(self, self._helper.stop)
+        return self._helper
+
+
+SERIAL = Products(1)   # the reference pass's: the same blocks, one thread

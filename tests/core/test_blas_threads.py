@@ -1,0 +1,135 @@
+"""The NumPy engine's large products: the same numbers on one or two threads, and the policy that picks
+the count from timings (fed here by hand, so its decisions are exact)."""
+
+import numpy as np
+import pytest
+
+from fcviz.core import Network, Trainer, blas_threads, engine, numpy_loop
+from fcviz.core.blas_threads import Products, ThreadPolicy
+
+PROBE, REPROBE = 0.05, 5.0
+
+
+def policy(most=2):
+    return ThreadPolicy(most, probe_seconds=PROBE, reprobe_seconds=REPROBE, drift=1.5)
+
+
+def feed(p, seconds_per_sample, seconds, samples=100):
+    """Batches of `samples` at this speed until `seconds` of training have passed."""
+    for _ in range(round(seconds / (samples * seconds_per_sample))):
+        p.record(samples, samples * seconds_per_sample)
+
+
+def probed(fast_one, fast_two):
+    """A policy that has finished its first probe of one thread (fast_one s/sample) and two (fast_two)."""
+    p = policy()
+    p.record(100, 99.0)                     # the first batch allocates: not counted
+    assert p.threads == 1 and p.probing
+    feed(p, fast_one, PROBE)
+    assert p.threads == 2 and p.probing
+    feed(p, fast_two, PROBE)
+    assert not p.probing and p.probes == 1
+    return p
+
+
+def test_the_policy_keeps_the_faster_count_of_its_probe():
+    assert probed(fast_one=2e-5, fast_two=1e-5).threads == 2
+    assert probed(fast_one=1e-5, fast_two=2e-5).threads == 1
+
+
+def test_a_machine_that_gets_busy_falls_back_to_one_thread_after_one_window():
+    p = probed(fast_one=2e-5, fast_two=1e-5)
+    feed(p, 1e-5, 1.0)                      # as fast as its probe: no new probe
+    assert p.threads == 2 and not p.probing
+    feed(p, 1e-4, PROBE)                    # ten times slower: the hog arrived
+    assert p.probing and p.threads == 2     # the chosen count is timed again first
+    feed(p, 1e-4, PROBE)
+    assert p.threads == 1
+    feed(p, 3e-5, PROBE)                    # one thread, busy machine: 3e-5 beats 1e-4
+    assert p.threads == 1 and not p.probing and p.probes == 2
+
+
+def test_the_policy_probes_again_after_a_while_and_takes_two_threads_once_the_machine_is_quiet():
+    p = probed(fast_one=3e-5, fast_two=1e-4)
+    feed(p, 3e-5, 0.9 * REPROBE)
+    assert not p.probing
+    windows = 0
+    while not p.probing and windows < 0.15 * REPROBE / PROBE:
+        feed(p, 3e-5, PROBE)
+        windows += 1
+    assert p.probing and p.threads == 1
+    feed(p, 2e-5, PROBE)
+    feed(p, 1e-5, PROBE)
+    assert p.threads == 2 and p.probes == 2
+
+
+def test_one_core_or_small_products_never_probe():
+    p = policy(most=1)
+    feed(p, 1e-5, 20.0)
+    assert p.threads == 1 and not p.probing and p.probes == 0
+
+
+@pytest.mark.parametrize("shape", [(25, 401, 3000), (300, 32, 785), (10, 5000, 26), (3, 4, 5)])
+def test_a_product_has_the_same_bits_on_one_thread_or_two(shape):
+    rows, inner, columns = shape
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(rows, inner)).astype(np.float32), rng.normal(size=(inner, columns)).astype(np.float32)
+    engine.limit_blas_threads()   # as every trainer does: BLAS itself runs one thread
+    for right in (b, b.T.copy().T):   # and a transposed operand, as the backward pass has
+        one, two = np.empty((rows, columns), np.float32), np.empty((rows, columns), np.float32)
+        Products(1).dot(a, right, out=one)
+        Products(2).dot(a, right, out=two)
+        assert np.array_equal(one, two)
+        np.testing.assert_allclose(one, a @ b, rtol=1e-4, atol=1e-3)
+
+
+class Alternating(ThreadPolicy):
+    """One thread, then two, batch after batch, whatever the timings."""
+
+    def record(self, samples, seconds):
+        self.threads = 3 - self.threads
+
+
+class Fixed(ThreadPolicy):
+    def __init__(self, most):
+        super().__init__(most)
+        self.threads = self.count
+
+    def record(self, samples, seconds):
+        pass
+
+
+def big_run(monkeypatch, policy_class, batch_size):
+    monkeypatch.setattr(numpy_loop, "ThreadPolicy", policy_class)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5000, 400))
+    y = np.eye(10)[rng.integers(0, 10, 5000)]
+    t = Trainer(Network((400, 25, 10), "sigmoid", seed=0), "bce", "sgd", lr=0.05, batch_size=batch_size,
+                dtype="float32", engine="numpy")
+    t.set_data(X, y)
+    t.fit(epochs=3)
+    assert isinstance(t._loop.policy, policy_class)
+    return t.net.params.copy(), np.array(t.history.loss)
+
+
+@pytest.mark.parametrize("batch_size", [None, 2500])
+def test_training_gives_the_same_bits_whatever_thread_counts_the_policy_picks(monkeypatch, batch_size):
+    runs = []
+    for count in (1, 2):
+        Fixed.count = count
+        runs.append(big_run(monkeypatch, Fixed, batch_size))
+    runs.append(big_run(monkeypatch, Alternating, batch_size))
+    for params, losses in runs[1:]:
+        assert np.array_equal(params, runs[0][0]) and np.array_equal(losses, runs[0][1])
+
+
+def test_the_numpy_engine_times_its_batches_only_for_large_products():
+    rng = np.random.default_rng(0)
+    small = Trainer(Network((64, 32, 10), ["relu", "softmax"]), "cce", batch_size=32, engine="numpy")
+    small.set_data(rng.normal(size=(200, 64)), np.eye(10)[rng.integers(0, 10, 200)])
+    small.fit(epochs=1)
+    assert small._loop.policy.candidates == [1]
+    large = Trainer(Network((400, 25, 10), "sigmoid"), "bce", engine="numpy")
+    large.set_data(rng.normal(size=(3000, 400)), np.eye(10)[rng.integers(0, 10, 3000)])
+    large.fit(epochs=1)
+    assert large._loop.policy.candidates == [1, blas_threads.max_threads()]
