@@ -301,6 +301,16 @@ def _train_with_progress(trainer, epochs: int, target: int, quiet: bool, stop=No
             print(f"epoch {trainer.epoch}/{target} loss {trainer.history.loss[-1]:.6g}", file=sys.stderr, flush=True)
 
 
+def _say_if_compiling(trainer, epochs: int, quiet: bool) -> None:
+    """On a cold numba cache the compiled engine compiles first (seconds): say so before the wait."""
+    from fcviz.core import engine
+
+    if quiet or epochs < 1 or trainer.engine != engine.COMPILED or engine.kernels_cached(trainer.dtype.name):
+        return
+    print(f"fcviz: compiling the training kernels for {trainer.dtype.name} (once after installing, about "
+          f"10 s)…", file=sys.stderr, flush=True)
+
+
 def cmd_train(args) -> int:
     experiment = _load_experiment(args)
     if args.weights_in:
@@ -323,6 +333,7 @@ def cmd_train(args) -> int:
         for line in data_report(experiment.dataset, trainer.loss.name, experiment.net.layers[-1].activation.name,
                                 experiment.scale, experiment.test_fraction):
             print(line, file=sys.stderr)
+    _say_if_compiling(trainer, epochs, args.quiet)
     first_epoch = trainer.epoch
     target = trainer.epoch + epochs
     started = time.perf_counter()

@@ -6,6 +6,12 @@ everything else. `FCVIZ_ENGINE=numpy` forces the reference; without numba
 it is the only one. The choice depends on the network only (never on timing
 at run time), so a run resumed from a session, or played in the window,
 takes the same engine as headless training and gives the same numbers.
+
+One exception, in the window only (`WARM_UP.stand_in`): on a cold numba cache the kernels compile in
+another process (`compile_elsewhere`, about 10 s of CPU that would otherwise hold this process's GIL),
+and meanwhile the NumPy engine trains a network that chose the compiled one (`WARM_UP.standing_in`);
+the compiled engine takes over at the next chunk once the kernels are loaded, so that one run differs
+from headless training at the 1e-12 level (the engines' agreement per step).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from types import ModuleType
@@ -98,6 +106,46 @@ def limit_blas_threads() -> None:
     threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 
 
+def kernels_cached(dtype: str) -> bool:
+    """Whether numba's cache holds the training kernel for `dtype` on this machine, fresh for this source
+    and numba (loading it takes ~0.3 s, compiling ~10 s of CPU). Imports numba; compiles nothing."""
+    if not numba_installed():
+        return False
+    try:
+        dispatcher = kernels().train_chunk
+        magic = dispatcher.targetctx.codegen().magic_tuple()
+        index = dispatcher._cache._cache_file._load_index()   # {} when stale (numba's version, source stamp)
+        return any(key[1] == magic and f"({dtype}," in str(key[0][0]) for key in index)
+    except Exception:   # numba's internals changed: say cold, which costs only a compile in another process
+        return False
+
+
+COMPILE_COMMAND = "from fcviz.core import engine; engine.compile_for_parent({dtype!r}, {parent})"
+
+
+def compile_elsewhere(dtype: str) -> bool:
+    """Compile the kernels for `dtype` into numba's cache in another Python process (its GIL, not this
+    one's); True when it succeeded. The child ends if this process goes away."""
+    _prepare_numba_cache()
+    package_root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    code = COMPILE_COMMAND.format(dtype=dtype, parent=os.getpid())
+    result = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=path),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return result.returncode == 0
+
+
+def compile_for_parent(dtype: str, parent: int, poll_seconds: float = 0.5) -> None:
+    """`warm_up` of `dtype` in the process `compile_elsewhere` starts; exits early when `parent` has gone."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(poll_seconds)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    warm_up((dtype,))
+
+
 def warm_up(dtypes=("float64", "float32")) -> None:
     """Load (or compile) the kernels for these number types: a few epochs of a tiny network."""
     if not numba_installed() or requested() == NUMPY:
@@ -117,10 +165,16 @@ class _WarmUp:
 
     Only the type the window's network uses: compiling holds the GIL for long stretches (numba and LLVM),
     so a second type compiled in the background would stall the window right when training starts
-    on a fresh install (`make install` compiles both ahead of time)."""
+    on a fresh install (`make install` compiles both ahead of time). With `stand_in` (the window sets
+    it) a cold cache is compiled in another process while the NumPy engine trains (`standing_in`)."""
+
+    DECIDE_TIMEOUT = 10.0   # seconds a trainer waits to learn whether the kernels compile elsewhere
 
     def __init__(self) -> None:
         self.done = threading.Event()
+        self.decided = threading.Event()    # known: from the cache, or compiling in another process
+        self.stand_in = False
+        self.compiling_elsewhere = False
         self._requested = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -129,6 +183,14 @@ class _WarmUp:
     def preparing(self) -> bool:
         """Requested or started, and not yet done."""
         return (self._requested or self._thread is not None) and not self.done.is_set()
+
+    def standing_in(self) -> bool:
+        """Whether the NumPy engine trains networks that chose the compiled one: the kernels compile in
+        another process. While that is not known yet (the cache is being looked at), waits for it."""
+        if not self.stand_in or not self.preparing:
+            return False
+        self.decided.wait(self.DECIDE_TIMEOUT)
+        return self.compiling_elsewhere and not self.done.is_set()
 
     def request(self) -> None:
         """Say that `start` follows soon (the window starts it once shown): Play meanwhile shows "preparing…"."""
@@ -144,9 +206,17 @@ class _WarmUp:
 
     def _run(self, dtypes: tuple[str, ...]) -> None:
         try:
+            if self.stand_in and numba_installed() and requested() != NUMPY \
+                    and not all(kernels_cached(dtype) for dtype in dtypes):
+                self.compiling_elsewhere = True
+                self.decided.set()
+                for dtype in dtypes:
+                    compile_elsewhere(dtype)   # if it failed, warm_up below compiles here
+            self.decided.set()
             warm_up(dtypes)
         finally:
+            self.decided.set()
             self.done.set()
 
-WARM_UP = _WarmUp()
 
+WARM_UP = _WarmUp()

@@ -9,6 +9,9 @@ relative per step in float64 (only the order of additions differs).
 
 Everything the kernel needs comes in as arrays and integer codes (see
 `fcviz.core.compiled_loop`, which prepares them): no Python objects inside.
+Work arrays are flat and feature-major (one row of batch-size columns per
+input and unit), so that the loops over a row's samples, and the
+activations over whole rows, vectorize.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ DONE, TARGET, BAD_LOSS, BAD_WEIGHTS = range(4)
 # columns of the layer table
 FAN_IN, UNITS, BIAS, OFFSET, ACTIVATION, COLUMN = range(6)
 
+# `_nrt=False`: the kernels allocate nothing, so numba's reference counting is off. With it on, every call
+# between kernels counted each array argument in and out (an atomic add each: 45 % of a 1-2-1 network's
+# time); numba refuses to compile code that would need it (an allocation, a copying slice assignment).
+kernel = njit(nogil=True, cache=True, error_model="numpy", _nrt=False)
+# small helpers of the loops: inlined (by LLVM, so compiling costs little more), so that the loops vectorize
+inline = njit(nogil=True, cache=True, error_model="numpy", forceinline=True, _nrt=False)
+
 EPSILON = 1e-7      # Keras' clipping of probabilities (fcviz.core.losses.EPSILON)
 LEAKY_SLOPE = 0.01  # fcviz.core.activations.LEAKY_SLOPE
 
@@ -52,19 +62,24 @@ def _power_of_two(typingctx, n):
 
 LOG2E = 1.4426950408889634
 LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10   # fdlibm's split of log(2)
-EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(13, -1, -1))       # 1/13!, ..., 1/1!, 1/0!
+EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(14))                # 1/0!, 1/1!, ..., 1/13!
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _exp_small(y):
-    """e**y for 0 ≤ y ≤ 44 without a library call, so that loops of it vectorize: y = n·log 2 + r with
-    |r| ≤ log(2)/2, e**r by its Taylor series to degree 13 (remainder < 1e-17 relative), times 2**n."""
+@inline
+def _exp(y):
+    """e**y for -700 ≤ y ≤ 710 (inf above 709.78, as np.exp) without a library call, so that loops of it
+    vectorize: y = n·log 2 + r with |r| ≤ log(2)/2, e**r by its Taylor series to degree 13 (remainder
+    < 1e-17 relative) as 1 + (r + r²·T(r)), T in Estrin's scheme (pairs of terms, then pairs of pairs: a
+    chain of 11 operations where Horner's takes 26), times 2**n (as 2·2**(n−1), so that n = 1024 still makes
+    a power of two). Within 2 ulp of the exact value (the tests check it against NumPy)."""
     n = math.floor(y * LOG2E + 0.5)
     r = (y - n * LN2_HI) - n * LN2_LO
-    p = 0.0
-    for c in EXP_TAYLOR:
-        p = p * r + c
-    return p * _power_of_two(np.int64(n))
+    c = EXP_TAYLOR
+    r2 = r * r
+    r4 = r2 * r2
+    tail = (((c[2] + c[3] * r) + (c[4] + c[5] * r) * r2) + ((c[6] + c[7] * r) + (c[8] + c[9] * r) * r2) * r4
+            + ((c[10] + c[11] * r) + (c[12] + c[13] * r) * r2) * (r4 * r4))
+    return ((1.0 + (r + r2 * tail)) * 2.0) * _power_of_two(np.int64(n) - 1)
 
 
 # Cephes' tanh (S. L. Moshier): a rational function below 0.625, else 1 − 2/(e**2|z| + 1). Within 1 ulp
@@ -74,123 +89,173 @@ TANH_P = (-9.64399179425052238628e-1, -9.92877231001918586564e1, -1.614687684417
 TANH_Q = (1.12811678491632931402e2, 2.23548839060100448583e3, 4.84406305325125486048e3)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@inline
 def _tanh(z):
+    """Cephes' two formulas with one division: the rational function's quotient or 2/(e**2|z| + 1)."""
     size = min(abs(z), 22.0)   # tanh(22) is 1 in float64
-    large = math.copysign(1.0 - 2.0 / (_exp_small(2.0 * size) + 1.0), z)
     p, q, x = TANH_P, TANH_Q, z * z
-    small = z + z * x * (((p[0] * x + p[1]) * x + p[2]) / (((x + q[0]) * x + q[1]) * x + q[2]))
-    return small if size < 0.625 else large
+    small = size < 0.625
+    quotient = ((((p[0] * x + p[1]) * x + p[2]) if small else 2.0)
+                / ((((x + q[0]) * x + q[1]) * x + q[2]) if small else _exp(2.0 * size) + 1.0))
+    return z + z * x * quotient if small else math.copysign(1.0 - quotient, z)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _tanh_block(Z, A, first, stop):
-    """A[first:stop] = tanh(Z[first:stop]) for whole rows: one flat loop over every column, so it vectorizes
-    (the columns past a short batch's samples hold unused values)."""
-    z, a = Z.reshape(Z.size), A.reshape(A.size)
-    width = Z.shape[1]
-    for k in range(first * width, stop * width):
-        a[k] = _tanh(z[k])
+@inline
+def _sigmoid(z):
+    """1/(1 + e**−z) as the NumPy engine computes it, with the branch-free exp: e**−z is below 2**−57
+    for z > 40, where 1 + e**−z is 1 either way, and inf for z < −709.78 (so the sigmoid is 0)."""
+    return 1.0 / (1.0 + _exp(min(max(-z, -40.0), 710.0)))
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _tanh_slope_block(A, D, first, stop):
-    """D[first:stop] *= tanh'(z) = 1 − a² for whole rows, in one flat loop (as `_tanh_block`)."""
-    a, d = A.reshape(A.size), D.reshape(D.size)
-    width = A.shape[1]
-    for k in range(first * width, stop * width):
-        d[k] *= 1.0 - a[k] * a[k]
+# Row helpers of the work arrays. Positions are made unsigned (np.uintp): numba then adds no wraparound
+# of negative indices to every access, and loops of them vectorize.
+
+@inline
+def _scaled(y, y_first, alpha, x, x_first, count):
+    """y[y_first + s] = alpha·x[x_first + s] for s < count."""
+    y_first, x_first = np.uintp(y_first), np.uintp(x_first)
+    for s in range(np.uintp(count)):
+        y[y_first + s] = alpha * x[x_first + s]
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _activate(code, z):
+@inline
+def _add_scaled(y, y_first, alpha, x, x_first, count):
+    """y[y_first + s] += alpha·x[x_first + s] for s < count."""
+    y_first, x_first = np.uintp(y_first), np.uintp(x_first)
+    for s in range(np.uintp(count)):
+        y[y_first + s] += alpha * x[x_first + s]
+
+
+@inline
+def _dot(x, x_first, y, y_first, count):
+    """Σ_s x[x_first + s]·y[y_first + s] in four interleaved partial sums (no chain of dependent additions)."""
+    x_first, y_first, count = np.uintp(x_first), np.uintp(y_first), np.uintp(count)
+    one, two, three, four = np.uintp(1), np.uintp(2), np.uintp(3), np.uintp(4)
+    t0 = t1 = t2 = t3 = 0.0
+    s = np.uintp(0)
+    while s + four <= count:
+        i, k = x_first + s, y_first + s
+        t0 += x[i] * y[k]
+        t1 += x[i + one] * y[k + one]
+        t2 += x[i + two] * y[k + two]
+        t3 += x[i + three] * y[k + three]
+        s += four
+    while s < count:
+        t0 += x[x_first + s] * y[y_first + s]
+        s += one
+    return (t0 + t1) + (t2 + t3)
+
+
+@inline
+def _sum(x, x_first, count):
+    x_first = np.uintp(x_first)
+    total = 0.0
+    for s in range(np.uintp(count)):
+        total += x[x_first + s]
+    return total
+
+
+@kernel
+def activate_rows(code, z, a, first, stop):
+    """a[k] = f(z[k]) for the flat positions first ≤ k < stop (whole rows of the work arrays: the columns
+    past a short batch's samples hold unused values), one loop per activation so that each vectorizes."""
     if code == SIGMOID:
-        return 1.0 / (1.0 + math.exp(-z))
-    if code == TANH:
-        return _tanh(z)
-    if code == RELU:
-        return z if z > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return max(z, LEAKY_SLOPE * z)
-    if code == ELU:
-        return z if z > 0.0 else math.expm1(z)
-    if code == SOFTPLUS:
-        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-    if code == HEAVISIDE:
-        return 1.0 if z >= 0.0 else 0.0
-    return z
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = _sigmoid(z[k])
+    elif code == TANH:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = _tanh(z[k])
+    elif code == RELU:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = z[k] if z[k] > 0.0 else 0.0
+    elif code == LEAKY_RELU:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = max(z[k], LEAKY_SLOPE * z[k])
+    elif code == ELU:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = z[k] if z[k] > 0.0 else math.expm1(z[k])
+    elif code == SOFTPLUS:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = max(z[k], 0.0) + math.log1p(math.exp(-abs(z[k])))
+    elif code == HEAVISIDE:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = 1.0 if z[k] >= 0.0 else 0.0
+    else:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            a[k] = z[k]
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _slope(code, z, a):
-    """f'(z) given z and a = f(z)."""
+@kernel
+def slope_rows(code, z, a, d, first, stop):
+    """d[k] *= f'(z[k]) (given a = f(z)) for first ≤ k < stop, one loop per activation (as `activate_rows`)."""
     if code == SIGMOID:
-        return a * (1.0 - a)
-    if code == TANH:
-        return 1.0 - a * a
-    if code == RELU:
-        return 1.0 if z > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return 1.0 if z > 0.0 else LEAKY_SLOPE
-    if code == ELU:
-        return 1.0 if z > 0.0 else a + 1.0
-    if code == SOFTPLUS:
-        return 1.0 / (1.0 + math.exp(-z))
-    if code == HEAVISIDE:
-        return 0.0
-    return 1.0
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= a[k] * (1.0 - a[k])
+    elif code == TANH:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= 1.0 - a[k] * a[k]
+    elif code == RELU:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= 1.0 if z[k] > 0.0 else 0.0
+    elif code == LEAKY_RELU:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= 1.0 if z[k] > 0.0 else LEAKY_SLOPE
+    elif code == ELU:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= 1.0 if z[k] > 0.0 else a[k] + 1.0
+    elif code == SOFTPLUS:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= _sigmoid(z[k])
+    elif code == HEAVISIDE:
+        for k in range(np.uintp(first), np.uintp(stop)):
+            d[k] *= 0.0
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def forward(params, layers, X, index, first, count, Z, A):
+@kernel
+def forward(params, layers, X, index, first, count, z, a, width):
     """z and a of every layer for samples X[index[first:first + count]].
 
-    Z and A are feature-major, (inputs + units of all layers, batch): A's first rows hold the inputs,
-    then each layer's activations from its COLUMN on; a layer's inputs are the rows just above its own.
-    Sums run over the inputs in order, then the bias (as the NumPy engine's W·x with a ones row).
+    z and a are flat feature-major work arrays: row r (of `width` columns, one per sample) starts at r·width.
+    a's first rows hold the inputs, then each layer's activations from its COLUMN on; a layer's inputs are
+    the rows just above its own. Sums run over the inputs in order, then the bias (as the NumPy engine's
+    W·x with a ones row).
     """
     n_in = X.shape[1]
     for s in range(count):
         sample = index[first + s]
         for i in range(n_in):
-            A[i, s] = X[sample, i]
+            a[i * width + s] = X[sample, i]
     for layer in range(layers.shape[0]):
         fan_in, units, bias = layers[layer, FAN_IN], layers[layer, UNITS], layers[layer, BIAS]
         offset, code, column = layers[layer, OFFSET], layers[layer, ACTIVATION], layers[layer, COLUMN]
-        width, below = fan_in + bias, column - fan_in
+        size, below = fan_in + bias, (column - fan_in) * width
         for j in range(units):
-            base, row = offset + j * width, column + j
-            for s in range(count):
-                Z[row, s] = 0.0
-            for i in range(fan_in):
-                w = params[base + i]
-                for s in range(count):
-                    Z[row, s] += w * A[below + i, s]
+            base, row = offset + j * size, (column + j) * width
+            _scaled(z, row, params[base], a, below, count)
+            for i in range(1, fan_in):
+                _add_scaled(z, row, params[base + i], a, below + i * width, count)
             if bias:
-                b = params[base + fan_in]
-                for s in range(count):
-                    Z[row, s] += b
-            if code != SOFTMAX and code != TANH:
-                for s in range(count):
-                    A[row, s] = _activate(code, Z[row, s])
-        if code == TANH:
-            _tanh_block(Z, A, column, column + units)
-        elif code == SOFTMAX:
-            for s in range(count):
-                top = -np.inf
-                for j in range(units):
-                    top = max(top, Z[column + j, s])
-                norm = 0.0
-                for j in range(units):
-                    e = math.exp(Z[column + j, s] - top)
-                    A[column + j, s] = e
-                    norm += e
-                for j in range(units):
-                    A[column + j, s] /= norm
+                b, row = params[base + fan_in], np.uintp(row)
+                for s in range(np.uintp(count)):
+                    z[row + s] += b
+        if code != SOFTMAX:
+            activate_rows(code, z, a, column * width, (column + units) * width)
+            continue
+        for s in range(count):
+            top = -np.inf
+            for j in range(units):
+                top = max(top, z[(column + j) * width + s])
+            norm = 0.0
+            for j in range(units):
+                e = math.exp(z[(column + j) * width + s] - top)
+                a[(column + j) * width + s] = e
+                norm += e
+            for j in range(units):
+                a[(column + j) * width + s] /= norm
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def output_loss(layers, loss, rule, Y, index, first, count, Z, A):
+@kernel
+def output_loss(layers, loss, rule, Y, index, first, count, z, a, width):
     """The summed loss of the batch's outputs (not yet divided: see `loss_divisor`)."""
     last = layers.shape[0] - 1
     units, column = layers[last, UNITS], layers[last, COLUMN]
@@ -200,24 +265,23 @@ def output_loss(layers, loss, rule, Y, index, first, count, Z, A):
         if rule == FUSED and loss == CCE:
             top = -np.inf
             for j in range(units):
-                top = max(top, Z[column + j, s])
+                top = max(top, z[(column + j) * width + s])
             norm = 0.0
             for j in range(units):
-                norm += math.exp(Z[column + j, s] - top)
+                norm += math.exp(z[(column + j) * width + s] - top)
             log_norm = math.log(norm)
             for j in range(units):
-                total -= Y[sample, j] * (Z[column + j, s] - top - log_norm)
+                total -= Y[sample, j] * (z[(column + j) * width + s] - top - log_norm)
             continue
         for j in range(units):
-            y = Y[sample, j]
+            y, k = Y[sample, j], (column + j) * width + s
             if rule == FUSED:  # sigmoid + bce from the logits
-                z = Z[column + j, s]
-                total += max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
+                total += max(z[k], 0.0) - z[k] * y + math.log1p(math.exp(-abs(z[k])))
             elif loss == MSE:
-                d = A[column + j, s] - y
-                total += d * d
+                e = a[k] - y
+                total += e * e
             else:
-                p = min(max(A[column + j, s], EPSILON), 1.0 - EPSILON)
+                p = min(max(a[k], EPSILON), 1.0 - EPSILON)
                 if loss == BCE:
                     total -= y * math.log(p) + (1.0 - y) * math.log1p(-p)
                 else:
@@ -225,112 +289,83 @@ def output_loss(layers, loss, rule, Y, index, first, count, Z, A):
     return total
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@kernel
 def loss_divisor(loss, units, count):
     """cce is a mean over samples; mse and bce over every output of every sample."""
     return count if loss == CCE else units * count
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def output_delta(layers, loss, rule, Y, index, first, count, Z, A, D, scale):
-    """scale·∂L/∂z of the output layer into D (L the batch-mean loss), as ReferencePass.compute_gradients."""
+@kernel
+def output_delta(layers, loss, rule, Y, index, first, count, z, a, d, width, scale):
+    """scale·∂L/∂z of the output layer into d (L the batch-mean loss), as ReferencePass.compute_gradients."""
     last = layers.shape[0] - 1
     units, code, column = layers[last, UNITS], layers[last, ACTIVATION], layers[last, COLUMN]
     size = units * count
     for s in range(count):
         sample = index[first + s]
         for j in range(units):
-            a, y = A[column + j, s], Y[sample, j]
+            k = (column + j) * width + s
+            y = Y[sample, j]
             if rule == FUSED:
-                D[column + j, s] = (a - y) * (scale / (count if loss == CCE else size))
+                d[k] = (a[k] - y) * (scale / (count if loss == CCE else size))
             elif rule == PERCEPTRON:
-                D[column + j, s] = (a - y) * (scale / count)
+                d[k] = (a[k] - y) * (scale / count)
             elif loss == MSE:
-                D[column + j, s] = (a - y) * (2.0 * scale / size)
+                d[k] = (a[k] - y) * (2.0 * scale / size)
             else:
-                inside = EPSILON < a < 1.0 - EPSILON
-                p = min(max(a, EPSILON), 1.0 - EPSILON)
+                inside = EPSILON < a[k] < 1.0 - EPSILON
+                p = min(max(a[k], EPSILON), 1.0 - EPSILON)
                 if not inside:
                     g = 0.0
                 elif loss == BCE:
                     g = (p - y) / (p * (1.0 - p) * size)
                 else:
                     g = -y / (p * count)
-                D[column + j, s] = g * scale
-        if rule == CHAIN:
-            if code == SOFTMAX:
-                dot = 0.0
-                for j in range(units):
-                    dot += D[column + j, s] * A[column + j, s]
-                for j in range(units):
-                    D[column + j, s] = (D[column + j, s] - dot) * A[column + j, s]
-            elif code != LINEAR:
-                for j in range(units):
-                    D[column + j, s] *= _slope(code, Z[column + j, s], A[column + j, s])
+                d[k] = g * scale
+        if rule == CHAIN and code == SOFTMAX:
+            dot = 0.0
+            for j in range(units):
+                dot += d[(column + j) * width + s] * a[(column + j) * width + s]
+            for j in range(units):
+                k = (column + j) * width + s
+                d[k] = (d[k] - dot) * a[k]
+    if rule == CHAIN and code != SOFTMAX:
+        slope_rows(code, z, a, d, column * width, (column + units) * width)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def _dot(D, row, A, other, count):
-    """Σ_s D[row, s]·A[other, s] in four interleaved partial sums (no chain of dependent additions)."""
-    t0 = t1 = t2 = t3 = 0.0
-    s = 0
-    while s + 4 <= count:
-        t0 += D[row, s] * A[other, s]
-        t1 += D[row, s + 1] * A[other, s + 1]
-        t2 += D[row, s + 2] * A[other, s + 2]
-        t3 += D[row, s + 3] * A[other, s + 3]
-        s += 4
-    while s < count:
-        t0 += D[row, s] * A[other, s]
-        s += 1
-    return (t0 + t1) + (t2 + t3)
-
-
-@njit(nogil=True, cache=True, error_model="numpy")
-def backward(params, layers, count, Z, A, D, grad):
-    """∂/∂params into grad from the output delta in D, layer by layer down (weights before the update)."""
+@kernel
+def backward(params, layers, count, z, a, d, width, grad):
+    """∂/∂params into grad from the output delta in d, layer by layer down (weights before the update)."""
     for layer in range(layers.shape[0] - 1, -1, -1):
         fan_in, units, bias = layers[layer, FAN_IN], layers[layer, UNITS], layers[layer, BIAS]
         offset, column = layers[layer, OFFSET], layers[layer, COLUMN]
-        width, below = fan_in + bias, column - fan_in
+        size, below = fan_in + bias, column - fan_in
         for j in range(units):
-            base, row = offset + j * width, column + j
+            base, row = offset + j * size, (column + j) * width
             for i in range(fan_in):
-                grad[base + i] = _dot(D, row, A, below + i, count)
+                grad[base + i] = _dot(d, row, a, (below + i) * width, count)
             if bias:
-                total = 0.0
-                for s in range(count):
-                    total += D[row, s]
-                grad[base + fan_in] = total
+                grad[base + fan_in] = _sum(d, row, count)
         if layer == 0:
             continue
-        below_code = layers[layer - 1, ACTIVATION]
-        for i in range(fan_in):
-            for s in range(count):
-                D[below + i, s] = 0.0
-        for j in range(units):
-            base, row = offset + j * width, column + j
-            for i in range(fan_in):
-                w = params[base + i]
-                for s in range(count):
-                    D[below + i, s] += w * D[row, s]
-        if below_code == TANH:
-            _tanh_slope_block(A, D, below, below + fan_in)
-        else:
-            for i in range(fan_in):
-                for s in range(count):
-                    D[below + i, s] *= _slope(below_code, Z[below + i, s], A[below + i, s])
+        for i in range(fan_in):   # d of the layer below: Σ_j w_ji·d_j, in the order of j
+            target = (below + i) * width
+            _scaled(d, target, params[offset + i], d, column * width, count)
+            for j in range(1, units):
+                _add_scaled(d, target, params[offset + j * size + i], d, (column + j) * width, count)
+        slope_rows(layers[layer - 1, ACTIVATION], z, a, d, below * width, column * width)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def update(params, grad, frozen, optimizer, settings, velocity, second, iterations):
+@kernel
+def update(params, grad, frozen, any_frozen, optimizer, settings, velocity, second, iterations):
     """One optimizer step (settings: lr, momentum, beta_1, beta_2, epsilon); SGD's lr is already in grad.
 
     `velocity` is Momentum's velocity or Adam's m, `second` Adam's v."""
     n = params.shape[0]
-    for k in range(n):
-        if frozen[k]:
-            grad[k] = 0.0
+    if any_frozen:
+        for k in range(n):
+            if frozen[k]:
+                grad[k] = 0.0
     if optimizer == SGD:
         for k in range(n):
             params[k] -= grad[k]
@@ -351,19 +386,19 @@ def update(params, grad, frozen, optimizer, settings, velocity, second, iteratio
             params[k] -= velocity[k] / (math.sqrt(second[k]) + epsilon) * alpha
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def dataset_loss(params, layers, loss, rule, X, Y, index, Z, A):
+@kernel
+def dataset_loss(params, layers, loss, rule, X, Y, index, z, a, width):
     """The loss of the current weights on all of X, Y (in blocks as wide as the work arrays)."""
-    n, width = X.shape[0], Z.shape[1]
+    n = X.shape[0]
     total = 0.0
     for first in range(0, n, width):
         count = min(width, n - first)
-        forward(params, layers, X, index, first, count, Z, A)
-        total += output_loss(layers, loss, rule, Y, index, first, count, Z, A)
+        forward(params, layers, X, index, first, count, z, a, width)
+        total += output_loss(layers, loss, rule, Y, index, first, count, z, a, width)
     return total / loss_divisor(loss, layers[layers.shape[0] - 1, UNITS], n)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@kernel
 def train_chunk(params, grad, epoch_start, frozen, layers, loss, rule, optimizer, settings, velocity, second,
                 iterations,
                 X, Y, orders, shuffled, batch_size, first_batch, loss_sum, max_batches, max_epochs, target,
@@ -374,6 +409,7 @@ def train_chunk(params, grad, epoch_start, frozen, layers, loss, rule, optimizer
     `orders` holds the sample order of each epoch touched, in turn (one row, reused, when not shuffled);
     `loss_sum[0]` carries the epoch's Σ batch loss × batch size in and out. Per finished epoch its loss
     (and the held-out loss when there is held-out data) goes into `epoch_losses` / `val_losses`.
+    Z, A, D are the C-ordered work arrays (rows of the inputs and every layer's units, batch_size columns).
     Returns (status, batches done, epochs finished, last batch loss, order rows used); on divergence
     the caller puts back the weights of `epoch_start`.
     """
@@ -381,23 +417,30 @@ def train_chunk(params, grad, epoch_start, frozen, layers, loss, rule, optimizer
     n_batches = (n + batch_size - 1) // batch_size
     out_units = layers[layers.shape[0] - 1, UNITS]
     scale = settings[0] if optimizer == SGD else 1.0
+    width = Z.shape[1]
+    z, a, d = Z.reshape(Z.size), A.reshape(A.size), D.reshape(D.size)
+    any_frozen = frozen.any()
     batch, done, epochs, rows_used, value = first_batch, 0, 0, 1, np.nan
+    index = orders[0]
     while done < max_batches and epochs < max_epochs:
         if batch == 0:
-            epoch_start[:] = params
+            for k in range(params.shape[0]):
+                epoch_start[k] = params[k]
             loss_sum[0] = 0.0
             if done:
                 rows_used += 1
-        index = orders[rows_used - 1] if shuffled else orders[0]
+                if shuffled:
+                    index = orders[rows_used - 1]
         first = batch * batch_size
         count = min(batch_size, n - first)
-        forward(params, layers, X, index, first, count, Z, A)
-        value = output_loss(layers, loss, rule, Y, index, first, count, Z, A) / loss_divisor(loss, out_units, count)
+        forward(params, layers, X, index, first, count, z, a, width)
+        value = (output_loss(layers, loss, rule, Y, index, first, count, z, a, width)
+                 / loss_divisor(loss, out_units, count))
         if not math.isfinite(value):
             return BAD_LOSS, done, epochs, value, rows_used
-        output_delta(layers, loss, rule, Y, index, first, count, Z, A, D, scale)
-        backward(params, layers, count, Z, A, D, grad)
-        update(params, grad, frozen, optimizer, settings, velocity, second, iterations)
+        output_delta(layers, loss, rule, Y, index, first, count, z, a, d, width, scale)
+        backward(params, layers, count, z, a, d, width, grad)
+        update(params, grad, frozen, any_frozen, optimizer, settings, velocity, second, iterations)
         loss_sum[0] += value * count
         done += 1
         batch += 1
@@ -406,7 +449,7 @@ def train_chunk(params, grad, epoch_start, frozen, layers, loss, rule, optimizer
         batch = 0
         epoch_losses[epochs] = loss_sum[0] / n
         if X_val.shape[0]:
-            val_losses[epochs] = dataset_loss(params, layers, loss, rule, X_val, Y_val, val_index, Z, A)
+            val_losses[epochs] = dataset_loss(params, layers, loss, rule, X_val, Y_val, val_index, z, a, width)
         epochs += 1
         if not math.isfinite(np.sum(params)):
             return BAD_WEIGHTS, done, epochs, value, rows_used

@@ -131,6 +131,15 @@ class Trainer:
         return engine.choose(self.net)
 
     @property
+    def running_engine(self) -> str:
+        """The engine that trains now: `engine`, or NumPy standing in for the compiled one while its kernels
+        compile in another process (the window on a cold cache: `engine.WARM_UP.standing_in`)."""
+        chosen = self.engine
+        if self._engine_override is None and chosen == engine.COMPILED and engine.WARM_UP.standing_in():
+            return engine.NUMPY
+        return chosen
+
+    @property
     def learning_rate(self) -> float:
         return self.optimizer.learning_rate
 
@@ -231,20 +240,18 @@ class Trainer:
 
     # --- training -----------------------------------------------------------------
 
-    def _current_loop(self) -> "NumpyLoop | CompiledLoop":
-        if self._loop is None:
-            engine.limit_blas_threads()
-            if self.engine == engine.COMPILED:
-                self._loop = CompiledLoop(self)
-            else:
-                self._loop = NumpyLoop(self)
-        return self._loop
-
     def _advance(self, epochs: int, batches: int, target: float = -math.inf) -> Progress:
-        """Run the loop, then the one policy: epochs and history recorded, divergence undone."""
+        """Run the loop of `running_engine`, then the one policy: epochs and history recorded, divergence undone.
+
+        A new loop when the running engine changed: the compiled engine takes over from NumPy at a
+        chunk's boundary (both advance the same `LoopState`)."""
         self._data()
+        name = self.running_engine
+        if self._loop is None or self._loop.name != name:
+            engine.limit_blas_threads()
+            self._loop = CompiledLoop(self) if name == engine.COMPILED else NumpyLoop(self)
         with _quiet():
-            progress = self._current_loop().advance(self, self.loop_state, epochs, batches, target)
+            progress = self._loop.advance(self, self.loop_state, epochs, batches, target)
         if progress.epochs:
             self.epoch += progress.epochs
             self.history.loss.extend(progress.epoch_losses)

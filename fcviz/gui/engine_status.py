@@ -12,7 +12,8 @@ POLL_MS = 200   # how often to look whether the compiled engine is ready while i
 
 
 class EngineStatus(QLabel):
-    """"Engine: compiled" or "Engine: NumPy"; "Engine: preparing…" while the compiled kernels load."""
+    """"Engine: compiled" or "Engine: NumPy"; "Engine: preparing…" while the compiled kernels load, and
+    "Engine: NumPy — compiled engine preparing…" while they compile elsewhere and NumPy stands in."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -25,9 +26,9 @@ class EngineStatus(QLabel):
 
     @Slot(object)
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.engine != self._engine:
+        if snapshot.engine != self._engine or (self.preparing and not self._poll.isActive()):
             self._engine = snapshot.engine
-            self._refresh()
+            self._refresh()   # preparing: the warm-up was asked for after this label last looked
 
     @property
     def preparing(self) -> bool:
@@ -36,8 +37,15 @@ class EngineStatus(QLabel):
     @Slot()
     def _refresh(self) -> None:
         if self.preparing:
-            self.setText(self.tr("Engine: preparing…"))
-            self.setToolTip(self.tr("The compiled training engine is loading; training starts when it is ready."))
+            if engine.WARM_UP.compiling_elsewhere:
+                self.setText(self.tr("Engine: NumPy — compiled engine preparing…"))
+                self.setToolTip(self.tr("The compiled training engine is being compiled (once after installing). "
+                                        "Training runs in NumPy meanwhile; the compiled engine takes over when "
+                                        "it is ready."))
+            else:
+                self.setText(self.tr("Engine: preparing…"))
+                self.setToolTip(self.tr("The compiled training engine is loading; training starts when it is "
+                                        "ready."))
             self._poll.start()
             return
         self._poll.stop()

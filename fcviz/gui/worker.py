@@ -347,7 +347,7 @@ class TrainingWorker(QObject):
 
     @property
     def _compiled(self) -> bool:
-        return self._experiment.trainer.engine == engine.COMPILED
+        return self._experiment.trainer.running_engine == engine.COMPILED
 
     def _train_chunk(self) -> bool:
         """Train up to the next display epoch that can be shown, about a chunk of work; True if training stopped.

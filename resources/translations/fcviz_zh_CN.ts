@@ -613,6 +613,14 @@ The file is kept as {path}.</source>
 <context>
     <name>EngineStatus</name>
     <message>
+        <source>Engine: NumPy — compiled engine preparing…</source>
+        <translation>引擎：NumPy — 编译引擎准备中…</translation>
+    </message>
+    <message>
+        <source>The compiled training engine is being compiled (once after installing). Training runs in NumPy meanwhile; the compiled engine takes over when it is ready.</source>
+        <translation>正在编译训练用的编译引擎（安装后仅此一次）。其间由 NumPy 训练；编译引擎就绪后接替。</translation>
+    </message>
+    <message>
         <source>Engine: preparing…</source>
         <translation>引擎：准备中…</translation>
     </message>

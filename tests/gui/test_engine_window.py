@@ -1,6 +1,8 @@
 """The window trains with the engine the network gets, says which in the status bar, and Play-to-end gives
 the numbers of headless `fit` bit for bit (mini-batches, shuffling, every epoch displayed)."""
 
+import threading
+
 import numpy as np
 import pytest
 from qt_helpers import wait_for_state
@@ -9,7 +11,7 @@ from fcviz.core import engine
 from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import build_experiment
 from fcviz.core.timeline import MAX_PACE
-from fcviz.gui.worker import FINISHED
+from fcviz.gui.worker import FINISHED, RUNNING
 
 pytest.importorskip("numba")
 
@@ -39,3 +41,32 @@ def test_play_to_the_end_equals_headless_fit(qtbot, open_window, activation, eng
     assert latest.epoch == 300
     np.testing.assert_array_equal(latest.params, expected.net.params)
     np.testing.assert_array_equal(latest.loss_history, expected.trainer.history.loss.array())
+
+
+def test_a_cold_cache_trains_with_numpy_at_once_and_hands_over_to_the_compiled_engine(qtbot, open_window,
+                                                                                        monkeypatch):
+    """The window's start on a fresh install: the kernels compile in another process (faked: until the test
+    releases it), Play trains at once with the NumPy engine and says so, then the compiled engine takes over."""
+    warm = engine._WarmUp()
+    warm.stand_in = True
+    release = threading.Event()
+    monkeypatch.setattr(engine, "WARM_UP", warm)
+    monkeypatch.setattr(engine, "kernels_cached", lambda dtype: False)
+    monkeypatch.setattr(engine, "compile_elsewhere", lambda dtype: release.wait(60))
+    try:
+        window = open_window(small_experiment(epochs=10_000_000))
+        warm.request()
+        warm.start("float64")
+        window.toolbar.play_action.trigger()
+        qtbot.waitUntil(lambda: window.controller.latest.epoch > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: window.engine_status.text() == "Engine: NumPy — compiled engine preparing…")
+        assert window.controller.call_in_worker(lambda experiment: experiment.trainer._loop.name) == engine.NUMPY
+        release.set()
+        qtbot.waitUntil(lambda: window.engine_status.text() == "Engine: compiled", timeout=30_000)
+        epoch = window.controller.latest.epoch
+        qtbot.waitUntil(lambda: window.controller.latest.epoch > epoch, timeout=10_000)
+        assert window.controller.call_in_worker(lambda experiment: experiment.trainer._loop.name) == engine.COMPILED
+        assert window.controller.latest.state == RUNNING
+    finally:
+        release.set()
+        assert warm.done.wait(60)
