@@ -17,6 +17,7 @@ activations over whole rows, vectorize.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -42,9 +43,11 @@ FAN_IN, UNITS, BIAS, OFFSET, ACTIVATION, COLUMN = range(6)
 # `_nrt=False`: the kernels allocate nothing, so numba's reference counting is off. With it on, every call
 # between kernels counted each array argument in and out (an atomic add each: 45 % of a 1-2-1 network's
 # time); numba refuses to compile code that would need it (an allocation, a copying slice assignment).
-kernel = njit(nogil=True, cache=True, error_model="numpy", _nrt=False)
+# (numba's own option, private by name and missing from its type stubs, hence the Any.)
+OPTIONS: dict[str, Any] = {"nogil": True, "cache": True, "error_model": "numpy", "_nrt": False}
+kernel = njit(**OPTIONS)
 # small helpers of the loops: inlined (by LLVM, so compiling costs little more), so that the loops vectorize
-inline = njit(nogil=True, cache=True, error_model="numpy", forceinline=True, _nrt=False)
+inline = njit(forceinline=True, **OPTIONS)
 
 EPSILON = 1e-7      # Keras' clipping of probabilities (fcviz.core.losses.EPSILON)
 LEAKY_SLOPE = 0.01  # fcviz.core.activations.LEAKY_SLOPE

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QSlider, QToolBar, QWidget
 from fcviz.core.snapshot import Snapshot
 from fcviz.core.timeline import MAX_PACE, PACES
 from fcviz.gui.controller import Controller
-from fcviz.gui.widgets import ReadoutLabel, tool_button
+from fcviz.gui.widgets import SteadyLabel, tool_button
 
 MAX_REPLAY_PACE = 30.0   # "max" replays at this many frames a second
 TICKS = 10               # tick marks along the timeline
@@ -63,13 +63,13 @@ class TimelineBar(QToolBar):
         self.slider.setMinimumWidth(240)
         self.slider.setToolTip(self.tr("Drag to see any recorded epoch in every panel"))
         self.slider.valueChanged.connect(self._on_slider_moved)
-        self.first_label, self.last_label, self.epoch_label = ReadoutLabel(), ReadoutLabel(), ReadoutLabel()
+        self.first_label, self.last_label, self.epoch_label = SteadyLabel(), SteadyLabel(), SteadyLabel()
         self.epoch_label.setMinimumWidth(150)
         self.live_button = tool_button(self.tr("Live"), self.tr("Show where training is"), self._on_live_clicked)
         self.continue_button = tool_button(
             self.tr("Continue from here"), self.tr("Go back to this epoch's state and train on from it (undoable)"),
             self._on_continue_clicked)
-        self.thinned_label = ReadoutLabel()
+        self.thinned_label = SteadyLabel()
         for widget in (self.replay_button, self.first_label, self.slider, self.last_label, self.epoch_label,
                        self.live_button, self.continue_button, self.thinned_label):
             self.addWidget(widget)

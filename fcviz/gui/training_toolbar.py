@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSpinBox, QStyle, QToolBar
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.timeline_bar import PaceBox
-from fcviz.gui.widgets import LearningRateSpinBox, ReadoutLabel, make_action, show_value
+from fcviz.gui.widgets import LearningRateSpinBox, SteadyLabel, make_action, show_value
 from fcviz.gui.worker import RUNNING
 
 MAX_EPOCHS = 100_000_000
@@ -62,7 +62,7 @@ class TrainingToolBar(QToolBar):
         self.addWidget(QLabel(self.tr("  Pace ")))
         self.addWidget(self.pace_box)
         self.addSeparator()
-        self.epoch_label, self.loss_label, self.speed_label = ReadoutLabel(), ReadoutLabel(), ReadoutLabel()
+        self.epoch_label, self.loss_label, self.speed_label = SteadyLabel(), SteadyLabel(), SteadyLabel()
         for label in (self.epoch_label, self.loss_label, self.speed_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.addWidget(label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -44,6 +44,26 @@ def show_value(spin_box: QAbstractSpinBox, value) -> None:
         spin_box.setValue(value)
 
 
+class SteadyLabel(QLabel):
+    """A one-line label for numbers that change with every frame (epoch, loss, speed).
+
+    QLabel.setText asks the layouts around it to be redone, up to the main window's, and to repaint
+    all they hold: ~4 relayouts a frame while training. This label has a fixed size that only grows
+    to fit a longer text (a widget of fixed size does not ask its parents), and skips unchanged texts.
+    """
+
+    GROWTH_ROOM = "00"
+
+    def setText(self, text: str) -> None:
+        if text == self.text():
+            return
+        super().setText(text)
+        hint = super().sizeHint()
+        if hint.width() > self.maximumWidth() or hint.height() != self.maximumHeight():
+            room = self.fontMetrics().horizontalAdvance(self.GROWTH_ROOM)  # a few more digits before it grows again
+            self.setFixedSize(QSize(max(hint.width() + room, self.minimumWidth()), hint.height()))
+
+
 class LearningRateSpinBox(QDoubleSpinBox):
     """A positive number shown compactly (0.5, 1e-05); the arrows step along 1-2-5."""
 
@@ -81,22 +101,6 @@ class LearningRateSpinBox(QDoubleSpinBox):
         on_ladder = math.isclose(mantissa, LADDER[rung], rel_tol=1e-9)
         position = 3 * exponent + rung + (1 if steps < 0 and not on_ladder else 0) + steps
         self.setValue(LADDER[position % 3] * 10.0 ** (position // 3))
-
-
-class ReadoutLabel(QLabel):
-    """A label whose text changes on every redraw (an epoch, a loss): it only grows, so a new number
-    that fits does not lay out the whole window again.
-
-    A QLabel asks its parents for a new layout on every setText; up the docks that reaches the main
-    window, which lays out every dock (and creates an animation per dock) each time. A fixed size
-    stops the request at the label; it grows when a longer text needs it.
-    """
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        needed = self.sizeHint().expandedTo(self.minimumSize())
-        if needed != self.maximumSize():
-            self.setFixedSize(needed)
 
 
 def show_error(parent: QWidget, title: str, message: str) -> QMessageBox:

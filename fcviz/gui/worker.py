@@ -38,6 +38,8 @@ PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a p
 # at most RECORDS_PER_SECOND (after a burst of RECORD_BURST): recording a frame (metrics on all the
 # data, in Python, holding the GIL) costs about as much as a compiled spiral epoch, so recording every
 # epoch halved training and starved the window (issue 14). A short run (the lab's 51) keeps them all.
+# Past the burst a frame is recorded only where training returns from the compiled kernel anyway
+# (every slice, every snapshot): each return waits for the GIL the GUI thread holds while it draws.
 RECORDS_PER_SECOND = 50.0
 RECORD_BURST = 100.0
 
@@ -234,10 +236,10 @@ class RecordBudget:
         self._tokens -= 1
         return True
 
-    def seconds_to_next(self) -> float:
-        """How long until `take()` will be True again (0: now)."""
+    def bursting(self) -> bool:
+        """True while more than one frame is left of the burst: the start of a run keeps every frame."""
         self._refill()
-        return max(0.0, (1 - self._tokens) / RECORDS_PER_SECOND)
+        return self._tokens >= 2
 
 
 class TrainingWorker(QObject):
@@ -421,8 +423,9 @@ class TrainingWorker(QObject):
             return experiment.next_display_epoch()
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
-            wait = max(wait, self._min_interval / 4)
-        wait = min(wait, self._records.seconds_to_next())
+            wait = max(wait, SLICE_SECONDS)  # the GUI still draws: look again after a slice
+        if self._records.bursting():
+            wait = 0.0  # past the burst, frames are recorded when training returns anyway (not a stop of its own)
         pace = max(self._epoch_seconds, 1e-9)
         shown = epoch + max(1, int(wait / pace)) if math.isfinite(pace) else epoch + 1
         return -(-shown // every) * every

@@ -6,16 +6,21 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel
 from qt_helpers import wait_for_state
 
 from fcviz.core import engine
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.timeline import MAX_PACE
+from fcviz.gui import redraw
 from fcviz.gui.formulas import fmt
 from fcviz.gui.panels.diagram import view as diagram_view
 from fcviz.gui.redraw import RedrawPacer
+from fcviz.gui.widgets import SteadyLabel
 from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST, TrainingWorker
 from fcviz.io.samples import open_preset
 
@@ -110,3 +115,91 @@ def test_the_worker_waits_for_the_gui_to_draw_the_last_snapshot_it_sent_not_an_o
     assert not worker._drawn.is_set()
     worker.mark_drawn(last)
     assert worker._drawn.is_set()
+
+
+def test_a_snapshot_that_comes_an_interval_after_the_last_redraw_is_drawn_at_once(qtbot, monkeypatch):
+    """The worker spaces its snapshots by the redraw interval: waiting on top of that for the timer's
+    next beat cut the window from 30 to ~16 redraws a second (issue 14)."""
+    clock = [100.0]
+    monkeypatch.setattr(redraw, "time", SimpleNamespace(perf_counter=lambda: clock[0], thread_time=time.thread_time))
+    first = replace(Snapshot.capture(spiral_every_epoch(10), RunState.RUNNING), engine=engine.COMPILED)
+    snapshots = [first]
+    pacer = RedrawPacer(1.0, lambda: snapshots[-1], lambda: False)  # at most one redraw a second
+    frames: list[Snapshot] = []
+    pacer.frame.connect(frames.append)
+    pacer.start()
+    pacer.tick()
+    clock[0] += 0.5
+    snapshots.append(replace(first, epoch=2))
+    pacer.offer()
+    qtbot.wait(50)
+    assert frames == [first], "half an interval after a redraw, a snapshot waits for the timer"
+    clock[0] += 0.45
+    snapshots.append(replace(first, epoch=3))
+    pacer.offer()
+    qtbot.waitUntil(lambda: len(frames) == 2, timeout=500)  # the timer's beat is a second away
+    assert frames[-1].epoch == 3
+    pacer.stop()
+
+
+def test_the_numbers_that_change_every_frame_do_not_lay_the_window_out_again(qtbot, open_window):
+    """Epoch, loss, speed and metrics labels change with every frame; a label that changes its size
+    hint makes Qt redo the layouts up to the main window's and repaint all they hold."""
+    window = open_window(spiral_every_epoch(10**6))
+    window.controller.settings.set("pace", 0.0)
+    drawn: list[int] = []
+    window.controller.snapshot_changed.connect(lambda snapshot: drawn.append(snapshot.epoch))
+    layouts = LayoutRequests()
+    window.toolbar.play_action.trigger()
+    qtbot.waitUntil(lambda: len(drawn) >= 5, timeout=60_000)
+    window.installEventFilter(layouts)
+    for dock in window.docks.values():
+        dock.installEventFilter(layouts)
+    qtbot.waitUntil(lambda: len(drawn) >= 25, timeout=60_000)
+    for dock in window.docks.values():
+        dock.removeEventFilter(layouts)
+    window.removeEventFilter(layouts)
+    window.toolbar.play_action.trigger()
+    wait_for_state(qtbot, window, PAUSED)
+    frames = len(set(drawn[5:]))
+    assert frames >= 15
+    # Every frame asked for 3 (62 in 20 frames before); a text that grows may ask for room now and then.
+    assert layouts.count <= frames / 2
+
+
+class LayoutRequests(QObject):
+    """Counts the layout requests that reach the objects it filters."""
+
+    count = 0
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_a_steady_label_grows_to_fit_and_keeps_its_size_for_shorter_texts(qtbot):
+    label = SteadyLabel()
+    qtbot.addWidget(label)
+    label.setText("Epoch 9 / 10")
+    narrow = label.width()
+    label.setText("Epoch 1,000 / 10,000")
+    assert label.width() > narrow and label.width() >= QLabel("Epoch 1,000 / 10,000").sizeHint().width()
+    wide = label.width()
+    label.setText("Epoch 9 / 10")
+    assert label.width() == wide and label.text() == "Epoch 9 / 10"
+
+
+def test_past_the_burst_the_compiled_training_does_not_stop_only_to_record_a_frame(qtbot):
+    """Every return from the compiled kernel waits for the GIL that the drawing GUI thread holds: at
+    "max" pace, past the first frames, training stops to hand over a snapshot (or after a slice) and
+    records a frame there, not at stops of the recording's own (issue 14)."""
+    worker = TrainingWorker(spiral_every_epoch(10**6), threading.Event())
+    worker._experiment.trainer.fit(epochs=10)
+    worker._epoch_seconds = 1e-4
+    worker._emit()  # the GUI is drawing it: the next snapshot may go an interval from now
+    epoch = worker._experiment.trainer.epoch
+    assert worker._next_shown_epoch(time.perf_counter()) == epoch + 1, "the start of a run records every frame"
+    worker._records._tokens = 0.0  # the burst is used up
+    interval_epochs = worker._min_interval / worker._epoch_seconds
+    assert worker._next_shown_epoch(time.perf_counter()) - epoch >= 0.9 * interval_epochs

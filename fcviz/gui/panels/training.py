@@ -26,7 +26,7 @@ from fcviz.core.tasks import format_number
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
 from fcviz.gui.plots import CLASS_COLORS, make_plot_widget, plottable
-from fcviz.gui.widgets import ReadoutLabel
+from fcviz.gui.widgets import SteadyLabel
 
 TRAIN_COLOR, TEST_COLOR = CLASS_COLORS[0], CLASS_COLORS[1]
 WIDEST_NUMBER = "-8.88888e-888"  # as wide as any value the table writes ({:.6g})
@@ -95,7 +95,7 @@ class TrainingPanel(Panel):
         self.log_y = QCheckBox(self.tr("Logarithmic loss axis"))
         self.log_y.toggled.connect(self._on_log_y_toggled)
 
-        self.metric_labels = {key: ReadoutLabel() for key in ("loss", "score", "test_loss", "test_score")}
+        self.metric_labels = {key: SteadyLabel() for key in ("loss", "score", "test_loss", "test_score")}
         for label in self.metric_labels.values():
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.metrics_form = QFormLayout()
