@@ -259,3 +259,22 @@ def test_a_huge_parameter_table_lists_a_part_says_so_and_finds_any_whole_name(qt
     panel.filter_text.clear()
     panel.layer_filter.setCurrentIndex(2)  # layer 2 (output): its 3 parameters all fit
     assert listed() == ["w11_2", "w21_2", "b1_2"] and panel.unlisted_note.isHidden()
+
+
+def test_the_parameter_table_fits_its_longest_name_without_making_every_name(qtbot, open_window, monkeypatch):
+    """Making the 8.2M names of a 1-4096-2000-1 network to find the longest took seconds on the GUI thread."""
+    from fcviz.core.parameter_names import ParameterNames
+    from fcviz.gui.parameter_model import NAME
+    every = ParameterNames.__iter__
+
+    def refuse(self):
+        if len(self) > 1000:
+            raise AssertionError("made every name of a wide network")
+        return every(self)
+    monkeypatch.setattr(ParameterNames, "__iter__", refuse)
+    from fcviz.core.experiment import build_experiment
+    from fcviz.core.presets import clothes_dataset
+    window = open_window(build_experiment(clothes_dataset(), hidden=(300, 20), activation="tanh"))
+    table = window.training.parameter_table
+    name_width = table.horizontalHeader().sectionSize(window.training.parameter_model.column_of(NAME))
+    assert name_width > table.fontMetrics().horizontalAdvance("w300,20_2")
