@@ -81,7 +81,7 @@ class ParameterNames(Sequence):
         name: a name's length only grows with its indices, so each layer's longest are among its last
         units and inputs."""
         side = math.isqrt(count) + 1  # a side x side corner of each layer's weights holds `count` names
-        corners = []
+        corners: list[str] = []
         for number, (fan_in, units, bias) in enumerate(self._layers, 1):
             for j in range(max(1, units - side + 1), units + 1):
                 corners.extend(weight_name(i, j, number) for i in range(max(1, fan_in - side + 1), fan_in + 1))
