@@ -203,3 +203,17 @@ def test_past_the_burst_the_compiled_training_does_not_stop_only_to_record_a_fra
     worker._records._tokens = 0.0  # the burst is used up
     interval_epochs = worker._min_interval / worker._epoch_seconds
     assert worker._next_shown_epoch(time.perf_counter()) - epoch >= 0.9 * interval_epochs
+
+
+def test_the_diagram_draws_bias_squares_in_a_few_sizes_so_their_symbols_are_rendered_once(qtbot, open_window):
+    window = open_window(spiral_every_epoch(10**6))
+    biases = window.network_diagram.diagram._biases
+    sizes: set[float] = set()
+    window.controller.snapshot_changed.connect(lambda _snapshot: sizes.update(biases.data["size"].tolist()))
+    window.toolbar.step_epoch_action.trigger()
+    for _ in range(5):
+        window.toolbar.step_epoch_action.trigger()
+        qtbot.waitUntil(lambda: window.controller.drawn is window.controller.latest, timeout=10_000)
+    steps = np.array(sorted(sizes)) / diagram_view.BIAS_SIZE_STEP
+    assert len(sizes) > 3 and np.array_equal(steps, steps.round())
+    assert diagram_view.MIN_BIAS_SIZE <= min(sizes) and max(sizes) <= diagram_view.MAX_BIAS_SIZE

@@ -49,6 +49,9 @@ DENSE_WIDTH = 0.5         # arrows are this much thinner when there are more tha
 SMOOTH_EDGES = 80         # antialias arrows only up to this many (it costs 3x the drawing time)
 ARROW_LENGTH, ARROW_HALF_WIDTH = 9.0, 4.0  # px
 MIN_BIAS_SIZE, MAX_BIAS_SIZE = 6, 14       # px
+# Bias squares come in sizes this many px apart: pyqtgraph renders a symbol image for each new size, and
+# sizes that changed with every value cost 16 renders and most of the diagram's redraw (issue 14).
+BIAS_SIZE_STEP = 0.5
 # While training runs the numbers under the nodes and beside the biases change at most this often:
 # nobody reads text that changes 30 times a second, and setting it was a third of the diagram's redraw.
 LIVE_TEXT_SECONDS = 0.25
@@ -277,7 +280,8 @@ class NetworkDiagram(pg.GraphicsView):
             for k, unit in enumerate(units):
                 value = float(bias[unit])
                 self._bias_keys.append((layer, k, unit))
-                sizes.append(MIN_BIAS_SIZE + (MAX_BIAS_SIZE - MIN_BIAS_SIZE) * min(abs(value) / scale, 1.0))
+                size = MIN_BIAS_SIZE + (MAX_BIAS_SIZE - MIN_BIAS_SIZE) * min(abs(value) / scale, 1.0)
+                sizes.append(round(size / BIAS_SIZE_STEP) * BIAS_SIZE_STEP)
                 color = DIM_COLOR if layer in dim else NEGATIVE_COLOR if value < 0 else POSITIVE_COLOR
                 brushes.append(self._bias_brushes[color])
                 slot = self._text_slots[layer]
