@@ -7,6 +7,8 @@ and finding a name's position is arithmetic, not a dictionary of every name.
 
 from __future__ import annotations
 
+import heapq
+import math
 import operator
 import re
 from collections.abc import Sequence
@@ -73,6 +75,19 @@ class ParameterNames(Sequence):
                 yield from (weight_name(i, j, number) for i in range(1, fan_in + 1))
                 if bias:
                     yield f"b{j}_{number}"
+
+    def longest(self, count: int) -> list[str]:
+        """`count` of the longest names (in characters), the first as long as any, without making every
+        name: a name's length only grows with its indices, so each layer's longest are among its last
+        units and inputs."""
+        side = math.isqrt(count) + 1  # a side x side corner of each layer's weights holds `count` names
+        corners: list[str] = []
+        for number, (fan_in, units, bias) in enumerate(self._layers, 1):
+            for j in range(max(1, units - side + 1), units + 1):
+                corners.extend(weight_name(i, j, number) for i in range(max(1, fan_in - side + 1), fan_in + 1))
+                if bias:
+                    corners.append(f"b{j}_{number}")
+        return heapq.nlargest(count, corners, key=len)
 
     def __eq__(self, other) -> bool:
         if isinstance(other, ParameterNames):

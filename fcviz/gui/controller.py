@@ -301,9 +301,11 @@ class Controller(QObject):
 
     # --- whole experiments ----------------------------------------------------------------
 
-    def open_experiment(self, experiment: Experiment) -> None:
-        """Train another experiment from now on (a preset, a dataset or a session); clears undo."""
-        self._swap_experiment(installable(experiment, self.settings.values))
+    def open_experiment(self, experiment: Experiment | Installable) -> None:
+        """Train another experiment from now on (a preset, a dataset or a session); clears undo. A big
+        one comes as an Installable already made off the GUI thread (see `installable`)."""
+        self._swap_experiment(experiment if isinstance(experiment, Installable)
+                              else installable(experiment, self.settings.values))
         self.undo_stack.clear()
 
     def call_in_worker(self, function: Callable[[Experiment], Any]) -> Any:
@@ -386,8 +388,9 @@ class Controller(QObject):
 
 
 def installable(experiment: Experiment, current: RunValues) -> Installable:
-    """`experiment` (owned by the GUI) with what the window shows of it once installed; the window's
-    redraw cap (in `current`) stays."""
+    """`experiment` (owned by the caller) with what the window shows of it once installed; the window's
+    redraw cap (in `current`) stays. No Qt: a file's experiment is made ready in the thread that read it
+    (its metrics take a forward pass, its snapshot copies every parameter)."""
     trainer = experiment.trainer
     settings = replace(current, epochs=int(experiment.epochs), display_every=int(experiment.display_every),
                        pace=float(experiment.pace),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from fcviz.core.experiment import Experiment
 from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
 from fcviz.core.presets import PRESETS
+from fcviz.gui.controller import Installable, installable
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
 from fcviz.gui.replay import ReplayActions
@@ -98,16 +99,20 @@ class FileActions(QObject):
         path = Path(path)
         if not self.window.may_replace():
             return False
+        values = self.controller.settings.values
+
+        def ready() -> Installable:
+            return installable(load_session(path), values)
         try:
-            experiment = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name),
-                                           load_session, path)
+            incoming = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name), ready)
         except Cancelled:
             return False
         except (SessionError, OSError) as error:
             self.report(self.tr("Cannot open the session"), str(error))
             return False
+        experiment = incoming.experiment
         view = dict(experiment.ui_state)
-        self._install(experiment, path)
+        self._install(incoming, path)
         self.window.restore_view_state(view)
         self._add_recent_file(path)
         self.status(self.tr("Opened {path} at epoch {epoch}.").format(
@@ -132,22 +137,29 @@ class FileActions(QObject):
                      output_activation: str | None = None) -> None:
         """Learn `dataset` with the settings `fcviz train` uses for a table (fcviz.core.tasks); the loss
         and output activation suit the data unless given (the dataset dialog suggests them). The
-        run's epochs and display frequency stay (RunSettings)."""
+        run's epochs and display frequency stay (RunSettings). The network and its first metrics are
+        built off the GUI thread (a 1000-class table takes a second), with progress and Cancel."""
         from fcviz.core.experiment import build_table_experiment
         path = Path(path)
-        try:
+        settings, values = self.controller.settings, self.controller.settings.values
+
+        def ready() -> Installable:
             experiment = build_table_experiment(dataset, loss, output_activation)
             experiment.name, experiment.title = dataset.name or path.stem, path.name
-            self.controller.settings.apply_to(experiment)
+            return installable(settings.apply_to(experiment), values)
+        try:
+            incoming = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name), ready)
+        except Cancelled:
+            return
         except ValueError as error:
             self.report(self.tr("Cannot build a network for this dataset"), str(error))
             return
-        self._install(experiment, None)
+        self._install(incoming, None)
         self._add_recent_file(path)
         self.status(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.").format(
             path=path.name, rows=dataset.n_samples, inputs=dataset.n_features, outputs=dataset.n_outputs))
 
-    def _install(self, experiment: Experiment, session_path: Path | None) -> None:
+    def _install(self, experiment: Experiment | Installable, session_path: Path | None) -> None:
         self.session_path = session_path
         self.controller.open_experiment(experiment)
         self.window.mark_unmodified()

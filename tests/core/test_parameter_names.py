@@ -31,3 +31,20 @@ def test_a_ten_million_parameter_network_needs_no_list_of_names():
     assert names[-1] == "b1_3" and names.index("w2400,1_3") == len(names) - 2
     # 5,000,000 - 8,192 = 1,218 units of 4,097 (4,096 weights and a bias) + 1,662
     assert names[5_000_000] == "w1663,1219_2" and names.index("w1663,1219_2") == 5_000_000
+
+
+@pytest.mark.parametrize("layers", [[(3, 12, True), (12, 11, True), (11, 2, False)], [(1, 2, True), (2, 1, True)],
+                                    [(15, 9, True), (9, 120, False), (120, 1, True)], [(10, 10, True), (10, 1, False)]])
+def test_the_longest_names_start_with_one_as_long_as_any(layers):
+    names = ParameterNames(layers)
+    for count in (1, 5, 32):
+        longest = names.longest(count)
+        assert len(longest) == min(count, len(names)) and set(longest) <= set(names)
+        assert len(longest[0]) == max(map(len, names)) and longest == sorted(longest, key=len, reverse=True)
+
+
+def test_the_longest_names_of_ten_million_parameters_are_found_without_making_them():
+    names = ParameterNames([(1, 4096, True), (4096, 2000, True), (2000, 1, True)])
+    longest = names.longest(32)
+    assert len(longest) == 32 and len(longest[0]) == len("w4096,2000_2")
+    assert all(longest_name in names for longest_name in longest)

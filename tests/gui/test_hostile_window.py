@@ -6,6 +6,7 @@ import json
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -84,6 +85,60 @@ def test_cancelling_a_session_load_leaves_the_experiment_as_it_was(qtbot, open_w
     release.set()
     qtbot.wait(50)
     assert window.controller.setup is before and window.files.session_path is None
+
+
+def test_a_table_network_is_built_off_the_gui_thread_and_cancel_keeps_the_lab(qtbot, open_window, monkeypatch):
+    from fcviz.core import experiment as experiment_module
+    window = open_window()
+    before = window.controller.setup
+    path = Path(__file__).resolve().parents[2] / "samples" / "clothes_size.csv"
+    release, builders = threading.Event(), []
+    real = experiment_module.build_table_experiment
+
+    def slow_build(*args):
+        builders.append(threading.current_thread())
+        release.wait(10)
+        return real(*args)
+    monkeypatch.setattr(experiment_module, "build_table_experiment", slow_build)
+    cancel_when_shown(qtbot)
+    window.files.open_dataset(tables.load_dataset(path), path)
+    release.set()
+    assert builders and builders[0] is not threading.main_thread()
+    qtbot.wait(50)
+    assert window.controller.setup is before
+
+
+def test_a_table_network_and_its_first_metrics_are_made_off_the_gui_thread(qtbot, open_window, monkeypatch):
+    from fcviz.core.experiment import Experiment
+    window = open_window()
+    path = Path(__file__).resolve().parents[2] / "samples" / "clothes_size.csv"
+    measured_in, real = [], Experiment.metrics
+    monkeypatch.setattr(Experiment, "metrics", lambda self: (measured_in.append(threading.current_thread()),
+                                                            real(self))[1])
+    window.files.open_dataset(tables.load_dataset(path), path)
+    assert window.controller.setup.dataset.n_samples == tables.load_dataset(path).n_samples
+    assert measured_in and threading.main_thread() not in measured_in
+
+
+def test_a_thousand_classes_share_ten_point_styles(qtbot, open_window, tmp_path):
+    """pyqtgraph renders a symbol per brush object: one brush per class drew 1000 symbols, and more at each edit."""
+    from fcviz.gui.plots import CLASS_COLORS, class_color
+    path = tmp_path / "classes.csv"
+    path.write_text("a,b,label\n" + "".join(f"{k % 13},{k % 7},kind{k % 1000}\n" for k in range(1999)))
+    window = open_window()
+    window.files.open_dataset(tables.load_dataset(path), path)
+    points = window.scatter.points
+    assert 0 < len(points.fragmentAtlas) <= 2 * len(CLASS_COLORS) + 2
+    labels = window.controller.setup.dataset.labels()
+    train = np.setdiff1d(np.arange(len(labels)), window.controller.setup.test_rows)[:50]
+    brushes = points.data["brush"]
+    assert all(brushes[k].color() == class_color(labels[k]) for k in train)
+    sizes = []
+    for percent in (30, 20, 40):  # edits redraw the points (test points hollow with their class's pen)
+        window.scatter.test_slider.setValue(percent)
+        qtbot.wait(50)
+        sizes.append(len(points.fragmentAtlas))
+    assert sizes[0] == sizes[1] == sizes[2] <= 2 * len(CLASS_COLORS) + 2
 
 
 def hostile_session(tmp_path, edit) -> str:
@@ -204,3 +259,22 @@ def test_a_huge_parameter_table_lists_a_part_says_so_and_finds_any_whole_name(qt
     panel.filter_text.clear()
     panel.layer_filter.setCurrentIndex(2)  # layer 2 (output): its 3 parameters all fit
     assert listed() == ["w11_2", "w21_2", "b1_2"] and panel.unlisted_note.isHidden()
+
+
+def test_the_parameter_table_fits_its_longest_name_without_making_every_name(qtbot, open_window, monkeypatch):
+    """Making the 8.2M names of a 1-4096-2000-1 network to find the longest took seconds on the GUI thread."""
+    from fcviz.core.parameter_names import ParameterNames
+    from fcviz.gui.parameter_model import NAME
+    every = ParameterNames.__iter__
+
+    def refuse(self):
+        if len(self) > 1000:
+            raise AssertionError("made every name of a wide network")
+        return every(self)
+    monkeypatch.setattr(ParameterNames, "__iter__", refuse)
+    from fcviz.core.experiment import build_experiment
+    from fcviz.core.presets import clothes_dataset
+    window = open_window(build_experiment(clothes_dataset(), hidden=(300, 20), activation="tanh"))
+    table = window.training.parameter_table
+    name_width = table.horizontalHeader().sectionSize(window.training.parameter_model.column_of(NAME))
+    assert name_width > table.fontMetrics().horizontalAdvance("w300,20_2")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 
 import numpy as np
@@ -187,8 +186,8 @@ class TrainingPanel(Panel):
         "Change since start" once a scroll bar appears."""
         table, header = self.parameter_table, self.parameter_table.horizontalHeader()
         metrics = table.fontMetrics()
-        # the longest names by characters (measuring each of a million names took seconds)
-        longest = heapq.nlargest(LONGEST_NAMES_MEASURED, setup.parameter_names, key=len)
+        # the longest names by characters (measuring, or even making, each of a million names took seconds)
+        longest = setup.parameter_names.longest(LONGEST_NAMES_MEASURED)
         names = max((metrics.horizontalAdvance(name) for name in longest), default=0)
         number = metrics.horizontalAdvance(WIDEST_NUMBER)
         widths = {}

@@ -46,6 +46,7 @@ from fcviz.gui.panels.scatter.editor import PointEditor
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps
 from fcviz.gui.panels.scatter.modes import MODE_VIEWS, CurveView, MapView, ModeView, ScatterMode
 from fcviz.gui.plots import (
+    CLASS_COLORS,
     FIT_COLOR,
     REGRESSION_COLOR,
     WRONG_COLOR,
@@ -79,6 +80,10 @@ class ScatterPanel(Panel):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
+        # made once: pyqtgraph renders a symbol for each brush and pen object it is given, and keeps it
+        colors = [class_color(k) for k in range(len(CLASS_COLORS))]
+        self._class_styles = [pg.mkBrush(c) for c in colors], [pg.mkPen(c, width=2) for c in colors]
+        self._regression_styles = [pg.mkBrush(REGRESSION_COLOR)], [pg.mkPen(REGRESSION_COLOR, width=2)]
         self.editor = PointEditor(self)
         self.view_box = self.editor.view_box
         self.plot_widget = make_plot_widget(viewBox=self.view_box)
@@ -332,11 +337,12 @@ class ScatterPanel(Panel):
         self.points.setVisible(shown)
         self._positions = self._point_positions(dataset) if shown else np.zeros((0, 2))
         self.editor.forget_selection(len(self._positions))
-        if dataset.is_classification:
-            palette, kinds = [class_color(k) for k in range(max(dataset.n_outputs, 2))], dataset.labels()
+        if dataset.is_classification:  # the class colours repeat: one brush and pen per colour, not per class
+            filled, outlines = self._class_styles
+            kinds = dataset.labels() % len(filled)
         else:
-            palette, kinds = [pg.mkColor(REGRESSION_COLOR)], np.zeros(dataset.n_samples, int)
-        filled, outlines = [pg.mkBrush(c) for c in palette], [pg.mkPen(c, width=2) for c in palette]
+            filled, outlines = self._regression_styles
+            kinds = np.zeros(dataset.n_samples, int)
         test = np.zeros(dataset.n_samples, bool)
         test[setup.test_rows] = True
         brushes = [HOLLOW if held_out else filled[kind] for kind, held_out in zip(kinds, test)]
