@@ -278,3 +278,26 @@ def test_the_parameter_table_fits_its_longest_name_without_making_every_name(qtb
     table = window.training.parameter_table
     name_width = table.horizontalHeader().sectionSize(window.training.parameter_model.column_of(NAME))
     assert name_width > table.fontMetrics().horizontalAdvance("w300,20_2")
+
+
+def test_the_parameter_model_compares_only_listed_rows_and_keeps_a_snapshots_array(qtbot, monkeypatch):
+    """A redraw of a wide network passed every value of each column through a copy and a comparison."""
+    from fcviz.core.experiment_setup import Setup
+
+    monkeypatch.setattr(parameter_model, "MAX_LISTED_PARAMETERS", 3)  # the clothes lab's 7 stand for millions
+    model = parameter_model.ParameterTableModel([parameter_model.NAME, parameter_model.VALUE], editable=True)
+    model.set_setup(Setup.of(build_preset("clothes")))
+    changes = []
+    model.dataChanged.connect(lambda *_: changes.append(1))
+    values = np.arange(7.0)
+    values.flags.writeable = False                    # as a snapshot hands its parameters over
+    model.set_numbers(parameter_model.VALUE, values)
+    assert changes == [1]
+    unlisted_only = values.copy()
+    unlisted_only[5] = 50.0                           # beyond the 3 rows listed: no repaint, but kept
+    model.set_numbers(parameter_model.VALUE, unlisted_only)
+    assert changes == [1]
+    np.testing.assert_array_equal(model.numbers(parameter_model.VALUE), unlisted_only)
+    model.set_numbers(parameter_model.VALUE, values)
+    assert model.setData(model.index(0, 1), 9.5)      # an edit writes a copy, never the snapshot's array
+    assert values[0] == 0.0 and model.numbers(parameter_model.VALUE)[0] == 9.5
