@@ -87,16 +87,22 @@ class ParameterTableModel(QAbstractTableModel):
         return np.unique(np.array(found, np.int64))
 
     def set_numbers(self, key: str, values: np.ndarray) -> None:
-        """New values for one numeric column; views repaint the rows they show."""
+        """New values for one numeric column; views repaint the rows they show.
+
+        A read-only array (a snapshot's) is kept as it is, others are copied; only the listed rows (at
+        most MAX_LISTED_PARAMETERS) are compared, so a redraw of a wide network makes no pass over all of it."""
         values = np.asarray(values, dtype=float)
-        if values.shape != self._numbers[key].shape:
-            raise ValueError(f"{key}: expected {self._numbers[key].size} values, got {values.size}")
-        if np.array_equal(values, self._numbers[key]):
+        current = self._numbers[key]
+        if values.shape != current.shape:
+            raise ValueError(f"{key}: expected {current.size} values, got {values.size}")
+        if values is current:
             return
-        self._numbers[key] = values.copy()
-        if key in self._columns and len(self._rows):
+        rows = self._rows
+        changed = not np.array_equal(values[rows], current[rows])
+        self._numbers[key] = values if not values.flags.writeable else values.copy()
+        if changed and key in self._columns and len(rows):
             column = self._columns.index(key)
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
+            self.dataChanged.emit(self.index(0, column), self.index(len(rows) - 1, column),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
 
     def numbers(self, key: str) -> np.ndarray:
@@ -169,6 +175,8 @@ class ParameterTableModel(QAbstractTableModel):
         if not np.isfinite(value):
             return False
         row = int(self._rows[index.row()])
+        if not self._numbers[VALUE].flags.writeable:   # a snapshot's array: edit a copy
+            self._numbers[VALUE] = self._numbers[VALUE].copy()
         self._numbers[VALUE][row] = value
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         self.value_edited.emit(self._names[row], value)
