@@ -206,16 +206,15 @@ class _WarmUp:
 
     def _run(self, dtypes: tuple[str, ...]) -> None:
         try:
-            if self.stand_in and numba_installed() and requested() != NUMPY \
-                    and not all(kernels_cached(dtype) for dtype in dtypes):
-                self.compiling_elsewhere = True
-                self.decided.set()
+            self.compiling_elsewhere = self.stand_in and numba_installed() and requested() != NUMPY \
+                and not all(kernels_cached(dtype) for dtype in dtypes)
+            self.decided.set()
+            if self.compiling_elsewhere:
                 for dtype in dtypes:
                     compile_elsewhere(dtype)   # if it failed, warm_up below compiles here
-            self.decided.set()
             warm_up(dtypes)
         finally:
-            self.decided.set()
+            self.decided.set()   # also when looking at the cache failed: no trainer waits on
             self.done.set()
 
 

@@ -25,13 +25,13 @@ HEATMAP_SIZE = 100
 # grid points × outputs, and 1000 classes at 100 × 100 kept the window from answering for seconds.
 MAX_MAP_OUTPUTS = 400_000
 MIN_MAP_SIZE = 16
+MARGIN = 0.1  # of the data range, on every side
+REGRESSION_STEPS = 10  # colour bands of a discretized regression map
 
 
 def map_size(n_outputs: int) -> int:
     """Grid points along each side of the map for a network of `n_outputs` outputs."""
     return int(np.clip(np.sqrt(MAX_MAP_OUTPUTS / max(n_outputs, 1)), MIN_MAP_SIZE, HEATMAP_SIZE))
-MARGIN = 0.1  # of the data range, on every side
-REGRESSION_STEPS = 10  # colour bands of a discretized regression map
 
 
 class ScatterMode(str, Enum):
