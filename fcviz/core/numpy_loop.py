@@ -149,34 +149,38 @@ class NumpyLoop:
     def __init__(self, trainer: "Trainer"):
         data = trainer.data
         assert data is not None
-        net = trainer.net
-        self.rows = np.ones((data.n, data.X.shape[1] + 1), net.dtype)   # samples with a ones column
-        self.rows[:, :-1] = data.X
-        self.targets = data.Y
-        # Per batch: its plan, its rows (start, stop) and the feature-major views of them in the data's
-        # order; a shuffled batch is gathered into the `gathered` buffers of its size instead.
-        self.batches = []
-        self.gathered: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for batch in range(data.n_batches):
-            begin, end = data.bounds(batch)
-            if end - begin not in self.gathered:
-                self.gathered[end - begin] = (np.empty((end - begin, self.rows.shape[1]), net.dtype),
-                                              np.empty((end - begin, self.targets.shape[1]), net.dtype))
-            self.batches.append((trainer.reference.plan_for(end - begin), begin, end,
-                                 self.rows[begin:end].T, self.targets[begin:end].T))
+        self.data = data
+        self.batches = [(trainer.reference.plan_for(end - begin), begin, end)
+                        for begin, end in map(data.bounds, range(data.n_batches))]
+        self.in_order: list[tuple[np.ndarray, np.ndarray]] = []   # each batch's inputs and targets, unshuffled
+        # A shuffled batch's samples, the same with a ones column, and its targets, by batch size.
+        self.gathered: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.products = Products()
         self.policy = ThreadPolicy(max_threads() if self.batches[0][0].parallel else 1)
 
     def source(self, batch: int, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Feature-major inputs (with ones) and targets of `batch` in `order` (gathered into reused buffers)."""
-        _, begin, end, inputs, targets = self.batches[batch]
+        """Feature-major inputs (with a ones row) and targets of `batch` in `order`.
+
+        Unshuffled, views of the data with a ones column (made on first use); shuffled, the batch's
+        rows gathered into reused buffers: no copy of all the data (60,000 × 785 floats are 0.2 GB)."""
+        data, (_, begin, end) = self.data, self.batches[batch]
         if order is None:
-            return inputs, targets
-        rows, target_rows = self.gathered[end - begin]
+            if not self.in_order:
+                rows = np.ones((data.n, data.X.shape[1] + 1), data.X.dtype)
+                rows[:, :-1] = data.X
+                self.in_order = [(rows[b:e].T, data.Y[b:e].T) for _, b, e in self.batches]
+            return self.in_order[batch]
+        size = end - begin
+        if size not in self.gathered:
+            self.gathered[size] = (np.empty((size, data.X.shape[1]), data.X.dtype),
+                                   np.ones((size, data.X.shape[1] + 1), data.X.dtype),
+                                   np.empty((size, data.Y.shape[1]), data.Y.dtype))
+        samples, rows, targets = self.gathered[size]
         index = order[begin:end]
-        self.rows.take(index, axis=0, out=rows, mode="clip")   # "raise" would copy through a buffer
-        self.targets.take(index, axis=0, out=target_rows, mode="clip")
-        return rows.T, target_rows.T
+        data.X.take(index, axis=0, out=samples, mode="clip")   # "raise" would copy through a buffer
+        rows[:, :-1] = samples
+        data.Y.take(index, axis=0, out=targets, mode="clip")
+        return rows.T, targets.T
 
     def advance(self, trainer: "Trainer", run: LoopState, epochs: int, batches: int, target: float) -> Progress:
         """Up to `batches` batches and `epochs` epoch ends; stops early at `target` or divergence."""
@@ -195,7 +199,7 @@ class NumpyLoop:
                 run.loss_sum = 0.0
                 if trainer.shuffled:
                     run.order = sample_order(trainer.rng, data.n)
-            plan, begin, end = self.batches[run.batch_index][:3]
+            plan, begin, end = self.batches[run.batch_index]
             inputs, targets = self.source(run.batch_index, run.order)
             if timed:
                 products.threads = policy.threads
