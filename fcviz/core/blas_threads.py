@@ -29,6 +29,7 @@ import weakref
 import numpy as np
 
 PARALLEL_MIN_WORK = 500_000    # multiply-adds (rows × columns × inner size) before a product is split
+PARALLEL_MIN_PARAMS = 100_000  # parameters before SGD's step is shared by the threads (a hand-over costs ~5-10 µs)
 BLOCKS = 2                     # blocks of a split product: fixed, so the numbers never depend on threads
 NARROW = 64                    # a large product with fewer rows than this (and more columns) is computed transposed
 LONG_INNER = 4                 # a product whose inner size is this many times its sides is split along the inner one
@@ -106,9 +107,9 @@ class _Helper:
     @staticmethod
     def _run(jobs: queue.SimpleQueue, done: queue.SimpleQueue) -> None:
         while (job := jobs.get()) is not None:
-            a, b, out = job
+            function, arguments = job
             try:
-                np.dot(a, b, out=out)
+                function(*arguments)
                 done.put(None)
             except Exception as error:   # handed to the caller, who raises it
                 done.put(error)
@@ -158,13 +159,21 @@ class Products:
 
     def pair(self, first: tuple, second: tuple) -> None:
         """np.dot(*first) and np.dot(*second), each whole (a, b, out): the second on the helper thread with two."""
+        self._side_by_side(np.dot, first, second)
+
+    def halves(self, ufunc: np.ufunc, *arrays: np.ndarray) -> None:
+        """`ufunc(*arrays)` over flat arrays (the last is `out`), each half whole: elementwise, so the same numbers."""
+        half = arrays[0].size // BLOCKS
+        self._side_by_side(ufunc, tuple(a[:half] for a in arrays), tuple(a[half:] for a in arrays))
+
+    def _side_by_side(self, function, first: tuple, second: tuple) -> None:
         if self.threads == 1:
-            np.dot(*first)
-            np.dot(*second)
+            function(*first)
+            function(*second)
             return
         helper = self._helper_thread()
-        helper.jobs.put(second)
-        np.dot(*first)
+        helper.jobs.put((function, second))
+        function(*first)
         error = helper.done.get()
         if error is not None:
             raise error

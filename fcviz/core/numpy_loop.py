@@ -16,10 +16,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fcviz.core.blas_threads import PARALLEL_MIN_WORK, Products, ThreadPolicy, is_large, max_threads
+from fcviz.core.blas_threads import (
+    PARALLEL_MIN_PARAMS,
+    PARALLEL_MIN_WORK,
+    Products,
+    ThreadPolicy,
+    is_large,
+    max_threads,
+)
 from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, DONE, TARGET, LoopState, Progress, sample_order
 from fcviz.core.losses import Loss
 from fcviz.core.network import Dense, Network
+from fcviz.core.optimizers import SGD
 
 if TYPE_CHECKING:
     from fcviz.core.trainer import Trainer
@@ -189,6 +197,8 @@ class NumpyLoop:
         frozen = trainer.frozen if trainer.frozen.any() else None
         loss, rule, scale = trainer.loss, trainer.output_rule, optimizer.gradient_scale
         grad, params = trainer.grad, trainer.net.params
+        # SGD's step is elementwise: on two threads each updates half the parameters (the same numbers)
+        shared_step = isinstance(optimizer, SGD) and params.size >= PARALLEL_MIN_PARAMS
         timed = len(policy.candidates) > 1
         losses: list[float] = []
         val_losses: list[float] = []
@@ -210,7 +220,10 @@ class NumpyLoop:
                 break
             if frozen is not None:
                 grad[frozen] = 0.0
-            optimizer.apply(params, grad)
+            if shared_step and products.threads > 1:
+                products.halves(np.subtract, params, grad, params)
+            else:
+                optimizer.apply(params, grad)
             if timed:
                 policy.record(end - begin, time.perf_counter() - began)
             run.loss_sum += value * (end - begin)

@@ -83,6 +83,15 @@ def test_a_product_has_the_same_bits_on_one_thread_or_two(shape):
         np.testing.assert_allclose(one, a @ b, rtol=1e-4, atol=1e-3)
 
 
+def test_elementwise_halves_give_the_same_bits_on_one_thread_or_two():
+    rng = np.random.default_rng(2)
+    params, grad = rng.normal(size=150_001).astype(np.float32), rng.normal(size=150_001).astype(np.float32)
+    one, two = params.copy(), params.copy()
+    Products(1).halves(np.subtract, one, grad, one)
+    Products(2).halves(np.subtract, two, grad, two)
+    assert np.array_equal(one, two) and np.array_equal(one, params - grad)
+
+
 class Alternating(ThreadPolicy):
     """One thread, then two, batch after batch, whatever the timings."""
 
@@ -99,12 +108,12 @@ class Fixed(ThreadPolicy):
         pass
 
 
-def big_run(monkeypatch, policy_class, batch_size):
+def big_run(monkeypatch, policy_class, batch_size, hidden=25):
     monkeypatch.setattr(numpy_loop, "ThreadPolicy", policy_class)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(5000, 400))
     y = np.eye(10)[rng.integers(0, 10, 5000)]
-    t = Trainer(Network((400, 25, 10), "sigmoid", seed=0), "bce", "sgd", lr=0.05, batch_size=batch_size,
+    t = Trainer(Network((400, hidden, 10), "sigmoid", seed=0), "bce", "sgd", lr=0.05, batch_size=batch_size,
                 dtype="float32", engine="numpy")
     t.set_data(X, y)
     t.fit(epochs=3)
@@ -112,13 +121,13 @@ def big_run(monkeypatch, policy_class, batch_size):
     return t.net.params.copy(), np.array(t.history.loss)
 
 
-@pytest.mark.parametrize("batch_size", [None, 2500])
-def test_training_gives_the_same_bits_whatever_thread_counts_the_policy_picks(monkeypatch, batch_size):
+@pytest.mark.parametrize("batch_size, hidden", [(None, 25), (2500, 25), (100, 300)])   # 300: SGD's step in halves
+def test_training_gives_the_same_bits_whatever_thread_counts_the_policy_picks(monkeypatch, batch_size, hidden):
     runs = []
     for count in (1, 2):
         Fixed.count = count
-        runs.append(big_run(monkeypatch, Fixed, batch_size))
-    runs.append(big_run(monkeypatch, Alternating, batch_size))
+        runs.append(big_run(monkeypatch, Fixed, batch_size, hidden))
+    runs.append(big_run(monkeypatch, Alternating, batch_size, hidden))
     for params, losses in runs[1:]:
         assert np.array_equal(params, runs[0][0]) and np.array_equal(losses, runs[0][1])
 
