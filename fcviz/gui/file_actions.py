@@ -128,8 +128,7 @@ class FileActions(QObject):
         names = {"epochs": self.tr("epochs"), "display_every": self.tr("redraw every"),
                  "batch_size": self.tr("batch size"), "learning_rate": self.tr("learning rate"),
                  "pace": self.tr("pace"), "max_redraw_hz": self.tr("max redraw rate")}
-        changes = "; ".join(f"{names.get(a.key, a.key)} {a.given} → " + (
-            self.tr("{rate}/s").format(rate=a.number_text) if a.unit == "/s" else a.used_text) for a in adjusted)
+        changes = self.tr("; ").join(f"{names.get(a.key, a.key)} {self._given(a)} → {self._used(a)}" for a in adjusted)
         text = self.tr("Session values adjusted to what fcviz can hold: {changes}").format(changes=changes)
         self.window.statusBar().showMessage(text)
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Session values adjusted"), text,
@@ -138,6 +137,16 @@ class FileActions(QObject):
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
+
+    def _given(self, adjustment: Adjustment) -> str:
+        if adjustment.given_digits:
+            return self.tr("a {digits}-digit number").format(digits=adjustment.given_digits)
+        return repr(adjustment.given)
+
+    def _used(self, adjustment: Adjustment) -> str:
+        if adjustment.key == "pace" and adjustment.used == 0:
+            return self.tr("max")  # as the pace box says it: as fast as training goes
+        return self.tr("{rate}/s").format(rate=adjustment.number_text) if adjustment.unit else adjustment.used_text
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog

@@ -740,6 +740,18 @@ The file is kept as {path}.</source>
         <translation>最高重绘频率</translation>
     </message>
     <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>a {digits}-digit number</source>
+        <translation>一个 {digits} 位的数</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
         <source>{rate}/s</source>
         <translation>{rate}/秒</translation>
     </message>
