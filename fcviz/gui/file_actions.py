@@ -8,14 +8,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from fcviz.core.experiment import Experiment
-from fcviz.core.limits import Adjustment
 from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
 from fcviz.core.presets import PRESETS
+from fcviz.gui.adjusted_notice import AdjustedNotice
 from fcviz.gui.controller import Installable, installable
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
@@ -118,35 +118,11 @@ class FileActions(QObject):
         self._add_recent_file(path)
         self.status(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
-        if adjusted:
-            self.notice_adjusted(adjusted)
+        if adjusted:  # clamped to what fcviz can hold: said in a box that does not block, and the status bar
+            notice = AdjustedNotice(adjusted, self.window)
+            self.window.statusBar().showMessage(notice.text())
+            notice.show()
         return True
-
-    def notice_adjusted(self, adjusted: list[Adjustment]) -> None:
-        """Say, in the status bar and a box that does not block the window, which session values were
-        clamped to what fcviz can hold (the file keeps them until the person saves)."""
-        names = {"epochs": self.tr("epochs"), "display_every": self.tr("redraw every"),
-                 "batch_size": self.tr("batch size"), "learning_rate": self.tr("learning rate"),
-                 "pace": self.tr("pace"), "max_redraw_hz": self.tr("max redraw rate")}
-        changes = self.tr("; ").join(f"{names.get(a.key, a.key)} {self._given(a)} → {self._used(a)}" for a in adjusted)
-        text = self.tr("Session values adjusted to what fcviz can hold: {changes}").format(changes=changes)
-        self.window.statusBar().showMessage(text)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Session values adjusted"), text,
-                          QMessageBox.StandardButton.Ok, self.window)
-        box.setObjectName("adjustedMessage")
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.show()
-
-    def _given(self, adjustment: Adjustment) -> str:
-        if adjustment.given_digits:
-            return self.tr("a {digits}-digit number").format(digits=adjustment.given_digits)
-        return repr(adjustment.given)
-
-    def _used(self, adjustment: Adjustment) -> str:
-        if adjustment.key == "pace" and adjustment.used == 0:
-            return self.tr("max")  # as the pace box says it: as fast as training goes
-        return self.tr("{rate}/s").format(rate=adjustment.number_text) if adjustment.unit else adjustment.used_text
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog
