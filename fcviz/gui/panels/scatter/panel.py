@@ -219,7 +219,7 @@ class ScatterPanel(Panel):
         self.mode_view = MODE_VIEWS[self._mode](self)
         if self._mode == PAIRS:
             self._fill_pair_boxes(dataset)
-        self._net = setup.network()
+        self._net = None  # the drawn snapshot's network, shared through the controller's cache
         self.editor.cancel()
         self._fill_class_box(dataset)
         self._set_curves(dataset)
@@ -418,9 +418,9 @@ class ScatterPanel(Panel):
         self.draw(self.controller.latest)
 
     def draw(self, snapshot: Snapshot) -> None:
-        if self._net is None or len(snapshot.params) != self._net.params.size:
+        if self._setup is None or len(snapshot.params) != self._setup.initial_params.size:
             return
-        self._net.params[...] = snapshot.params
+        self._net = self.controller.cache.network(snapshot)
         dataset = self._setup.dataset
         self.mode_view.draw(self._net)
         if self._mode == MANY or dataset.is_classification:
