@@ -96,3 +96,47 @@ def test_the_change_since_start_is_worked_out_for_the_rows_listed():
     changes.clear()
     model.set_start(start)      # the same start again: nothing to repaint
     assert changes == []
+
+
+def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, open_window, monkeypatch):
+    """The scatter plot passed 300 curve points through all 8.2M weights on the GUI thread each frame."""
+    from fcviz.gui.panels.scatter import grid_forward
+
+    monkeypatch.setattr(grid_forward, "MAX_GUI_WORK", 0)  # the clothes lab's curve stands for a big network's
+    passes = []
+    forward = network_module.Network.forward
+
+    def recording(self, X):
+        passes.append((threading.current_thread().name, len(X)))
+        return forward(self, X)
+    monkeypatch.setattr(network_module.Network, "forward", recording)
+    window = open_window()
+    controller, scatter = window.controller, window.scatter
+    with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
+        controller.step_epoch()
+    snapshot = controller.latest
+    passes.clear()
+    scatter.draw(snapshot)
+    scatter.grid_forward.wait()
+    grid = scatter.mode_view.grid
+    curve_passes = [thread for thread, rows in passes if rows == len(grid)]
+    assert len(curve_passes) == 1 and curve_passes[0] != threading.main_thread().name
+    _, drawn = scatter.curves[0].getData()
+    np.testing.assert_array_equal(drawn, forward(snapshot.network(), grid)[-1][1][0])
+
+
+def test_only_the_newest_grid_pass_is_drawn(qtbot, monkeypatch):
+    from fcviz.gui.panels.scatter import grid_forward
+
+    monkeypatch.setattr(grid_forward, "MAX_GUI_WORK", 0)
+    passes = grid_forward.GridForward()
+    net, grid, shown = network_module.Network([1, 3, 1]), np.linspace(0, 1, 5)[:, None], []
+    for number in range(3):
+        passes.forward(net, grid, lambda trace, number=number: shown.append(number))
+    passes.wait()
+    assert shown == [2]
+    passes.forward(net, grid, lambda trace: shown.append("stale"))
+    passes.cancel()
+    passes.wait()
+    assert shown == [2]
+    passes.shutdown()

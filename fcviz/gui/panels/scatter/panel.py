@@ -43,6 +43,7 @@ from fcviz.core.snapshot import Snapshot
 from fcviz.gui import plots
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.panels.scatter.editor import PointEditor
+from fcviz.gui.panels.scatter.grid_forward import GridForward
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps
 from fcviz.gui.panels.scatter.modes import MODE_VIEWS, CurveView, MapView, ModeView, ScatterMode
 from fcviz.gui.plots import (
@@ -85,6 +86,7 @@ class ScatterPanel(Panel):
         self._class_styles = [pg.mkBrush(c) for c in colors], [pg.mkPen(c, width=2) for c in colors]
         self._regression_styles = [pg.mkBrush(REGRESSION_COLOR)], [pg.mkPen(REGRESSION_COLOR, width=2)]
         self.editor = PointEditor(self)
+        self.grid_forward = GridForward(self)  # the network over the curve's or map's grid, off-thread when big
         self.view_box = self.editor.view_box
         self.plot_widget = make_plot_widget(viewBox=self.view_box)
         self.plot_widget.setMinimumSize(200, 150)
@@ -207,6 +209,10 @@ class ScatterPanel(Panel):
 
     # --- setup: everything that depends on the data and the architecture -----------------------
 
+    def shutdown(self) -> None:
+        """Stop computing (the window is closing)."""
+        self.grid_forward.shutdown()
+
     def export_targets(self) -> list[ExportTarget]:
         return [ExportTarget(self.tr("Scatter plot (PNG)…"), self.tr("Export scatter plot"), self.plot_widget)]
 
@@ -220,6 +226,7 @@ class ScatterPanel(Panel):
         if self._mode == PAIRS:
             self._fill_pair_boxes(dataset)
         self._net = None  # the drawn snapshot's network, shared through the controller's cache
+        self.grid_forward.cancel()
         self.editor.cancel()
         self._fill_class_box(dataset)
         self._set_curves(dataset)
