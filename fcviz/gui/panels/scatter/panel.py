@@ -326,9 +326,15 @@ class ScatterPanel(Panel):
             curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2.5), antialias=True)
             plot.addItem(curve)
             self.curves.append(curve)
-        for unit in range(min(sum(self._setup.layer_sizes[1:-1]), MAX_NEURON_CURVES)):
+        if self.show_neurons.isChecked():
+            self._make_neuron_curves()
+
+    def _make_neuron_curves(self) -> None:
+        """The dashed curves of the first hidden neurons, made when first shown: making 64 of them took a
+        good part of opening a wide network."""
+        plot = self.plot_widget.getPlotItem()
+        for unit in range(len(self.neuron_curves), min(sum(self._setup.layer_sizes[1:-1]), MAX_NEURON_CURVES)):
             curve = pg.PlotDataItem(pen=pg.mkPen(class_color(unit + 2), width=1.5, style=Qt.PenStyle.DashLine))
-            curve.setVisible(self.show_neurons.isChecked())
             plot.addItem(curve)
             self.neuron_curves.append(curve)
 
@@ -398,6 +404,8 @@ class ScatterPanel(Panel):
 
     @Slot(bool)
     def _on_show_neurons_toggled(self, shown: bool) -> None:
+        if shown and self._mode == CURVE and self._setup is not None:
+            self._make_neuron_curves()
         for curve in self.neuron_curves:
             curve.setVisible(shown)
         self._redraw()
