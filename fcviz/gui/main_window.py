@@ -361,6 +361,7 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.loss_surface.shutdown()
+        self.scatter.shutdown()
         self.controller.shutdown()
         if self.autosave is not None:
             self.autosave.finish()
