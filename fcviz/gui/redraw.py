@@ -6,6 +6,9 @@ millisecond spent drawing is one not spent training: the threads share the GIL).
 engine trains without the GIL, so then the panels draw at the full rate. While the panels draw,
 `gui_busy` holds the NumPy engine back so that drawing never waits for the GIL.
 
+DeferredPaint paints the window a moment after the panels drew, so that a timer or an input event
+that fell due meanwhile goes first: the event loop never waits for a whole redraw at once.
+
 ReplyRelay runs a callback in the GUI thread once the worker has answered a command's Future,
 and says whether any answer is still awaited (`busy_changed`).
 """
@@ -19,7 +22,8 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from fcviz.core.engine import COMPILED
 from fcviz.core.snapshot import RunState, Snapshot
@@ -104,6 +108,37 @@ class RedrawPacer(QObject):
             yield
         finally:
             self.gui_idle.set()
+
+
+class DeferredPaint(QObject):
+    """Paints `window`'s pending updates from a zero-length timer rather than from Qt's update request.
+
+    Qt posts the request as soon as something changes, and handles posted events before timers: the
+    panels' drawing and the window's painting ran as one stretch of ~20 ms (issue 14's event-loop
+    lateness). While a paint is `scheduled`, the window drops the request; the timer, which fires
+    after the timers already due, then sends it again.
+    """
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self._window = window
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._paint)
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    @property
+    def scheduled(self) -> bool:
+        """True while a paint is scheduled: the window drops Qt's update requests meanwhile."""
+        return self._timer.isActive()
+
+    @Slot()
+    def _paint(self) -> None:
+        QCoreApplication.sendEvent(self._window, QEvent(QEvent.Type.UpdateRequest))
 
 
 class ReplyRelay(QObject):

@@ -31,6 +31,9 @@ IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, Ru
                                              RunState.DIVERGED)
 SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
 CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
+# The compiled engine trains a chunk this long without the GIL: about one redraw's interval (30 Hz), since
+# every return to Python takes the GIL from the drawing GUI thread (and waits for it). Commands wait as long.
+COMPILED_CHUNK_SECONDS = 0.03
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = 30.0
 PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn
@@ -351,17 +354,21 @@ class TrainingWorker(QObject):
     def _compiled(self) -> bool:
         return self._experiment.trainer.running_engine == engine.COMPILED
 
+    @property
+    def _chunk_seconds(self) -> float:
+        return COMPILED_CHUNK_SECONDS if self._compiled else CHUNK_SECONDS
+
     def _train_chunk(self) -> bool:
         """Train up to the next display epoch that can be shown, about a chunk of work; True if training stopped.
 
-        A chunk is CHUNK_SECONDS with the NumPy engine, SLICE_SECONDS with the compiled one (the GUI
-        runs meanwhile). Fast epochs go through `Trainer.fit`, the same loop as headless training;
+        A chunk is CHUNK_SECONDS with the NumPy engine, COMPILED_CHUNK_SECONDS with the compiled one (the
+        GUI runs meanwhile). Fast epochs go through `Trainer.fit`, the same loop as headless training;
         slow ones a few batches at a time, so that commands apply between batches.
         """
         experiment, trainer = self._experiment, self._experiment.trainer
         epoch = trainer.epoch
         start = time.perf_counter()
-        chunk = SLICE_SECONDS if self._compiled else CHUNK_SECONDS
+        chunk = self._chunk_seconds
         if trainer.batch_index or self._epoch_seconds > chunk:
             if trainer.batch_index == 0:
                 self._epoch_started = start
@@ -423,7 +430,7 @@ class TrainingWorker(QObject):
             return experiment.next_display_epoch()
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
-            wait = max(wait, SLICE_SECONDS)  # the GUI still draws: look again after a slice
+            wait = max(wait, SLICE_SECONDS, self._chunk_seconds)  # the GUI still draws: look again later
         if self._records.bursting():
             wait = 0.0  # past the burst, frames are recorded when training returns anyway (not a stop of its own)
         pace = max(self._epoch_seconds, 1e-9)
