@@ -29,6 +29,10 @@ from fcviz.core.engine import COMPILED
 from fcviz.core.snapshot import RunState, Snapshot
 
 UNTHROTTLED_REDRAW_MS = 8
+# A snapshot that arrives this share of the redraw interval after the last redraw is drawn at once
+# (the worker already spaces its snapshots by the interval: waiting for the timer's phase on top of
+# that halved the redraw rate).
+ARRIVAL_TOLERANCE = 0.8
 # While the NumPy engine trains, the GUI thread may use at most this share of a core. Python threads
 # share one GIL, so every millisecond spent drawing is a millisecond not spent training.
 TRAINING_GUI_SHARE = 0.08
@@ -56,11 +60,24 @@ class RedrawPacer(QObject):
         self._last_draw = (time.perf_counter(), time.thread_time())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
+        self._soon = QTimer(self, singleShot=True, interval=0)
+        self._soon.timeout.connect(self.tick)
         self.set_rate(hz)
 
     def set_rate(self, hz: float) -> None:
         """At most `hz` redraws a second; 0: as often as snapshots come."""
         self._timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
+
+    def offer(self) -> None:
+        """A newer snapshot arrived: draw it now if paced or if the last redraw was about an interval
+        ago; else the timer, restarted at every redraw, draws it an interval after the last one."""
+        elapsed = time.perf_counter() - self._last_draw[0]
+        if self._paced():
+            self.tick()
+        elif elapsed >= ARRIVAL_TOLERANCE * self._timer.interval() / 1000:
+            # From a zero timer, not inside this queued call: drawing stays among the event loop's timers,
+            # where it always ran (drawn from posted events, the window's other timers came late).
+            self._soon.start()
 
     def start(self) -> None:
         self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
@@ -68,6 +85,7 @@ class RedrawPacer(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._soon.stop()
         self.gui_idle.set()
 
     @Slot()
@@ -76,6 +94,8 @@ class RedrawPacer(QObject):
         if self._drawing or snapshot is self.drawn or (self._shares_the_gil(snapshot) and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
+        if self._timer.isActive():
+            self._timer.start()  # the next tick comes an interval after this redraw
         self.drawn = snapshot
         # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
         # this one, never inside it, so that frames reach the panels in order.

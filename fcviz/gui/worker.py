@@ -31,9 +31,10 @@ IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, Ru
                                              RunState.DIVERGED)
 SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
 CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
-# The compiled engine trains a chunk this long without the GIL: about one redraw's interval (30 Hz), since
-# every return to Python takes the GIL from the drawing GUI thread (and waits for it). Commands wait as long.
-COMPILED_CHUNK_SECONDS = 0.03
+# The compiled engine trains up to this long without the GIL, returning where a snapshot is due (~30 a
+# second at "max" pace) rather than more often: every return to Python takes the GIL from the drawing GUI
+# thread and waits for it (issue 14). Commands wait at most as long.
+COMPILED_CHUNK_SECONDS = 0.05
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = 30.0
 PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
@@ -15,6 +16,7 @@ from qt_helpers import wait_for_state
 from fcviz.core import engine
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.timeline import MAX_PACE
+from fcviz.gui import redraw
 from fcviz.gui.formulas import fmt
 from fcviz.gui.panels.diagram import view as diagram_view
 from fcviz.gui.redraw import RedrawPacer
@@ -113,6 +115,31 @@ def test_the_worker_waits_for_the_gui_to_draw_the_last_snapshot_it_sent_not_an_o
     assert not worker._drawn.is_set()
     worker.mark_drawn(last)
     assert worker._drawn.is_set()
+
+
+def test_a_snapshot_that_comes_an_interval_after_the_last_redraw_is_drawn_at_once(qtbot, monkeypatch):
+    """The worker spaces its snapshots by the redraw interval: waiting on top of that for the timer's
+    next beat cut the window from 30 to ~16 redraws a second (issue 14)."""
+    clock = [100.0]
+    monkeypatch.setattr(redraw, "time", SimpleNamespace(perf_counter=lambda: clock[0], thread_time=time.thread_time))
+    first = replace(Snapshot.capture(spiral_every_epoch(10), RunState.RUNNING), engine=engine.COMPILED)
+    snapshots = [first]
+    pacer = RedrawPacer(1.0, lambda: snapshots[-1], lambda: False)  # at most one redraw a second
+    frames: list[Snapshot] = []
+    pacer.frame.connect(frames.append)
+    pacer.start()
+    pacer.tick()
+    clock[0] += 0.5
+    snapshots.append(replace(first, epoch=2))
+    pacer.offer()
+    qtbot.wait(50)
+    assert frames == [first], "half an interval after a redraw, a snapshot waits for the timer"
+    clock[0] += 0.45
+    snapshots.append(replace(first, epoch=3))
+    pacer.offer()
+    qtbot.waitUntil(lambda: len(frames) == 2, timeout=500)  # the timer's beat is a second away
+    assert frames[-1].epoch == 3
+    pacer.stop()
 
 
 def test_the_numbers_that_change_every_frame_do_not_lay_the_window_out_again(qtbot, open_window):
