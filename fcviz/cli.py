@@ -97,13 +97,13 @@ def _count(low: int, high: int):
     return parse
 
 
-def _positive_float(text: str) -> float:
+def _learning_rate(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text[:40]!r}") from None
-    if not 0 < value <= limits.MAX_LEARNING_RATE:
-        raise argparse.ArgumentTypeError(f"the learning rate must be a positive number up to "
+    if not limits.MIN_LEARNING_RATE <= value <= limits.MAX_LEARNING_RATE:
+        raise argparse.ArgumentTypeError(f"the learning rate must be {limits.MIN_LEARNING_RATE:g} to "
                                          f"{limits.MAX_LEARNING_RATE:g}, got {text[:40]}")
     return value
 
@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit = train.add_argument_group("training")
     fit.add_argument("--loss", choices=("mse", "bce", "cce"), help="default: cce for classes, bce for 0/1, else mse")
     fit.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), help="default adam")
-    fit.add_argument("--lr", type=_positive_float, help="learning rate (default 0.001)")
+    fit.add_argument("--lr", type=_learning_rate, help="learning rate (default 0.001)")
     fit.add_argument("--epochs", type=_count(0, limits.MAX_EPOCHS),
                      help="epochs to train (default 200; fewer for tables over 200k rows)")
     fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
@@ -244,7 +244,7 @@ def _load_experiment(args):
             flag = "--" + architecture[0].replace("_", "-")
             raise UsageError(f"{path.name} is a saved session: its network and data are fixed, so {flag} "
                              f"cannot be used (train from the table instead)")
-        experiment = load_session(path)
+        experiment = load_session(path, warn_adjusted(path))
         trainer = experiment.trainer
         if args.lr is not None:
             trainer.learning_rate = args.lr
@@ -273,6 +273,14 @@ def _load_experiment(args):
         shuffle=not args.no_shuffle, init=args.init or "glorot_uniform", seed=seed,
         dtype=args.dtype or "float64", epochs=settings.epochs if args.epochs is None else args.epochs,
         scale=args.scale or settings.scale, test_fraction=args.test_fraction, split_seed=seed)
+
+
+def warn_adjusted(path):
+    """For load_session: one warning line on stderr per run setting clamped to what fcviz can hold."""
+    def warn(adjustment: limits.Adjustment) -> None:
+        print(f"fcviz: warning: {Path(path).name}: {adjustment} (adjusted to what fcviz can hold)",
+              file=sys.stderr)
+    return warn
 
 
 def _format_metrics(metrics: dict) -> str:
@@ -431,7 +439,7 @@ def cmd_export(args) -> int:
     if Path(args.path).suffix.lower() == ".fcviz":
         from fcviz.io.session import load_session
 
-        experiment = load_session(args.path)
+        experiment = load_session(args.path, warn_adjusted(args.path))
         net, preprocessing = experiment.net, experiment.preprocessing
     else:
         net, preprocessing = load_model(args.path)
@@ -445,7 +453,7 @@ def cmd_screenshot(args) -> int:
     from fcviz.gui.app import screenshot
 
     screenshot(args.out, path=args.path, preset=args.preset, epochs=args.epochs, size=args.size,
-               language=args.lang, show_epoch=args.show_epoch)
+               language=args.lang, show_epoch=args.show_epoch, on_adjusted=warn_adjusted(args.path))
     print(f"wrote {args.out}")
     return 0
 
@@ -456,7 +464,7 @@ def cmd_replay(args) -> int:
     if (args.path is None) == (args.preset is None):
         raise UsageError("replay needs a session file or --preset NAME (one of them)")
     frames = replay(args.out, path=args.path, preset=args.preset, panel=args.panel, fps=args.fps,
-                    size=args.size, language=args.lang)
+                    size=args.size, language=args.lang, on_adjusted=warn_adjusted(args.path))
     print(f"wrote {args.out} ({frames} frames)")
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,11 +30,15 @@ MAX_LAYER_UNITS = 4096                 # neurons of one layer (inputs and output
 MAX_LAYERS = 64                        # dense layers of one network
 MAX_PARAMETERS = 10_000_000            # weights and biases of one network (80 MB as float64)
 
-# --- training numbers a file or a person may give ---------------------------------------------
-MAX_EPOCHS = 10 ** 12                  # a target epoch count (beyond any run; fits every spin box)
-MAX_DISPLAY_EVERY = 10 ** 9            # redraw every N epochs
-MAX_BATCH_SIZE = 2 ** 31 - 1           # samples per step (Qt spin boxes hold 32-bit ints)
-MAX_LEARNING_RATE = 1e6
+# --- run settings a file or a person may give: the CLI's flags, the window's spin boxes and a
+# session's values share these ranges (a session's value beyond one is clamped to it, see Adjustment)
+MAX_EPOCHS = 100_000_000               # a target epoch count (the toolbar's spin box, `--epochs`)
+MIN_DISPLAY_EVERY, MAX_DISPLAY_EVERY = 1, 1_000_000   # redraw every N epochs
+MIN_BATCH_SIZE, MAX_BATCH_SIZE = 1, MAX_ROWS          # samples per step (more is the whole table)
+MIN_LEARNING_RATE, MAX_LEARNING_RATE = 1e-9, 1e6
+MAX_PACE = 1000.0                      # display epochs drawn a second (0 = as fast as training goes)
+MIN_REDRAW_HZ, MAX_REDRAW_HZ = 1, 120  # the window's redraws a second at most while training
+DEFAULT_REDRAW_HZ = 30.0
 
 # --- loss history (fcviz.core.history) --------------------------------------------------------
 HISTORY_EXACT_EPOCHS = 2 ** 18         # the last 262,144 epochs are always kept exactly
@@ -107,3 +112,33 @@ def clamp(value, fallback: float, low: float = -math.inf, high: float = math.inf
     if math.isnan(number):
         return fallback
     return min(max(number, low), high)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A well-typed number read from a file that fcviz cannot hold, and the one used instead
+    (the nearest allowed value; the default for NaN). `where` and `key` name it as the file does."""
+
+    where: str          # "experiment", "optimizer", "ui_state"
+    key: str            # "epochs", "learning_rate", "max_redraw_hz"
+    given: str          # the value as read, shortened ("1e+30", "inf", "a 4001-digit number")
+    used: int | float
+    unit: str = ""      # "/s" for rates
+
+    @property
+    def number_text(self) -> str:
+        """The value used, as a person reads it: 100,000,000 or 1e+06 or 120."""
+        return f"{self.used:,}" if isinstance(self.used, int) else f"{self.used:,.6g}"
+
+    @property
+    def used_text(self) -> str:
+        return self.number_text + self.unit
+
+    def __str__(self) -> str:
+        return f"{self.where} '{self.key}' {self.given} → {self.used_text}"
+
+
+def short_number(value) -> str:
+    """A number for a message: a 4000-digit int is shown by its size, not its digits."""
+    text = repr(value)
+    return text if len(text) <= 24 else f"a {len(text)}-digit number"

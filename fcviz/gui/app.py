@@ -45,17 +45,18 @@ def application(language: str | None = None) -> QApplication:
     return app
 
 
-def load_experiment(path: str | Path | None = None, preset: str | None = None) -> Experiment:
+def load_experiment(path: str | Path | None = None, preset: str | None = None, on_adjusted=None) -> Experiment:
     """The experiment to open: a session, a data file (default columns), a preset, or the clothes lab.
 
-    Raises ValueError (SessionError, DatasetError) with the loader's message.
+    Raises ValueError (SessionError, DatasetError) with the loader's message; `on_adjusted` hears of
+    each session value clamped to what fcviz can hold (fcviz.io.session.load_session).
     """
     if path is None:
         return open_preset(preset or "clothes")
     path = Path(path)
     if path.suffix.lower() == ".fcviz":
         from fcviz.io.session import load_session
-        return load_session(path)
+        return load_session(path, on_adjusted)
     from fcviz.core.experiment import build_table_experiment
     from fcviz.io.tables import load_dataset
     experiment = build_table_experiment(load_dataset(path))  # the settings `fcviz train PATH` starts from
@@ -159,7 +160,8 @@ def offscreen_window(app: QApplication, experiment: Experiment, size: tuple[int,
 
 
 def replay(out: str | Path, path: str | None = None, preset: str | None = None, panel: str | None = None,
-           fps: float | None = None, size: tuple[int, int] = (1000, 640), language: str | None = None) -> int:
+           fps: float | None = None, size: tuple[int, int] = (1000, 640), language: str | None = None,
+           on_adjusted=None) -> int:
     """Write every recorded display epoch of a session (a preset: its whole run, trained first) as drawn
     by the window offscreen (or by one `panel`) to an animation; returns the number of frames."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -167,7 +169,7 @@ def replay(out: str | Path, path: str | None = None, preset: str | None = None, 
     from fcviz.io.animation import check_animation
     check_animation(out, fps or 10.0)   # a wrong name fails before any training
     app = application(language)
-    experiment = load_experiment(path, preset)
+    experiment = load_experiment(path, preset, on_adjusted)
     if experiment.trainer.epoch < experiment.epochs and len(experiment.timeline) <= 1:
         experiment.train_to(experiment.epochs)   # nothing recorded yet: the run as the window plays it
     with offscreen_window(app, experiment, size) as window:
@@ -183,12 +185,12 @@ def replay(out: str | Path, path: str | None = None, preset: str | None = None, 
 
 def screenshot(out: str | Path, path: str | None = None, preset: str | None = None, epochs: int = 0,
                size: tuple[int, int] = (1400, 900), language: str | None = None,
-               show_epoch: int | None = None) -> None:
+               show_epoch: int | None = None, on_adjusted=None) -> None:
     """Train `epochs` epochs, open the window offscreen at `size`, draw once and save it as a PNG
     (showing the recorded epoch `show_epoch`, as the timeline does, if given)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application(language)
-    experiment = load_experiment(path, preset)
+    experiment = load_experiment(path, preset, on_adjusted)
     if epochs > 0:
         experiment.epochs = max(experiment.epochs, experiment.trainer.epoch + int(epochs))
         experiment.train_to(experiment.trainer.epoch + int(epochs))

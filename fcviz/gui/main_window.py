@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fcviz.core import limits
 from fcviz.core.experiment import Experiment
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
@@ -29,7 +30,7 @@ from fcviz.gui.panels.base import Panel
 from fcviz.gui.panels.data_table import DataTablePanel
 from fcviz.gui.panels.diagram.backprop import BackpropPanel
 from fcviz.gui.panels.diagram.network import NetworkDiagramPanel
-from fcviz.gui.panels.display_frequency import MAX_RATE_HZ, DisplayFrequencyPanel
+from fcviz.gui.panels.display_frequency import DisplayFrequencyPanel
 from fcviz.gui.panels.image_grid import ImageGridPanel
 from fcviz.gui.panels.lessons import Highlight, LessonsPanel
 from fcviz.gui.panels.loss_surface.panel import LossSurfacePanel
@@ -342,8 +343,9 @@ class MainWindow(QMainWindow):
                 and self.restoreState(QByteArray.fromBase64(layout.encode("ascii")), LAYOUT_VERSION)):
             self._layout_pending = False
         hz = view.get("max_redraw_hz")
-        if isinstance(hz, (int, float)) and not isinstance(hz, bool) and hz >= 1:
-            self.controller.settings.set("max_redraw_hz", min(float(hz), MAX_RATE_HZ))
+        if isinstance(hz, (int, float)) and not isinstance(hz, bool):  # load_session has clamped a session's
+            low, high = limits.MIN_REDRAW_HZ, limits.MAX_REDRAW_HZ
+            self.controller.settings.set("max_redraw_hz", limits.clamp(hz, limits.DEFAULT_REDRAW_HZ, low, high))
         for panel in self.panels.values():
             panel.restore_view_state(view)
 

@@ -8,13 +8,13 @@ from functools import partial
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QSpinBox, QStyle, QToolBar
 
+from fcviz.core.limits import MAX_EPOCHS
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.timeline_bar import PaceBox
 from fcviz.gui.widgets import LearningRateSpinBox, SteadyLabel, make_action, show_value
 from fcviz.gui.worker import RUNNING
 
-MAX_EPOCHS = 100_000_000
 PACE_KEY = "training/pace"   # the pace last chosen, kept in the window's QSettings
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fcviz.core.limits import clamp
+from fcviz.core.limits import MAX_LEARNING_RATE, MIN_LEARNING_RATE, clamp
 
 LADDER = (1.0, 2.0, 5.0)  # arrow steps go 0.1, 0.2, 0.5, 1, 2, 5, ...
 
@@ -67,7 +67,7 @@ class SteadyLabel(QLabel):
 class LearningRateSpinBox(QDoubleSpinBox):
     """A positive number shown compactly (0.5, 1e-05); the arrows step along 1-2-5."""
 
-    MINIMUM, MAXIMUM = 1e-9, 1e6
+    MINIMUM, MAXIMUM = MIN_LEARNING_RATE, MAX_LEARNING_RATE
 
     def __init__(self, parent=None):
         super().__init__(parent)

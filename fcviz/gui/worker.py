@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from fcviz.core import engine
+from fcviz.core import engine, limits
 from fcviz.core.backprop import StepRecord, record_step
 from fcviz.core.dataset import Dataset
 from fcviz.core.divergence import BlowUpWatch
@@ -36,7 +36,7 @@ CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking 
 # thread and waits for it (issue 14). Commands wait at most as long.
 COMPILED_CHUNK_SECONDS = 0.05
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
-DEFAULT_MAX_RATE_HZ = 30.0
+DEFAULT_MAX_RATE_HZ = limits.DEFAULT_REDRAW_HZ
 PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn
 # At "max" pace the timeline records every display epoch that is drawn, and the others while they come
 # at most RECORDS_PER_SECOND (after a burst of RECORD_BURST): recording a frame (metrics on all the

@@ -4,7 +4,11 @@ A session is a zip of `session.json` (names, settings, scalar trainer state with
 RNG state) and `arrays.npz` (data, weights, optimizer slots, history, shuffle order).
 Loading checks every field and array against the network and data it describes, so a
 damaged, hostile or newer file raises `SessionError` naming the file and the problem;
-nothing is ever unpickled. Saving is atomic: a failed save leaves the old file as it was.
+nothing is ever unpickled. A run setting of the right type but beyond what fcviz can hold
+(epochs 1e30, a learning rate of 1e308, a redraw cap of inf) is clamped to the nearest value
+of its range in `fcviz.core.limits`, and each such change is reported (`Adjustment`); what
+defines the run's numbers (weights, history, data, the split, seeds, the epoch reached) is
+never adjusted, only refused. Saving is atomic: a failed save leaves the old file as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import tempfile
 import tokenize
 import zipfile
 import zlib
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 import numpy as np
 
@@ -27,7 +31,7 @@ from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment
 from fcviz.core.network import Network
 from fcviz.core.preprocessing import Preprocessing
-from fcviz.core.timeline import Timeline
+from fcviz.core.timeline import Timeline, default_pace
 from fcviz.core.trainer import Trainer
 from fcviz.io.files import FileRefused, check_format, check_readable, write_atomically
 
@@ -129,8 +133,10 @@ def _json_default(value):
 
 # --- loading ------------------------------------------------------------------
 
-def load_session(path) -> Experiment:
-    """The experiment saved in `path`, ready to train on; SessionError for any problem."""
+def load_session(path, on_adjusted: Callable[[limits.Adjustment], None] | None = None) -> Experiment:
+    """The experiment saved in `path`, ready to train on; SessionError for any problem.
+
+    A run setting beyond its range is clamped, and `on_adjusted` (if given) hears of each one."""
     name = os.fspath(path)
     try:
         check_readable(path)
@@ -144,7 +150,7 @@ def load_session(path) -> Experiment:
             _check_sizes(archive.infolist(), "the archive")
             document = _read_document(archive, name)
             arrays = _read_arrays(archive)
-        return _unpack(document, arrays)
+        return _unpack(document, arrays, on_adjusted or (lambda adjustment: None))
     except SessionError:
         raise
     except limits.LimitError as exc:
@@ -274,14 +280,29 @@ def _count(mapping: dict, key: str, where: str, minimum: int = 0, maximum: int |
     if value < minimum:
         raise ValueError(f"{where} {key!r} must be at least {minimum}, not {value}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{where} {key!r} must be at most {maximum:,}, not {_short(value)}")
+        raise ValueError(f"{where} {key!r} must be at most {maximum:,}, not {limits.short_number(value)}")
     return value
 
 
-def _short(value) -> str:
-    """A number for a message: a 4000-digit int is shown by its size, not its digits."""
-    text = repr(value)
-    return text if len(text) <= 24 else f"a {len(text)}-digit number"
+Notify = Callable[[limits.Adjustment], None]
+
+
+def _setting(mapping: dict, key: str, where: str, bounds: tuple, default, notify: Notify,
+             whole: bool = True, unit: str = ""):
+    """mapping[key], a number (a whole one if `whole`: 1e30 counts, 2.5 does not), clamped to
+    `bounds`; NaN gives `default`. A value that changes is reported to `notify`."""
+    value = _field(mapping, key, where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where} {key!r} must be a number, not {value!r}"[:200])
+    if whole and isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        raise ValueError(f"{where} {key!r} must be a whole number, not {value!r}")
+    low, high = bounds
+    if low <= value <= high:  # NaN is not
+        return int(value) if whole else float(value)
+    used = limits.clamp(value, default, low, high)
+    used = int(used) if whole else float(used)
+    notify(limits.Adjustment(where, key, limits.short_number(value), used, unit))
+    return used
 
 
 def _texts(mapping: dict, key: str, where: str, limit: int) -> tuple[str, ...]:
@@ -292,16 +313,19 @@ def _texts(mapping: dict, key: str, where: str, limit: int) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _check_trainer_config(config: dict) -> dict:
-    """The trainer settings, after checking the numbers a spin box or a batch plan must hold."""
-    batch_size = config.get("batch_size")
-    if batch_size is not None:
-        _count(config, "batch_size", "trainer", minimum=1, maximum=limits.MAX_BATCH_SIZE)
-    optimizer = _typed(config, "optimizer", "trainer", dict)
-    rate = _typed(optimizer, "learning_rate", "optimizer", float)
-    if not 0 < rate <= limits.MAX_LEARNING_RATE:
-        raise ValueError(f"optimizer 'learning_rate' must be above 0 and at most {limits.MAX_LEARNING_RATE:g}, "
-                         f"not {rate!r}")
+_DEFAULT_LEARNING_RATE = 0.001  # a NaN learning rate trains at this (Adam's usual rate, `fcviz train`'s default)
+
+
+def _trainer_config(config: dict, notify: Notify) -> dict:
+    """The trainer settings, with the batch size and learning rate clamped to what a spin box holds."""
+    config = dict(config)
+    if config.get("batch_size") is not None:  # None: the whole training set (also for a NaN)
+        config["batch_size"] = _setting(config, "batch_size", "trainer", (limits.MIN_BATCH_SIZE,
+                                        limits.MAX_BATCH_SIZE), None, notify)
+    optimizer = config["optimizer"] = dict(_typed(config, "optimizer", "trainer", dict))
+    optimizer["learning_rate"] = _setting(
+        optimizer, "learning_rate", "optimizer", (limits.MIN_LEARNING_RATE, limits.MAX_LEARNING_RATE),
+        _DEFAULT_LEARNING_RATE, notify, whole=False)
     return config
 
 
@@ -342,13 +366,14 @@ def _parameter_count(config: dict) -> int:
     return limits.check_network(sizes, biases)
 
 
-def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
-    """Rebuild the experiment, checking each value and array against what it belongs to."""
+def _unpack(document: dict, arrays: dict[str, np.ndarray], notify: Notify) -> Experiment:
+    """Rebuild the experiment, checking each value and array against what it belongs to
+    (run settings beyond their ranges clamped, and reported to `notify`)."""
     net_config = _typed(document, "network", "session", dict)
     n_params = _parameter_count(net_config)
     params = _array(arrays, "net.params", (n_params,))
     net = Network.from_config(net_config, params)
-    trainer = Trainer.from_config(net, _check_trainer_config(_typed(document, "trainer", "session", dict)))
+    trainer = Trainer.from_config(net, _trainer_config(_typed(document, "trainer", "session", dict), notify))
 
     about = _typed(document, "dataset", "session", dict)
     feature_names = _texts(about, "feature_names", "dataset", limits.MAX_COLUMNS)
@@ -364,14 +389,17 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray]) -> Experiment:
     test_fraction = _typed(settings, "test_fraction", "experiment", float)
     if not 0.0 <= test_fraction <= 1.0:
         raise ValueError(f"experiment 'test_fraction' must be between 0 and 1, not {test_fraction}")
+    epochs = _setting(settings, "epochs", "experiment", (0, limits.MAX_EPOCHS), _DEFAULT_EPOCHS, notify)
+    display_every = _setting(settings, "display_every", "experiment",
+                             (limits.MIN_DISPLAY_EVERY, limits.MAX_DISPLAY_EVERY), _DEFAULT_DISPLAY_EVERY, notify)
     experiment = Experiment(
-        dataset, trainer, epochs=_count(settings, "epochs", "experiment", maximum=limits.MAX_EPOCHS),
-        display_every=_count(settings, "display_every", "experiment", minimum=1, maximum=limits.MAX_DISPLAY_EVERY),
+        dataset, trainer, epochs=epochs, display_every=display_every,
         test_fraction=test_fraction, split_seed=_count(settings, "split_seed", "experiment"),
         name=_typed(settings, "name", "experiment", str), title=_typed(settings, "title", "experiment", str),
         initial_params=_array(arrays, "net.initial_params", (n_params,)),
-        ui_state=_typed(settings, "ui_state", "experiment", dict),
-        pace=_pace(settings), timeline=Timeline.from_arrays(arrays, n_params),
+        ui_state=_ui_state(_typed(settings, "ui_state", "experiment", dict), notify),
+        pace=_pace(settings, default_pace(epochs, display_every), notify),
+        timeline=Timeline.from_arrays(arrays, n_params),
         preprocessing=_preprocessing(document, net))
     _restore_trainer(trainer, _typed(document, "state", "session", dict), arrays)
     experiment.start_timeline()  # sessions saved before timelines existed start one here
@@ -393,14 +421,24 @@ def _history_kinds(key: str) -> str:
     return "iu" if key.endswith(("_epochs", "_count")) else "f"
 
 
-def _pace(settings: dict) -> float | None:
+_DEFAULT_EPOCHS, _DEFAULT_DISPLAY_EVERY = Experiment.epochs, Experiment.display_every  # for a NaN
+
+
+def _pace(settings: dict, default: float, notify: Notify) -> float | None:
     """The saved pace (display epochs a second, 0 = max), None for sessions saved before paces."""
     if "pace" not in settings:
         return None
-    pace = settings["pace"]
-    if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not 0 <= pace <= 1000:
-        raise ValueError(f"experiment 'pace' must be a number of display epochs a second, not {pace!r}")
-    return float(pace)
+    return _setting(settings, "pace", "experiment", (0.0, limits.MAX_PACE), default, notify, whole=False, unit="/s")
+
+
+def _ui_state(view: dict, notify: Notify) -> dict:
+    """The window's saved look, its redraw cap (redraws a second) clamped to what the window allows."""
+    hz = view.get("max_redraw_hz")
+    if isinstance(hz, bool) or not isinstance(hz, (int, float)):  # missing or malformed: the window keeps its own
+        return view
+    hz = _setting(view, "max_redraw_hz", "ui_state", (limits.MIN_REDRAW_HZ, limits.MAX_REDRAW_HZ),
+                  limits.DEFAULT_REDRAW_HZ, notify, whole=False, unit="/s")
+    return {**view, "max_redraw_hz": hz}
 
 
 def _restore_trainer(trainer: Trainer, scalars: dict, arrays: dict[str, np.ndarray]) -> None:

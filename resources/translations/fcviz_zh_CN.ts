@@ -716,6 +716,42 @@ The file is kept as {path}.</source>
         <translation>已打开 {path}，当前第 {epoch} 轮。</translation>
     </message>
     <message>
+        <source>epochs</source>
+        <translation>训练轮数</translation>
+    </message>
+    <message>
+        <source>redraw every</source>
+        <translation>每隔多少轮重绘</translation>
+    </message>
+    <message>
+        <source>batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>pace</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>max redraw rate</source>
+        <translation>最高重绘频率</translation>
+    </message>
+    <message>
+        <source>{rate}/s</source>
+        <translation>{rate}/秒</translation>
+    </message>
+    <message>
+        <source>Session values adjusted to what fcviz can hold: {changes}</source>
+        <translation>会话中的数值已调整到 fcviz 能容纳的范围：{changes}</translation>
+    </message>
+    <message>
+        <source>Session values adjusted</source>
+        <translation>会话数值已调整</translation>
+    </message>
+    <message>
         <source>Cannot build a network for this dataset</source>
         <translation>无法为这个数据集构建网络</translation>
     </message>

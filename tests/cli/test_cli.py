@@ -66,7 +66,7 @@ def test_presets_lists_the_lab(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["train", "missing.csv"], "missing.csv: file not found"),
-    (["train", SAMPLES / "clothes_size.csv", "--lr", "0"], "learning rate must be a positive number"),
+    (["train", SAMPLES / "clothes_size.csv", "--lr", "0"], "the learning rate must be 1e-09 to 1e+06, got 0"),
     (["train", SAMPLES / "clothes_size.csv", "--activation", "sigmod"], "unknown activation 'sigmod'"),
     (["train", SAMPLES / "clothes_size.csv", "--activation", "__import__('os')"], "not an allowed function"),
     (["train", SAMPLES / "clothes_size.csv", "--hidden", "two"], "expected layer sizes"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,9 +25,10 @@ CLOTHES = SAMPLES / "clothes_size.csv"
      "--hidden: parameters: 50,343,936 is more than the 10,000,000 fcviz supports"),
     (["summary", "--inputs", "1", "--hidden", "100000", "--outputs", "1"],
      "argument --hidden: at most 64 layers of at most 4096 units each, got '100000'"),
-    (["train", CLOTHES, "--epochs", "1" + "0" * 4000], "argument --epochs: expected 0 to 1,000,000,000,000"),
+    (["train", CLOTHES, "--epochs", "1" + "0" * 4000], "argument --epochs: expected 0 to 100,000,000"),
     (["train", CLOTHES, "--batch-size", "1e308"], "argument --batch-size: expected a number or 'full'"),
-    (["train", CLOTHES, "--lr", "inf"], "argument --lr: the learning rate must be a positive number up to 1e+06"),
+    (["train", CLOTHES, "--lr", "1e-12"], "argument --lr: the learning rate must be 1e-09 to 1e+06, got 1e-12"),
+    (["train", CLOTHES, "--lr", "inf"], "argument --lr: the learning rate must be 1e-09 to 1e+06"),
 ])
 def test_extreme_numbers_are_one_line_naming_the_flag(capsys, argv, message):
     code, out, err = run(capsys, *argv)
@@ -107,3 +110,76 @@ def test_help_says_what_history_out_keeps_exactly(capsys):
     with pytest.raises(SystemExit):
         run(capsys, "train", "--help")
     assert "every epoch of runs up to 524,288 epochs" in " ".join(capsys.readouterr().out.split())
+
+
+def session_with(tmp_path, section, key, value) -> Path:
+    """The clothes lab saved as a session, with session.json's `key` in `section` set to `value`."""
+    from fcviz.core.presets import build_preset
+    from fcviz.io.session import save_session
+    path = tmp_path / "odd.fcviz"
+    save_session(path, build_preset("clothes"))
+    with zipfile.ZipFile(path) as archive:
+        document, arrays = json.loads(archive.read("session.json")), archive.read("arrays.npz")
+    parts = {"optimizer": document["trainer"]["optimizer"], "ui_state": document["experiment"]["ui_state"]}
+    (parts[section] if section in parts else document[section])[key] = value
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("session.json", json.dumps(document))
+        archive.writestr("arrays.npz", arrays)
+    return path
+
+
+def saved_settings(path) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("session.json"))
+
+
+ADJUSTED = [
+    ("experiment", "epochs", 1e30, "experiment 'epochs' 1e+30 → 100,000,000"),
+    ("experiment", "epochs", 10 ** 4000, "experiment 'epochs' a 4001-digit number → 100,000,000"),
+    ("experiment", "display_every", -5, "experiment 'display_every' -5 → 1"),
+    ("experiment", "pace", float("inf"), "experiment 'pace' inf → 1,000/s"),
+    ("trainer", "batch_size", 1e308, "trainer 'batch_size' 1e+308 → 1,000,000"),
+    ("optimizer", "learning_rate", 1e308, "optimizer 'learning_rate' 1e+308 → 1e+06"),
+    ("optimizer", "learning_rate", float("nan"), "optimizer 'learning_rate' nan → 0.001"),
+    ("ui_state", "max_redraw_hz", float("inf"), "ui_state 'max_redraw_hz' inf → 120/s"),
+]
+
+
+@pytest.mark.parametrize("section, key, value, words", ADJUSTED, ids=[row[3][:40] for row in ADJUSTED])
+def test_train_warns_of_each_clamped_session_value_and_goes_on(capsys, tmp_path, section, key, value, words):
+    path = session_with(tmp_path, section, key, value)
+    before = path.read_bytes()
+    code, out, err = run(capsys, "train", path, "--epochs", 0, "--quiet")
+    assert code == 0 and out.startswith("epoch 0 loss ")
+    assert err.splitlines() == [f"fcviz: warning: odd.fcviz: {words} (adjusted to what fcviz can hold)"]
+    assert path.read_bytes() == before  # nothing written back unasked
+
+
+def test_a_named_save_keeps_the_clamped_values(capsys, tmp_path):
+    path = session_with(tmp_path, "experiment", "display_every", 10 ** 30)
+    code, _, err = run(capsys, "train", path, "--epochs", 1, "--quiet", "--save", tmp_path / "fixed.fcviz")
+    assert code == 0 and "experiment 'display_every' a 31-digit number → 1,000,000" in err
+    assert saved_settings(tmp_path / "fixed.fcviz")["experiment"]["display_every"] == 1_000_000
+    assert saved_settings(path)["experiment"]["display_every"] == 10 ** 30
+    code, _, err = run(capsys, "train", tmp_path / "fixed.fcviz", "--epochs", 0, "--quiet")
+    assert code == 0 and err == ""
+
+
+def test_export_and_screenshot_warn_too(capsys, tmp_path):
+    path = session_with(tmp_path, "trainer", "batch_size", -4)
+    line = "fcviz: warning: odd.fcviz: trainer 'batch_size' -4 → 1 (adjusted to what fcviz can hold)\n"
+    code, out, err = run(capsys, "export", path, "--to", "json", "-o", tmp_path / "w.json")
+    assert (code, out, err) == (0, f"wrote {tmp_path / 'w.json'}\n", line)
+    code, out, err = run(capsys, "screenshot", path, "--out", tmp_path / "s.png", "--size", "400x300")
+    assert code == 0 and line in err and (tmp_path / "s.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("section, key, value, message", [
+    ("experiment", "epochs", "1e30", "experiment 'epochs' must be a number, not '1e30'"),
+    ("experiment", "display_every", 0.5, "experiment 'display_every' must be a whole number, not 0.5"),
+    ("state", "batch_index", -1, "state 'batch_index' must be at least 0, not -1"),
+])
+def test_a_damaged_session_is_still_one_line_and_exit_2(capsys, tmp_path, section, key, value, message):
+    path = session_with(tmp_path, section, key, value)
+    code, _, err = run(capsys, "train", path, "--epochs", 1, "--quiet")
+    assert (code, err) == (2, f"fcviz: error: {path} is damaged: {message}\n")

@@ -143,7 +143,7 @@ PLACES = [("experiment", "epochs"), ("experiment", "display_every"), ("experimen
           ("experiment", "split_seed"), ("trainer", "batch_size"), ("trainer", "seed"), ("trainer", "shuffle"),
           ("network", "layer_sizes"), ("network", "activations"), ("network", "use_bias"), ("network", "seed"),
           ("dataset", "classes"), ("dataset", "feature_names"), ("state", "epoch"), ("state", "batch_index"),
-          ("experiment", "ui_state"), ("dataset", "meta")]
+          ("experiment", "ui_state"), ("dataset", "meta"), ("experiment", "pace"), ("optimizer", "learning_rate")]
 UI_KEYS = ["window_layout", "max_redraw_hz", "log_loss_axis"]
 META_KEYS = ["base_features", "transforms"]
 
@@ -164,6 +164,8 @@ def hostile_session(draw) -> bytes:
             document[section][key][draw(st.sampled_from(UI_KEYS))] = draw(HOSTILE_VALUES)
         elif key == "meta":
             document[section][key][draw(st.sampled_from(META_KEYS))] = draw(HOSTILE_VALUES)
+        elif section == "optimizer":
+            document["trainer"][section][key] = draw(HOSTILE_VALUES)
         elif key == "layer_sizes":
             document[section][key] = [1, draw(st.sampled_from([1, 2, 4096, 4097, 30_000, 10 ** 9])), 1]
         else:

@@ -1,6 +1,7 @@
 """Sessions built to hurt: numbers beyond what a widget holds, bombs, deep JSON, FIFOs (issue 18).
 
-Each is refused with one SessionError line naming the file, before anything large is allocated.
+Damage is refused with one SessionError line naming the file, before anything large is allocated;
+a run setting of the right type beyond its range is clamped to it and reported.
 """
 
 from __future__ import annotations
@@ -30,36 +31,92 @@ def saved(tmp_path):
     return path
 
 
-def with_value(path, section, key, value):
+def at(document, section):
+    """The part of session.json a run setting lives in ("optimizer" sits inside "trainer")."""
+    parts = {"optimizer": document["trainer"]["optimizer"], "ui_state": document["experiment"]["ui_state"]}
+    return parts[section] if section in parts else document[section]
+
+
+def with_setting(path, section, key, value):
     document, arrays = members(path)
-    document[section][key] = value
+    at(document, section)[key] = value
     write_session(path, document, arrays)
 
 
+NAN, INF = float("nan"), float("inf")
+
+# (section, key, value written, value fcviz uses): beyond the range the nearest end, NaN the default
+CLAMPED = [
+    ("experiment", "epochs", 1e30, limits.MAX_EPOCHS),
+    ("experiment", "epochs", 10 ** 4000, limits.MAX_EPOCHS),
+    ("experiment", "epochs", -7, 0),
+    ("experiment", "epochs", NAN, 5000),
+    ("experiment", "display_every", 10 ** 30, limits.MAX_DISPLAY_EVERY),
+    ("experiment", "display_every", -5, 1),
+    ("experiment", "pace", 1e308, limits.MAX_PACE),
+    ("trainer", "batch_size", 1e308, limits.MAX_BATCH_SIZE),
+    ("trainer", "batch_size", 0, 1),
+    ("optimizer", "learning_rate", 1e308, limits.MAX_LEARNING_RATE),
+    ("optimizer", "learning_rate", -1, limits.MIN_LEARNING_RATE),
+    ("optimizer", "learning_rate", NAN, 0.001),
+    ("ui_state", "max_redraw_hz", INF, float(limits.MAX_REDRAW_HZ)),
+    ("ui_state", "max_redraw_hz", 0, float(limits.MIN_REDRAW_HZ)),
+    ("ui_state", "max_redraw_hz", NAN, limits.DEFAULT_REDRAW_HZ),
+]
+
+
+def loaded_setting(experiment, section, key):
+    if section == "optimizer":
+        return experiment.trainer.learning_rate
+    if section == "trainer":
+        return experiment.trainer.batch_size
+    if section == "ui_state":
+        return experiment.ui_state[key]
+    return getattr(experiment, key)
+
+
+@pytest.mark.parametrize("section, key, value, used", CLAMPED)
+def test_numbers_beyond_a_range_are_clamped_and_reported(saved, section, key, value, used):
+    with_setting(saved, section, key, value)
+    before = saved.read_bytes()
+    adjusted = []
+    experiment = load_session(saved, adjusted.append)
+    assert loaded_setting(experiment, section, key) == used
+    assert type(loaded_setting(experiment, section, key)) is type(used)
+    assert [(a.where, a.key, a.used) for a in adjusted] == [(section, key, used)]
+    assert saved.read_bytes() == before  # nothing is written back
+
+
+def test_an_adjustment_reads_as_one_line():
+    assert str(limits.Adjustment("experiment", "epochs", limits.short_number(1e30), 100_000_000)) == \
+        "experiment 'epochs' 1e+30 → 100,000,000"
+    assert str(limits.Adjustment("ui_state", "max_redraw_hz", limits.short_number(10 ** 4000), 120.0, "/s")) == \
+        "ui_state 'max_redraw_hz' a 4001-digit number → 120/s"
+
+
+def test_values_within_their_ranges_are_not_reported(saved):
+    adjusted = []
+    load_session(saved, adjusted.append)
+    assert adjusted == []
+
+
 @pytest.mark.parametrize("section, key, value, message", [
-    ("experiment", "epochs", 1e30, "experiment 'epochs' must be an integer, not 1e+30"),
-    ("experiment", "epochs", 10 ** 4000, "experiment 'epochs' must be at most 1,000,000,000,000, "
-                                         "not a 4001-digit number"),
-    ("experiment", "display_every", 10 ** 30, "experiment 'display_every' must be at most 1,000,000,000, "
-                                              "not a 31-digit number"),
-    ("trainer", "batch_size", 1e308, "trainer 'batch_size' must be an integer, not 1e+308"),
-    ("trainer", "batch_size", 2 ** 40, "trainer 'batch_size' must be at most 2,147,483,647, "
-                                       "not 1099511627776"),
+    ("experiment", "epochs", 2.5, "experiment 'epochs' must be a whole number, not 2.5"),
+    ("experiment", "epochs", "many", "experiment 'epochs' must be a number, not 'many'"),
+    ("experiment", "display_every", [100], "experiment 'display_every' must be a number, not [100]"),
+    ("trainer", "batch_size", True, "trainer 'batch_size' must be a number, not True"),
+    ("optimizer", "learning_rate", "0.1", "optimizer 'learning_rate' must be a number, not '0.1'"),
+    ("experiment", "test_fraction", 1.5, "experiment 'test_fraction' must be between 0 and 1, not 1.5"),
+    ("experiment", "split_seed", -1, "experiment 'split_seed' must be at least 0, not -1"),
+    ("state", "epoch", 1e30, "state 'epoch' must be an integer, not 1e+30"),
 ])
-def test_numbers_a_window_cannot_hold_are_refused(saved, section, key, value, message):
-    with_value(saved, section, key, value)
+def test_wrong_types_and_what_defines_the_run_are_still_refused(saved, section, key, value, message):
+    with_setting(saved, section, key, value)
     assert load_error(saved) == f"{saved} is damaged: {message}"
 
 
-def test_a_learning_rate_beyond_the_limit_is_refused(saved):
-    document, arrays = members(saved)
-    document["trainer"]["optimizer"]["learning_rate"] = 1e300
-    write_session(saved, document, arrays)
-    assert "optimizer 'learning_rate' must be above 0 and at most 1e+06" in load_error(saved)
-
-
 def test_a_huge_network_is_refused_before_its_weights_are_read(saved):
-    with_value(saved, "network", "layer_sizes", [2, 30000, 1])
+    with_setting(saved, "network", "layer_sizes", [2, 30000, 1])
     assert load_error(saved) == f"{saved}: units in a layer: 30,000 is more than the 4,096 fcviz supports"
 
 

@@ -379,8 +379,8 @@ def test_a_missing_key_is_named(saved, section, key, message):
 
 
 @pytest.mark.parametrize("section, key, value, message", [
-    ("experiment", "epochs", "many", "experiment 'epochs' must be an integer, not 'many'"),
-    ("experiment", "display_every", 0, "experiment 'display_every' must be at least 1, not 0"),
+    ("experiment", "epochs", "many", "experiment 'epochs' must be a number, not 'many'"),
+    ("experiment", "display_every", 1.5, "experiment 'display_every' must be a whole number, not 1.5"),
     ("experiment", "test_fraction", 1.5, "experiment 'test_fraction' must be between 0 and 1, not 1.5"),
     ("state", "batch_index", 4, "state 'batch_index' is 4, but an epoch has 4 batches"),
     ("state", "epoch_loss_sum", float("nan"), "state 'epoch_loss_sum' must be finite, not nan"),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fcviz.core import limits
 from fcviz.core.activations import BUILTINS, get_activation
 from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.initializers import INITIALIZERS
@@ -28,8 +29,6 @@ from fcviz.gui.panels.base import Panel
 from fcviz.gui.widgets import set_clamped, show_error
 
 MAX_HIDDEN_LAYERS = 8
-MAX_UNITS = 4096
-MAX_BATCH = 1_000_000
 ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: #666666;"
 
@@ -105,7 +104,7 @@ class HiddenLayerRow(QWidget):
     def __init__(self, number: int, parent=None):
         super().__init__(parent)
         self.units = QSpinBox()
-        self.units.setRange(1, MAX_UNITS)
+        self.units.setRange(1, limits.MAX_LAYER_UNITS)
         self.units.setValue(2)
         self.activation = ActivationChooser()
         layout = QGridLayout(self)
@@ -134,7 +133,7 @@ class ArchitecturePanel(Panel):
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(0, MAX_BATCH)
+        self.batch_size.setRange(0, limits.MAX_BATCH_SIZE)
         self.batch_size.setSpecialValueText(self.tr("full batch"))
         self.shuffle = QCheckBox(self.tr("Shuffle every epoch"))
         self.init = QComboBox()

@@ -5,12 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Slot
 from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QToolButton
 
+from fcviz.core import limits
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.widgets import set_clamped
 
 PRESET_EVERY = (1, 10, 100, 1000)
-MAX_EVERY = 1_000_000
-MAX_RATE_HZ = 120
 
 
 class DisplayFrequencyPanel(Panel):
@@ -19,7 +18,7 @@ class DisplayFrequencyPanel(Panel):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.every = QSpinBox()
-        self.every.setRange(1, MAX_EVERY)
+        self.every.setRange(limits.MIN_DISPLAY_EVERY, limits.MAX_DISPLAY_EVERY)
         self.every.setKeyboardTracking(False)
         self.every.setPrefix(self.tr("every "))
         self._show_unit(self.every.value())
@@ -36,7 +35,7 @@ class DisplayFrequencyPanel(Panel):
         self.presets.idClicked.connect(self.every.setValue)
 
         self.max_rate = QSpinBox()
-        self.max_rate.setRange(1, MAX_RATE_HZ)
+        self.max_rate.setRange(limits.MIN_REDRAW_HZ, limits.MAX_REDRAW_HZ)
         self.max_rate.setSuffix(self.tr(" Hz"))
         self.max_rate.setKeyboardTracking(False)
         self.max_rate.setToolTip(self.tr("The most redraws a second while training; "
