@@ -431,7 +431,7 @@ class TrainingWorker(QObject):
             return experiment.next_display_epoch()
         wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
         if not self._drawn.is_set():
-            wait = max(wait, SLICE_SECONDS, self._chunk_seconds)  # the GUI still draws: look again later
+            wait = max(wait, SLICE_SECONDS)  # the GUI still draws: look again after a slice
         if self._records.bursting():
             wait = 0.0  # past the burst, frames are recorded when training returns anyway (not a stop of its own)
         pace = max(self._epoch_seconds, 1e-9)
