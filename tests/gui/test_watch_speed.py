@@ -9,7 +9,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel
 from qt_helpers import wait_for_state
 
@@ -217,3 +217,31 @@ def test_the_diagram_draws_bias_squares_in_a_few_sizes_so_their_symbols_are_rend
     steps = np.array(sorted(sizes)) / diagram_view.BIAS_SIZE_STEP
     assert len(sizes) > 3 and np.array_equal(steps, steps.round())
     assert diagram_view.MIN_BIAS_SIZE <= min(sizes) and max(sizes) <= diagram_view.MAX_BIAS_SIZE
+
+
+def test_a_timer_that_falls_due_while_the_panels_draw_runs_before_the_window_paints(qtbot, open_window):
+    """Drawing and painting a frame as one stretch kept the event loop ~20 ms from its timers (issue 14):
+    the window paints from a zero timer of its own, after those already due."""
+    window = open_window(spiral_every_epoch(10))
+    controller = window.controller
+    events: list[str] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    spy = PaintSpy()
+    window.network_diagram.diagram.viewport().installEventFilter(spy)
+    controller.step_epoch()
+    qtbot.waitUntil(lambda: controller.latest.epoch == 1, timeout=10_000)
+    events.clear()
+    due = QTimer()
+    due.setSingleShot(True)
+    due.timeout.connect(lambda: events.append("timer"))
+    due.start(0)
+    controller.pacer.drawn = None   # draw the latest snapshot again, now
+    controller.redraw_now()
+    qtbot.waitUntil(lambda: "paint" in events and "timer" in events, timeout=5_000)
+    assert events.index("timer") < events.index("paint")
