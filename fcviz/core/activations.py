@@ -165,9 +165,9 @@ class _Softmax(Activation):
     name, formula, derivative_formula = "softmax", "exp(x_j)/Σ_k exp(x_k)", "softmax_j(δ_jk − softmax_k)"
 
     def __call__(self, z, out=None):
-        out = np.subtract(z, z.max(axis=0, keepdims=True), out=out)
-        np.exp(out, out=out)
-        out /= out.sum(axis=0, keepdims=True)
+        out = np.subtract(z, np.maximum.reduce(z, axis=0, keepdims=True), out=out)   # ufuncs: z.max's wrappers
+        np.exp(out, out=out)                                                         # cost a batch µs
+        out /= np.add.reduce(out, axis=0, keepdims=True)
         return out
 
     def derivative(self, z, a):

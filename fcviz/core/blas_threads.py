@@ -4,9 +4,15 @@ same numbers either way.
 BLAS itself runs one thread (`engine.limit_blas_threads`): OpenBLAS's own threads spin, and with one
 busy process per core they took 9.75× the time of one (`benchmarks/blas_threads.py`), and they change
 the last bits of a product with their count. Instead a product of at least `PARALLEL_MIN_WORK`
-multiply-adds is always computed as the same `BLOCKS` row blocks, each one single-threaded BLAS call,
-and `threads` only says whether a helper thread computes one of them meanwhile: the numbers never
-depend on it, so Play, `fit` and a resumed run agree bit for bit whatever the machine's load.
+multiply-adds is always computed as the same `BLOCKS` blocks, each one single-threaded BLAS call, and
+`threads` only says whether a helper thread computes one of them meanwhile: the numbers never depend
+on it, so Play, `fit` and a resumed run agree bit for bit whatever the machine's load. Which blocks
+depends on the shapes (one-thread CPU time of 400→25 float32 products over 5,000 samples: row blocks
+of a dozen rows took 1.6× one call, two summed halves 1.1×, transposed blocks 0.7×): a product with a long inner
+size (∂L/∂W over a big batch) is summed from its two halves; the first layer's forward pass with few
+rows is computed transposed (samples as rows, then copied back); others are split into row blocks.
+Two independent products of the backward pass (`Products.pair`) are each computed whole, side by
+side: one hand-over to the helper for both, and no blocks at all.
 
 `ThreadPolicy` decides the count from the training's own batches: it probes one and two threads for
 `PROBE_SECONDS` each, keeps the faster, and probes again every `REPROBE_SECONDS` of training or at once
@@ -23,7 +29,9 @@ import weakref
 import numpy as np
 
 PARALLEL_MIN_WORK = 500_000    # multiply-adds (rows × columns × inner size) before a product is split
-BLOCKS = 2                     # row blocks of a split product: fixed, so the numbers never depend on threads
+BLOCKS = 2                     # blocks of a split product: fixed, so the numbers never depend on threads
+NARROW = 64                    # a large product with fewer rows than this (and more columns) is computed transposed
+LONG_INNER = 4                 # a product whose inner size is this many times its sides is split along the inner one
 PROBE_SECONDS = 0.05           # training time timed for each thread count
 REPROBE_SECONDS = 5.0          # training time between probes
 DRIFT = 1.5                    # a window this much slower than the chosen count's probe probes again
@@ -31,7 +39,7 @@ DRIFT = 1.5                    # a window this much slower than the chosen count
 
 def is_large(rows: int, inner: int, columns: int) -> bool:
     """Whether a (rows × inner) · (inner × columns) product is split into blocks."""
-    return rows >= BLOCKS and rows * inner * columns >= PARALLEL_MIN_WORK
+    return max(rows, columns) >= BLOCKS and rows * inner * columns >= PARALLEL_MIN_WORK
 
 
 def max_threads() -> int:
@@ -110,34 +118,59 @@ class _Helper:
 
 
 class Products:
-    """`dot(a, b, out)` as `np.dot`, large products in fixed row blocks on `threads` threads (1 or 2)."""
+    """`dot(a, b, out)` as `np.dot`, large products in fixed blocks on `threads` threads (1 or 2), and
+    `pair`: two independent products side by side."""
 
     def __init__(self, threads: int = 1):
         self.threads = threads
         self._helper: _Helper | None = None
+        self._work: dict[tuple, np.ndarray] = {}   # a split product's second half or transposed result
 
     def dot(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-        rows = out.shape[0]
-        if not is_large(rows, a.shape[1], out.shape[1]):
+        rows, columns = out.shape
+        inner = a.shape[1]
+        if not is_large(rows, inner, columns):
             return np.dot(a, b, out=out)
-        half = -(-rows // BLOCKS)
+        if inner >= LONG_INNER * max(rows, columns):   # ∂L/∂W over a big batch: two halves of the sum
+            half = inner // BLOCKS
+            other = self._work_array((rows, columns), out.dtype)
+            self.pair((a[:, :half], b[:half], out), (a[:, half:], b[half:], other))
+            out += other
+        elif rows < min(columns, NARROW) and b.flags.f_contiguous:   # the first layer's forward pass
+            product = self._work_array((columns, rows), out.dtype)
+            self._blocks(b.T, a.T, product)
+            np.copyto(out, product.T)
+        else:
+            self._blocks(a, b, out)
+        return out
+
+    def _work_array(self, shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
+        key = (shape, dtype.str)
+        array = self._work.get(key)
+        if array is None:
+            array = self._work[key] = np.empty(shape, dtype)
+        return array
+
+    def _blocks(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+        """out = a·b as BLOCKS row blocks (out C-contiguous)."""
+        half = -(-out.shape[0] // BLOCKS)
+        self.pair((a[:half], b, out[:half]), (a[half:], b, out[half:]))
+
+    def pair(self, first: tuple, second: tuple) -> None:
+        """np.dot(*first) and np.dot(*second), each whole (a, b, out): the second on the helper thread with two."""
         if self.threads == 1:
-            np.dot(a[:half], b, out=out[:half])
-            np.dot(a[half:], b, out=out[half:])
-            return out
+            np.dot(*first)
+            np.dot(*second)
+            return
         helper = self._helper_thread()
-        helper.jobs.put((a[half:], b, out[half:]))
-        np.dot(a[:half], b, out=out[:half])
+        helper.jobs.put(second)
+        np.dot(*first)
         error = helper.done.get()
         if error is not None:
             raise error
-        return out
 
     def _helper_thread(self) -> _Helper:
         if self._helper is None:
             self._helper = _Helper()
             weakref.finalize(self, self._helper.stop)
         return self._helper
-
-
-SERIAL = Products(1)   # the reference pass's: the same blocks, one thread

@@ -121,9 +121,15 @@ class Adjustment:
 
     where: str          # "experiment", "optimizer", "ui_state"
     key: str            # "epochs", "learning_rate", "max_redraw_hz"
-    given: str          # the value as read, shortened ("1e+30", "inf", "a 4001-digit number")
+    given: int | float  # the value as read
     used: int | float
     unit: str = ""      # "/s" for rates
+
+    @property
+    def given_digits(self) -> int:
+        """How many digits the value read has if it is too long to show (a 4000-digit int), else 0."""
+        text = repr(self.given)
+        return len(text) if len(text) > LONGEST_NUMBER_SHOWN else 0
 
     @property
     def number_text(self) -> str:
@@ -135,10 +141,13 @@ class Adjustment:
         return self.number_text + self.unit
 
     def __str__(self) -> str:
-        return f"{self.where} '{self.key}' {self.given} → {self.used_text}"
+        return f"{self.where} '{self.key}' {short_number(self.given)} → {self.used_text}"
+
+
+LONGEST_NUMBER_SHOWN = 24  # characters; a longer number is named by its count of digits
 
 
 def short_number(value) -> str:
     """A number for a message: a 4000-digit int is shown by its size, not its digits."""
     text = repr(value)
-    return text if len(text) <= 24 else f"a {len(text)}-digit number"
+    return text if len(text) <= LONGEST_NUMBER_SHOWN else f"a {len(text)}-digit number"

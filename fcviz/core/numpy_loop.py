@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fcviz.core.blas_threads import SERIAL, Products, ThreadPolicy, is_large, max_threads
+from fcviz.core.blas_threads import PARALLEL_MIN_WORK, Products, ThreadPolicy, is_large, max_threads
 from fcviz.core.loop_state import BAD_LOSS, BAD_WEIGHTS, DONE, TARGET, LoopState, Progress, sample_order
 from fcviz.core.losses import Loss
 from fcviz.core.network import Dense, Network
@@ -43,6 +43,9 @@ class LayerPlan:
         self.scratch = np.empty((layer.units, size), dtype)
         self.grad_block = grad_block                              # this layer's part of the gradient
         self.below = below
+        self.large = is_large(layer.units, self.fan, size)     # forward and ∂L/∂W: in blocks (blas_threads)
+        # ∂L/∂W and δ below are independent: side by side, each whole, once together they are this large
+        self.paired = below is not None and layer.units * (self.fan + layer.fan_in) * size >= PARALLEL_MIN_WORK
         if below is not None:
             self.input = below.a_ones[: self.fan]
             self.input_t = self.input.T
@@ -61,17 +64,18 @@ class Plan:
             self.layers.append(below)
         self.reversed = self.layers[::-1]
         self.output = self.layers[-1]
+        self.parallel = any(lp.large or lp.paired for lp in self.layers)   # products worth a second thread
 
 
 def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, targets: np.ndarray,
-                      scale: float = 1.0, products: Products = SERIAL) -> float:
+                      scale: float, products: Products) -> float:
     """Forward and backward over one batch; fills the plan's gradient blocks with scale·∂L/∂params.
 
     `inputs` is feature-major with a ones row, (n_in + 1, b); `targets` (n_out, b);
     `rule` says how the output delta is formed (see `Trainer.output_rule`). Returns the batch loss.
     `products` computes the matrix products (the same numbers on any number of threads).
     """
-    dot = products.dot
+    dot = products.dot if plan.parallel else np.dot
     first = plan.layers[0]
     x = inputs if first.fan == inputs.shape[0] else inputs[: first.fan]
     for lp in plan.layers:
@@ -93,8 +97,11 @@ def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, tar
         if below is None:
             dot(lp.delta, x.T, out=lp.grad_block)
         else:
-            dot(lp.delta, lp.input_t, out=lp.grad_block)
-            dot(lp.weights_t, lp.delta, out=below.delta)
+            if lp.paired:
+                products.pair((lp.delta, lp.input_t, lp.grad_block), (lp.weights_t, lp.delta, below.delta))
+            else:
+                dot(lp.delta, lp.input_t, out=lp.grad_block)
+                dot(lp.weights_t, lp.delta, out=below.delta)
             below.activation.backward(below.z, below.a, below.delta, below.scratch)
     return value
 
@@ -106,6 +113,7 @@ class ReferencePass:
     def __init__(self, trainer: "Trainer"):
         self._trainer = trainer
         self._plans: dict[int, Plan] = {}
+        self.products = Products(1)   # the training loop's blocks and pairs, on one thread
 
     def plan_for(self, size: int) -> Plan:
         """The work arrays for batches of `size` samples (made on first use)."""
@@ -123,7 +131,7 @@ class ReferencePass:
         """
         trainer = self._trainer
         plan = plan or self.plan_for(inputs.shape[1])
-        return compute_gradients(plan, trainer.loss, trainer.output_rule, inputs, targets, scale)
+        return compute_gradients(plan, trainer.loss, trainer.output_rule, inputs, targets, scale, self.products)
 
     def feature_major(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(inputs with a ones row, targets), feature-major, as `compute_gradients` takes them."""
@@ -141,68 +149,80 @@ class NumpyLoop:
     def __init__(self, trainer: "Trainer"):
         data = trainer.data
         assert data is not None
-        net = trainer.net
-        self.rows = np.ones((data.n, data.X.shape[1] + 1), net.dtype)   # samples with a ones column
-        self.rows[:, :-1] = data.X
-        self.targets = data.Y
-        self.gathered: tuple[np.ndarray, np.ndarray] | None = None       # the rows in `gathered_order`
-        self.gathered_order: np.ndarray | None = None
+        self.data = data
+        self.batches = [(trainer.reference.plan_for(end - begin), begin, end)
+                        for begin, end in map(data.bounds, range(data.n_batches))]
+        self.in_order: list[tuple[np.ndarray, np.ndarray]] = []   # each batch's inputs and targets, unshuffled
+        # A shuffled batch's samples, the same with a ones column, and its targets, by batch size.
+        self.gathered: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.products = Products()
-        large = any(is_large(layer.units, layer.matrix.shape[1], data.batch_size) for layer in net.layers)
-        self.policy = ThreadPolicy(max_threads() if large else 1)
+        self.policy = ThreadPolicy(max_threads() if self.batches[0][0].parallel else 1)
 
-    def source(self, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Feature-major inputs (with ones) and targets in `order` (gathered into reused buffers)."""
+    def source(self, batch: int, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Feature-major inputs (with a ones row) and targets of `batch` in `order`.
+
+        Unshuffled, views of the data with a ones column (made on first use); shuffled, the batch's
+        rows gathered into reused buffers: no copy of all the data (60,000 × 785 floats are 0.2 GB)."""
+        data, (_, begin, end) = self.data, self.batches[batch]
         if order is None:
-            return self.rows.T, self.targets.T
-        if order is not self.gathered_order:
-            if self.gathered is None:
-                self.gathered = (np.empty_like(self.rows), np.empty_like(self.targets))
-            np.take(self.rows, order, axis=0, out=self.gathered[0])
-            np.take(self.targets, order, axis=0, out=self.gathered[1])
-            self.gathered_order = order
-        assert self.gathered is not None
-        return self.gathered[0].T, self.gathered[1].T
+            if not self.in_order:
+                rows = np.ones((data.n, data.X.shape[1] + 1), data.X.dtype)
+                rows[:, :-1] = data.X
+                self.in_order = [(rows[b:e].T, data.Y[b:e].T) for _, b, e in self.batches]
+            return self.in_order[batch]
+        size = end - begin
+        if size not in self.gathered:
+            self.gathered[size] = (np.empty((size, data.X.shape[1]), data.X.dtype),
+                                   np.ones((size, data.X.shape[1] + 1), data.X.dtype),
+                                   np.empty((size, data.Y.shape[1]), data.Y.dtype))
+        samples, rows, targets = self.gathered[size]
+        index = order[begin:end]
+        data.X.take(index, axis=0, out=samples, mode="clip")   # "raise" would copy through a buffer
+        rows[:, :-1] = samples
+        data.Y.take(index, axis=0, out=targets, mode="clip")
+        return rows.T, targets.T
 
     def advance(self, trainer: "Trainer", run: LoopState, epochs: int, batches: int, target: float) -> Progress:
         """Up to `batches` batches and `epochs` epoch ends; stops early at `target` or divergence."""
-        data, net, optimizer = trainer.data, trainer.net, trainer.optimizer
+        data, optimizer, policy, products = trainer.data, trainer.optimizer, self.policy, self.products
         assert data is not None
         frozen = trainer.frozen if trainer.frozen.any() else None
+        loss, rule, scale = trainer.loss, trainer.output_rule, optimizer.gradient_scale
+        grad, params = trainer.grad, trainer.net.params
+        timed = len(policy.candidates) > 1
         losses: list[float] = []
         val_losses: list[float] = []
         value, status, done = math.nan, DONE, 0
         while done < batches and len(losses) < epochs:
             if run.batch_index == 0:
-                np.copyto(run.epoch_start, net.params)
+                np.copyto(run.epoch_start, params)
                 run.loss_sum = 0.0
                 if trainer.shuffled:
                     run.order = sample_order(trainer.rng, data.n)
-            start, stop = data.bounds(run.batch_index)
-            inputs, targets = self.source(run.order)
-            if data.n_batches > 1:
-                inputs, targets = inputs[:, start:stop], targets[:, start:stop]
-            self.products.threads = self.policy.threads
-            began = time.perf_counter()
-            value = compute_gradients(trainer.reference.plan_for(stop - start), trainer.loss, trainer.output_rule,
-                                      inputs, targets, optimizer.gradient_scale, self.products)
+            plan, begin, end = self.batches[run.batch_index]
+            inputs, targets = self.source(run.batch_index, run.order)
+            if timed:
+                products.threads = policy.threads
+                began = time.perf_counter()
+            value = compute_gradients(plan, loss, rule, inputs, targets, scale, products)
             if not math.isfinite(value):
                 status = BAD_LOSS
                 break
             if frozen is not None:
-                trainer.grad[frozen] = 0.0
-            optimizer.apply(net.params, trainer.grad)
-            self.policy.record(stop - start, time.perf_counter() - began)
-            run.loss_sum += value * (stop - start)
+                grad[frozen] = 0.0
+            optimizer.apply(params, grad)
+            if timed:
+                policy.record(end - begin, time.perf_counter() - began)
+            run.loss_sum += value * (end - begin)
             run.batch_index += 1
             done += 1
-            if run.batch_index < data.n_batches:
+            if run.batch_index < len(self.batches):
                 continue
             run.batch_index = 0
             losses.append(run.loss_sum / data.n)
             if data.n_val:
                 val_losses.append(trainer.evaluate_loss(data.X_val, data.Y_val))
-            if not math.isfinite(np.add.reduce(net.params)):   # inf or NaN anywhere shows in the sum
+            if not math.isfinite(np.add.reduce(params)):   # inf or NaN anywhere shows in the sum
                 status = BAD_WEIGHTS
                 break
             if losses[-1] <= target:

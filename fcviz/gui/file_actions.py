@@ -8,14 +8,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from fcviz.core.experiment import Experiment
-from fcviz.core.limits import Adjustment
 from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
 from fcviz.core.presets import PRESETS
+from fcviz.gui.adjusted_notice import AdjustedNotice
 from fcviz.gui.controller import Installable, installable
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
@@ -118,26 +118,11 @@ class FileActions(QObject):
         self._add_recent_file(path)
         self.status(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
-        if adjusted:
-            self.notice_adjusted(adjusted)
+        if adjusted:  # clamped to what fcviz can hold: said in a box that does not block, and the status bar
+            notice = AdjustedNotice(adjusted, self.window)
+            self.window.statusBar().showMessage(notice.text())
+            notice.show()
         return True
-
-    def notice_adjusted(self, adjusted: list[Adjustment]) -> None:
-        """Say, in the status bar and a box that does not block the window, which session values were
-        clamped to what fcviz can hold (the file keeps them until the person saves)."""
-        names = {"epochs": self.tr("epochs"), "display_every": self.tr("redraw every"),
-                 "batch_size": self.tr("batch size"), "learning_rate": self.tr("learning rate"),
-                 "pace": self.tr("pace"), "max_redraw_hz": self.tr("max redraw rate")}
-        changes = "; ".join(f"{names.get(a.key, a.key)} {a.given} → " + (
-            self.tr("{rate}/s").format(rate=a.number_text) if a.unit == "/s" else a.used_text) for a in adjusted)
-        text = self.tr("Session values adjusted to what fcviz can hold: {changes}").format(changes=changes)
-        self.window.statusBar().showMessage(text)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Session values adjusted"), text,
-                          QMessageBox.StandardButton.Ok, self.window)
-        box.setObjectName("adjustedMessage")
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.show()
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog

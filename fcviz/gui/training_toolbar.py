@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QSpinBox, QStyle, QToolBar
 
-from fcviz.core.limits import MAX_EPOCHS
+from fcviz.core import limits
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui.controller import Controller
 from fcviz.gui.timeline_bar import PaceBox
@@ -43,7 +43,7 @@ class TrainingToolBar(QToolBar):
             self.addAction(action)
         self.addSeparator()
         self.epochs_box = QSpinBox()
-        self.epochs_box.setRange(1, MAX_EPOCHS)
+        self.epochs_box.setRange(1, limits.MAX_EPOCHS)
         self.epochs_box.setGroupSeparatorShown(True)
         self.epochs_box.setKeyboardTracking(False)
         self.epochs_box.setToolTip(self.tr("Train until this epoch"))
@@ -75,10 +75,14 @@ class TrainingToolBar(QToolBar):
         return self.play_action, self.step_action, self.step_epoch_action, self.reset_action
 
     def restore_pace(self) -> None:
-        """The pace last chosen (in the window's QSettings)."""
-        pace = self.settings.value(PACE_KEY) if self.settings is not None else None
-        if pace is not None:
-            self.controller.settings.set("pace", float(pace))
+        """The pace last chosen (in the window's QSettings, a text file a person may edit: a number
+        beyond the paces is clamped to them, NaN or anything else keeps the lab's own)."""
+        try:
+            pace = float(self.settings.value(PACE_KEY)) if self.settings is not None else None
+        except (TypeError, ValueError):  # missing, or not a number
+            return
+        current = self.controller.settings.pace
+        self.controller.settings.set("pace", limits.clamp(pace, current, 0.0, limits.MAX_PACE))
 
     @Slot(object)
     def show_snapshot(self, snapshot: Snapshot) -> None:

@@ -301,7 +301,7 @@ def _setting(mapping: dict, key: str, where: str, bounds: tuple, default, notify
         return int(value) if whole else float(value)
     used = limits.clamp(value, default, low, high)
     used = int(used) if whole else float(used)
-    notify(limits.Adjustment(where, key, limits.short_number(value), used, unit))
+    notify(limits.Adjustment(where, key, value, used, unit))
     return used
 
 

@@ -60,6 +60,57 @@
     </message>
 </context>
 <context>
+    <name>AdjustedNotice</name>
+    <message>
+        <source>Session values adjusted</source>
+        <translation>会话数值已调整</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>训练轮数</translation>
+    </message>
+    <message>
+        <source>redraw every</source>
+        <translation>每隔多少轮重绘</translation>
+    </message>
+    <message>
+        <source>batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>pace</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>max redraw rate</source>
+        <translation>最高重绘频率</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Session values adjusted to what fcviz can hold: {changes}</source>
+        <translation>会话中的数值已调整到 fcviz 能容纳的范围：{changes}</translation>
+    </message>
+    <message>
+        <source>a {digits}-digit number</source>
+        <translation>一个 {digits} 位的数</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
+    <message>
+        <source>{rate}/s</source>
+        <translation>{rate}/秒</translation>
+    </message>
+</context>
+<context>
     <name>ArchitecturePanel</name>
     <message>
         <source>full batch</source>
@@ -714,42 +765,6 @@ The file is kept as {path}.</source>
     <message>
         <source>Opened {path} at epoch {epoch}.</source>
         <translation>已打开 {path}，当前第 {epoch} 轮。</translation>
-    </message>
-    <message>
-        <source>epochs</source>
-        <translation>训练轮数</translation>
-    </message>
-    <message>
-        <source>redraw every</source>
-        <translation>每隔多少轮重绘</translation>
-    </message>
-    <message>
-        <source>batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <source>learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>pace</source>
-        <translation>播放速度</translation>
-    </message>
-    <message>
-        <source>max redraw rate</source>
-        <translation>最高重绘频率</translation>
-    </message>
-    <message>
-        <source>{rate}/s</source>
-        <translation>{rate}/秒</translation>
-    </message>
-    <message>
-        <source>Session values adjusted to what fcviz can hold: {changes}</source>
-        <translation>会话中的数值已调整到 fcviz 能容纳的范围：{changes}</translation>
-    </message>
-    <message>
-        <source>Session values adjusted</source>
-        <translation>会话数值已调整</translation>
     </message>
     <message>
         <source>Cannot build a network for this dataset</source>

@@ -165,6 +165,7 @@ CLAMPED_IN_THE_WINDOW = [
     ("experiment", "display_every", 1e30, 1_000_000, "redraw every 1e+30 → 1,000,000"),
     ("experiment", "display_every", -5, 1, "redraw every -5 → 1"),
     ("experiment", "pace", 1e308, 1000.0, "pace 1e+308 → 1,000/s"),
+    ("experiment", "pace", -3, 0.0, "pace -3 → max"),
     ("trainer", "batch_size", 1e308, 1_000_000, "batch size 1e+308 → 1,000,000"),
     ("trainer", "batch_size", -3, 1, "batch size -3 → 1"),
     ("optimizer", "learning_rate", 1e308, 1e6, "learning rate 1e+308 → 1e+06"),
@@ -218,16 +219,21 @@ def test_a_session_within_the_ranges_opens_without_a_notice(qtbot, open_window, 
     assert window.statusBar().currentMessage().startswith("Opened hostile.fcviz")
 
 
-def test_the_notice_is_translated(qtbot, open_window, tmp_path):
+@pytest.mark.parametrize("section, key, value, words", [
+    ("ui_state", "max_redraw_hz", INF, "最高重绘频率 inf → 120/秒"),
+    ("experiment", "epochs", 10 ** 4000, "训练轮数 一个 4001 位的数 → 100,000,000"),
+    ("experiment", "pace", -3, "播放速度 -3 → 最快"),
+], ids=["rate", "digits", "pace"])
+def test_the_notice_is_translated(qtbot, open_window, tmp_path, section, key, value, words):
     from fcviz.gui.language import set_language
     set_language("zh_CN")
     try:
         window = open_window()
-        assert window.files.open_session(hostile_setting(tmp_path, "ui_state", "max_redraw_hz", float("inf")))
+        assert window.files.open_session(hostile_setting(tmp_path, section, key, value))
         text = window.findChild(QMessageBox, "adjustedMessage").text()
     finally:
         set_language("en")
-    assert text == "会话中的数值已调整到 fcviz 能容纳的范围：最高重绘频率 inf → 120/秒"
+    assert text == "会话中的数值已调整到 fcviz 能容纳的范围：" + words
 
 
 @pytest.mark.parametrize("section, key, value, message", [

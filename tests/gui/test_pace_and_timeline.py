@@ -155,6 +155,24 @@ def test_pause_step_and_edits_answer_at_once_at_the_slowest_pace(qtbot, open_win
     qtbot.waitUntil(lambda: window.controller.latest.epoch == epoch + 1, timeout=500)
 
 
+@pytest.mark.parametrize("remembered, pace", [("abc", 10.0), ("nan", 10.0), ("inf", 1000.0), ("1e308", 1000.0),
+                                              ("9" * 4000, 1000.0), ("-5", 0.0), ("", 10.0)],
+                         ids=["text", "nan", "inf", "1e308", "4000 digits", "-5", "empty"])
+def test_a_remembered_pace_beyond_the_paces_is_clamped(qtbot, tmp_path, remembered, pace):
+    from PySide6.QtCore import QSettings
+
+    from fcviz.gui.main_window import MainWindow
+    from fcviz.gui.training_toolbar import PACE_KEY
+
+    settings = QSettings(str(tmp_path / "fcviz.ini"), QSettings.Format.IniFormat)
+    settings.setValue(PACE_KEY, remembered)  # as a person may edit the settings file
+    window = MainWindow(build_preset("clothes"), settings=settings)
+    qtbot.addWidget(window)
+    assert window.controller.settings.pace == pace
+    assert window.toolbar.pace_box.currentData() == pace
+    window.close()
+
+
 def test_the_chosen_pace_is_remembered_for_the_next_window(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
