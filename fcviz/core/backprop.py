@@ -43,7 +43,9 @@ class Trace:
 
 def trace_batch(net: Network, loss, X, y) -> Trace:
     """Forward and backward pass of `net` over samples X (n, n_in), targets y (n, n_out)."""
-    private = Trainer(net.copy(), loss=loss, optimizer="sgd", lr=1.0, shuffle=False)
+    # the trainer only reads the weights: it computes with the caller's, no copy of them
+    private = Trainer(Network.from_config(net.config(), net.params, copy=False), loss=loss, optimizer="sgd",
+                      lr=1.0, shuffle=False)
     private.set_data(X, y)
     inputs, targets = private.reference.feature_major(*private.batch(0))
     plan = private.reference.plan_for(inputs.shape[1])
@@ -118,9 +120,7 @@ class StepRecord:
         return self.params_after - self.params_before
 
     def network_before(self) -> Network:
-        net = Network.from_config(self.network_config)
-        net.params[...] = self.params_before
-        return net
+        return Network.from_config(self.network_config, self.params_before)
 
 
 def record_step(trainer: Trainer) -> StepRecord:

@@ -8,6 +8,7 @@ changes during training from snapshots.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from fcviz.core.dataset import Dataset
 from fcviz.core.experiment import Experiment, split_indices
 from fcviz.core.network import Network
 from fcviz.core.parameter_names import ParameterNames
-from fcviz.core.preprocessing import PreprocessedNetwork, Preprocessing
+from fcviz.core.preprocessing import Preprocessing
 from fcviz.core.tasks import BINARY, check_settings, infer_task, suggest_loss, suggest_output_activation
 from fcviz.core.trainer import Trainer
 
@@ -52,7 +53,7 @@ class Setup:
             dataset=experiment.dataset, network_config=net.config(),
             trainer_config=experiment.trainer.config(),
             parameter_names=ParameterNames.of(net), parameter_layers=layers,
-            initial_params=np.array(experiment.initial_params, copy=True),
+            initial_params=_read_only(experiment.initial_params),
             train_rows=train, test_rows=test, test_fraction=experiment.test_fraction,
             split_seed=experiment.split_seed, name=experiment.name, title=experiment.title,
             preprocessing=experiment.preprocessing)
@@ -76,16 +77,16 @@ class Setup:
             return X, y
         return self.preprocessing.inputs(X), self.preprocessing.targets(y)
 
-    def network(self) -> Network | PreprocessedNetwork:
-        """A fresh network of this shape (holding the initial weights) that takes rows and gives outputs in the
-        data's own units."""
-        net = Network.from_config(self.network_config, self.initial_params)
-        return net if self.preprocessing is None else PreprocessedNetwork(net, self.preprocessing)
-
     def with_data(self, dataset: Dataset, test_fraction: float) -> "Setup":
         """This setup over edited data (same inputs and outputs), split as the worker will split it."""
         train, test = split_indices(dataset.n_samples, test_fraction, self.split_seed)  # as the worker splits
         return replace(self, dataset=dataset, test_fraction=test_fraction, train_rows=train, test_rows=test)
+
+
+def _read_only(array: Any) -> np.ndarray:
+    copy = np.array(array, copy=True)
+    copy.flags.writeable = False
+    return copy
 
 
 @dataclass(frozen=True)

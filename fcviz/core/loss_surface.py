@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from fcviz.core.network import Network
+from fcviz.core.network import Network, check_dtype
 from fcviz.core.trainer import Trainer
 
 MAX_SURFACE_ROWS = 2000  # above this many training rows the surface uses a fixed sample of them
@@ -32,7 +32,11 @@ class SurfaceCancelled(Exception):
 
 
 class LossSurface:
-    """The loss of a network of `network_config` on (X, y) under the trainer's `loss` definition."""
+    """The loss of a network of `network_config` on (X, y) under the trainer's `loss` definition.
+
+    Its network and trainer are built on first use, in the thread that computes grids: for a network of
+    10M parameters they take a second, which the window's thread must not spend setting up a panel.
+    """
 
     def __init__(self, network_config: dict, loss: str, X: np.ndarray, y: np.ndarray,
                  max_rows: int = MAX_SURFACE_ROWS):
@@ -44,18 +48,37 @@ class LossSurface:
             rows = np.sort(np.random.default_rng(SAMPLE_SEED).choice(len(X), max_rows, replace=False))
             X, y = X[rows], y[rows]
         self.rows_used = len(X)
-        self.net = Network.from_config(dict(network_config, init=None))  # no random draw: each call sets the weights
-        self.trainer = Trainer(self.net, loss=loss, optimizer="sgd", lr=1.0, shuffle=False)
-        dtype = self.net.dtype
+        self._config, self._loss = dict(network_config, init=None), loss  # no random draw: each call sets weights
+        self._model: tuple[Network, Trainer] | None = None
+        dtype = check_dtype(network_config.get("dtype", "float64"))
         self._inputs = np.ones((X.shape[1] + 1, len(X)), dtype)  # feature-major with a ones row
         self._inputs[:-1] = X.T
         self._targets = np.ascontiguousarray(y.T, dtype)
-        self._starts = np.cumsum([0] + [layer.matrix.size for layer in self.net.layers])
+        sizes = network_config["layer_sizes"]
+        biases = np.broadcast_to(network_config.get("use_bias", True), len(sizes) - 1)
+        self._columns = [n_in + bool(b) for n_in, b in zip(sizes, biases)]  # of each layer's matrix
+        self._starts = np.cumsum([0] + [n_out * columns for n_out, columns in zip(sizes[1:], self._columns)])
+
+    @property
+    def net(self) -> Network:
+        """The network the losses are computed with (built on first use)."""
+        return self._built()[0]
+
+    @property
+    def trainer(self) -> Trainer:
+        """The trainer whose loss and backward pass the surface uses (built on first use)."""
+        return self._built()[1]
+
+    def _built(self) -> tuple[Network, Trainer]:
+        if self._model is None:
+            net = Network.from_config(self._config)
+            self._model = net, Trainer(net, loss=self._loss, optimizer="sgd", lr=1.0, shuffle=False)
+        return self._model
 
     def _position(self, index: int) -> tuple[int, int, int]:
         """(layer number from 0, row, column) of parameter `index` in its layer's matrix."""
         number = int(np.searchsorted(self._starts, index, side="right")) - 1
-        row, column = divmod(int(index) - int(self._starts[number]), self.net.layers[number].matrix.shape[1])
+        row, column = divmod(int(index) - int(self._starts[number]), self._columns[number])
         return number, row, column
 
     @property

@@ -52,7 +52,9 @@ class Network:
     """A stack of Dense layers: `Network([1, 2, 1], activations=["sigmoid", "sigmoid"])`."""
 
     def __init__(self, layer_sizes, activations="sigmoid", init="glorot_uniform", seed=0,
-                 use_bias=True, dtype=np.float64):
+                 use_bias=True, dtype=np.float64, params: np.ndarray | None = None):
+        """`params`, when given, is the flat vector the network computes with in place (not copied; read-only
+        stays read-only); its size and dtype must fit, and `init` must be None."""
         sizes = [int(s) for s in layer_sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"layer sizes need an input and an output layer of at least 1 unit, got {sizes}")
@@ -70,10 +72,16 @@ class Network:
         self.layer_sizes = sizes
         self.init, self.seed = str(init), seed
         counts = [(n_in + b) * n_out for n_in, n_out, b in zip(sizes, sizes[1:], use_biases)]
-        self.params = np.zeros(sum(counts), self.dtype)
+        if params is None:
+            self.params = np.zeros(sum(counts), self.dtype)
+        elif init is not None or params.shape != (sum(counts),) or params.dtype != self.dtype:
+            raise ValueError(f"params to compute with in place must be {sum(counts)} {self.dtype.name} values "
+                             f"and come without an init, got {params.shape} {params.dtype.name} and init {init}")
+        else:
+            self.params = params
         self.layers: list[Dense] = []
         for n_in, n_out, act, b in zip(sizes, sizes[1:], activations, use_biases):
-            self.layers.append(Dense(n_in, n_out, act, b, None))
+            self.layers.append(Dense(n_in, n_out, act, b, self.params[:0]))  # viewed next
         self._view_layers()
         if init is not None:  # None: all zeros, for weights set next (from_config with params)
             self.initialize(init, seed)
@@ -228,14 +236,20 @@ class Network:
                 "init": self.init, "seed": self.seed, "dtype": self.dtype.name}
 
     @classmethod
-    def from_config(cls, config: dict, params: np.ndarray | None = None) -> "Network":
-        """A network of this config, with `params` when given (no random draw: 10M weights cost a second)."""
+    def from_config(cls, config: dict, params: np.ndarray | None = None, copy: bool = True) -> "Network":
+        """A network of this config, with `params` when given (no random draw: 10M weights cost a second).
+
+        `copy=False` computes with `params` themselves when their dtype fits (no copy of 10M weights to draw
+        a snapshot; a snapshot's read-only weights stay read-only).
+        """
         init = config.get("init", "glorot_uniform")
+        dtype = check_dtype(config.get("dtype", "float64"))
+        shared = None if params is None or copy else np.ascontiguousarray(params, dtype)
         net = cls(config["layer_sizes"], config["activations"], init=init if params is None else None,
-                  seed=config.get("seed", 0), use_bias=config.get("use_bias", True),
-                  dtype=config.get("dtype", "float64"))
+                  seed=config.get("seed", 0), use_bias=config.get("use_bias", True), dtype=dtype, params=shared)
         if params is not None:
-            net.params[...] = params
+            if shared is None:
+                net.params[...] = params
             net.init = str(init)
         return net
 

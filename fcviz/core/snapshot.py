@@ -110,11 +110,11 @@ class Snapshot:
         return float(self.loss_history[-1]) if len(self.loss_history) else float("nan")
 
     def network(self) -> Network:
-        """A private Network holding this snapshot's weights (for drawing curves).
+        """A Network computing with this snapshot's (read-only) weights, without copying them (for drawing).
 
         With preprocessing it takes rows and gives outputs in the data's own units.
         """
-        net = Network.from_config(self.network_config, self.params)
+        net = Network.from_config(self.network_config, self.params, copy=False)
         if self.preprocessing is not None:
             return PreprocessedNetwork(net, self.preprocessing)  # type: ignore[return-value]
         return net

@@ -196,6 +196,7 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         experiment.train_to(experiment.trainer.epoch + int(epochs))
     with offscreen_window(app, experiment, size) as window:
         window.controller.redraw_now()
+        window.scatter.grid_forward.wait()  # a big network's curve or map is computed in a thread
         if show_epoch is not None:
             window.controller.timeline.scrub_to(show_epoch)
         app.processEvents()

@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.loss_surface.shutdown()
+        self.scatter.shutdown()
         self.controller.shutdown()
         if self.autosave is not None:
             self.autosave.finish()

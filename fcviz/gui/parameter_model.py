@@ -18,6 +18,7 @@ from fcviz.core.limits import MAX_LISTED_PARAMETERS
 
 LAYER, NAME, VALUE, CHANGE, GRADIENT = "layer", "name", "value", "change", "gradient"
 NUMERIC_COLUMNS = (VALUE, CHANGE, GRADIENT)
+KEPT_COLUMNS = (VALUE, GRADIENT)  # CHANGE is value − start, worked out for the rows shown
 DISPLAY, EDIT, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole
 ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 ROLES_SHOWN = frozenset((DISPLAY, EDIT, TOOLTIP, ALIGNMENT))
@@ -26,6 +27,9 @@ RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 class ParameterTableModel(QAbstractTableModel):
     """Rows are parameters; `columns` picks which of layer, name, value, change, gradient to show.
+
+    The change (since start) is the value less `set_start`'s, subtracted only for the rows a view shows:
+    a redraw of a 10M-parameter network makes no array of 10M changes.
 
     With `editable=True` the value column can be edited; an edit is reported
     through `value_edited(name, value)` and never changes the network itself.
@@ -40,7 +44,8 @@ class ParameterTableModel(QAbstractTableModel):
         self._names: Sequence[str] = ()
         self._layers = np.zeros(0, int)
         self._n_layers = 0
-        self._numbers = {key: np.zeros(0) for key in NUMERIC_COLUMNS}
+        self._numbers = {key: np.zeros(0) for key in KEPT_COLUMNS}
+        self._start = np.zeros(0)  # what the change is counted from
         self._rows = np.zeros(0, np.int64)  # the parameters listed, ascending
         self._layer_filter, self._text_filter = 0, ""
         self.unlisted = 0  # parameters of the chosen layer neither listed nor searched (beyond the limit)
@@ -57,7 +62,8 @@ class ParameterTableModel(QAbstractTableModel):
         self._names = setup.parameter_names
         self._layers = setup.parameter_layers
         self._n_layers = len(setup.layer_sizes) - 1
-        self._numbers = {key: np.zeros(len(self._names)) for key in NUMERIC_COLUMNS}
+        self._numbers = {key: np.zeros(len(self._names)) for key in KEPT_COLUMNS}
+        self._start = np.zeros(len(self._names))
         self._layer_filter = 0
         self._rows = self._matching_rows()
         self.endResetModel()
@@ -87,26 +93,42 @@ class ParameterTableModel(QAbstractTableModel):
         return np.unique(np.array(found, np.int64))
 
     def set_numbers(self, key: str, values: np.ndarray) -> None:
-        """New values for one numeric column; views repaint the rows they show.
+        """New values for the value or gradient column; views repaint the rows they show."""
+        self._numbers[key] = self._kept(key, values, self._numbers[key], (key, CHANGE) if key == VALUE else (key,))
+
+    def set_start(self, start: np.ndarray) -> None:
+        """The values the change column counts from (the run's initial parameters)."""
+        self._start = self._kept(CHANGE, start, self._start, (CHANGE,))
+
+    def _kept(self, key: str, values: np.ndarray, current: np.ndarray, shown: tuple[str, ...]) -> np.ndarray:
+        """`values` as the model keeps them, repainting the `shown` columns when a listed row differs.
 
         A read-only array (a snapshot's) is kept as it is, others are copied; only the listed rows (at
         most MAX_LISTED_PARAMETERS) are compared, so a redraw of a wide network makes no pass over all of it."""
         values = np.asarray(values, dtype=float)
-        current = self._numbers[key]
         if values.shape != current.shape:
             raise ValueError(f"{key}: expected {current.size} values, got {values.size}")
         if values is current:
-            return
+            return current
         rows = self._rows
         changed = not np.array_equal(values[rows], current[rows])
-        self._numbers[key] = values if not values.flags.writeable else values.copy()
-        if changed and key in self._columns and len(rows):
-            column = self._columns.index(key)
-            self.dataChanged.emit(self.index(0, column), self.index(len(rows) - 1, column),
-                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        kept = values if not values.flags.writeable else values.copy()
+        for column in (self._columns.index(name) for name in shown if name in self._columns):
+            if changed and len(rows):
+                self.dataChanged.emit(self.index(0, column), self.index(len(rows) - 1, column),
+                                      [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        return kept
 
     def numbers(self, key: str) -> np.ndarray:
+        """A copy of a whole numeric column (the change too: value − start)."""
+        if key == CHANGE:
+            return self._numbers[VALUE] - self._start
         return self._numbers[key].copy()
+
+    def _number(self, key: str, row: int) -> float:
+        if key == CHANGE:
+            return float(self._numbers[VALUE][row] - self._start[row])
+        return float(self._numbers[key][row])
 
     def name(self, row: int) -> str:
         return self._names[int(self._rows[row])]
@@ -158,11 +180,11 @@ class ParameterTableModel(QAbstractTableModel):
             if role != DISPLAY:
                 return None
             return self._names[row] if key == NAME else self.layer_text(int(self._layers[row]))
-        if role == DISPLAY:
-            return f"{self._numbers[key][row]:.6g}"
         if role == ALIGNMENT:
             return RIGHT_ALIGNED
-        value = float(self._numbers[key][row])
+        value = self._number(key, row)
+        if role == DISPLAY:
+            return f"{value:.6g}"
         return value if role == EDIT else repr(value)
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value, role=Qt.ItemDataRole.EditRole):

@@ -244,8 +244,9 @@ def test_extra_inputs_rebuild_the_network_and_the_map_still_covers_the_plane(qtb
 def test_one_input_shows_every_hidden_neuron_as_a_curve(qtbot, open_window):
     window = open_window(line_lab())
     panel = window.scatter
-    assert len(panel.neuron_curves) == 3 and not panel.neuron_curves[0].isVisible()
+    assert panel.neuron_curves == []  # made when first shown
     panel.show_neurons.setChecked(True)
+    assert len(panel.neuron_curves) == 3 and all(curve.isVisible() for curve in panel.neuron_curves)
     network = window.controller.latest.network()
     x, values = panel.neuron_curves[1].getData()
     np.testing.assert_allclose(values, network.forward(x[:, None])[0][1][1])

@@ -137,7 +137,7 @@ class ImageGridPanel(Panel):
 
     def set_setup(self, setup: Setup) -> None:
         self._setup = setup
-        self._net = setup.network()
+        self._net = None  # the drawn snapshot's network, shared through the controller's cache
         dataset = setup.dataset
         self.width_box.blockSignals(True)
         self.width_box.setMaximum(dataset.n_features)
@@ -177,10 +177,10 @@ class ImageGridPanel(Panel):
     # --- drawing -------------------------------------------------------------------------------
 
     def draw(self, snapshot: Snapshot) -> None:
-        if self._shape is None or self._net is None or len(snapshot.params) != self._net.params.size:
+        if self._shape is None or len(snapshot.params) != self._setup.initial_params.size:
             return
         dataset = self._setup.dataset
-        self._net.params[...] = snapshot.params
+        self._net = self.controller.cache.network(snapshot)
         self._predicted = class_labels(self.controller.cache.predictions(snapshot))
         actual = dataset.labels()
         wrong = self._predicted != actual

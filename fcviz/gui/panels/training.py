@@ -177,9 +177,7 @@ class TrainingPanel(Panel):
         self.shown_epoch_line.setVisible(snapshot.scrubbed)
         self.shown_epoch_line.setValue(snapshot.epoch)
         self.parameter_model.set_numbers(VALUE, snapshot.params)
-        change = snapshot.params - snapshot.initial_params
-        change.flags.writeable = False   # ours alone: the model keeps it instead of copying it again
-        self.parameter_model.set_numbers(CHANGE, change)
+        self.parameter_model.set_start(snapshot.initial_params)
         self._show_metrics(snapshot.metrics)
 
     def _fit_columns(self, setup: Setup) -> None:

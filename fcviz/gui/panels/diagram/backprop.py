@@ -57,13 +57,13 @@ class GradientTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.names: tuple[str, ...] = ()
-        self.columns = np.zeros((3, 0))  # value, gradient, update
+        # value, gradient, update (None: not known), each the view's own array: no copy of every parameter
+        self.columns: tuple[np.ndarray, np.ndarray, np.ndarray | None] = (np.zeros(0), np.zeros(0), None)
         self.frozen = np.zeros(0, bool)
         self.update_header = ""
 
     def set_view(self, names: tuple[str, ...], view: View, update_header: str) -> None:
-        update = np.full(view.net.params.size, np.nan) if view.update is None else view.update
-        columns = np.vstack([view.net.params, view.trace.gradient, update])
+        columns = (view.net.params, view.trace.gradient, view.update)
         if names != self.names or update_header != self.update_header:
             self.beginResetModel()
             self.names, self.columns, self.frozen, self.update_header = names, columns, view.frozen, update_header
@@ -91,8 +91,8 @@ class GradientTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return self.names[row] + (self.tr(" (frozen)") if self.frozen[row] else "")
-            value = self.columns[column - 1, row]
-            return "" if np.isnan(value) else f"{value:.6g}"
+            values = self.columns[column - 1]
+            return "" if values is None or np.isnan(values[row]) else f"{values[row]:.6g}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -177,18 +177,17 @@ class BackpropPanel(DiagramPanel):
 
     def _live_view(self, snapshot: Snapshot) -> View:
         """The full-batch gradient over the training data at the snapshot's weights."""
-        net = self.net
-        net.params[...] = snapshot.params
+        net = self.computing_with(snapshot)
         trace = self.controller.cache.trace(snapshot)
         frozen = np.array(self.controller.settings.frozen)
         if self.controller.setup.trainer_config["optimizer"]["name"] != "sgd":
             # Momentum's and Adam's next step depends on their running state, which lives in the
             # worker and is not in snapshots: the stepper shows it (its record carries the state).
-            return View(net.copy(), trace, None, frozen, None)
+            return View(net, trace, None, frozen, None)
         optimizer = get_optimizer("sgd", snapshot.learning_rate)
         update = optimizer.update_of(trace.gradient)
         update[frozen] = 0.0
-        return View(net.copy(), trace, optimizer, frozen, update)
+        return View(net, trace, optimizer, frozen, update)
 
     def _render(self) -> None:
         view = self.view
@@ -228,8 +227,7 @@ class BackpropPanel(DiagramPanel):
     @staticmethod
     def _split(net: Network, flat: np.ndarray) -> tuple[list, list]:
         """A flat per-parameter array as per-layer kernels and biases."""
-        shaped = Network.from_config(net.config())
-        shaped.params[...] = flat
+        shaped = Network.from_config(net.config(), flat, copy=False)
         return [d.kernel for d in shaped.layers], [d.bias if d.use_bias else None for d in shaped.layers]
 
     def _update_heading(self) -> None:

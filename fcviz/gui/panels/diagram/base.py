@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplit
 
 from fcviz.core.experiment_setup import Setup
 from fcviz.core.network import Network
+from fcviz.core.snapshot import Snapshot
 from fcviz.gui.formulas import Formula
 from fcviz.gui.panels.base import Panel
 from fcviz.gui.panels.diagram.editing import DiagramEditing, frozen_neurons
@@ -66,13 +67,18 @@ class DiagramPanel(Panel):
     def set_setup(self, setup: Setup) -> None:
         X, y = setup.train_data()
         self.inputs, self.targets = X, y
-        self.net = Network.from_config(setup.network_config, setup.initial_params)
+        self.net = Network.from_config(setup.network_config, setup.initial_params, copy=False)
         self.target = None
         self.diagram.set_network(self.net)
         self.set_sample_count(len(X))
         with QSignalBlocker(self.sample_box):
             self.sample_box.setValue(min(1, len(X)))
         self.formula_box.setText(self.idle_hint())
+
+    def computing_with(self, snapshot: Snapshot) -> Network:
+        """`self.net`, now a network computing with the snapshot's read-only weights (no copy of them)."""
+        self.net = Network.from_config(self.net.config(), snapshot.params, copy=False)
+        return self.net
 
     def sample_count(self) -> int:
         """How many samples the node values and formulas can be for."""

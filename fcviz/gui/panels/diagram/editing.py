@@ -153,7 +153,7 @@ class DiagramEditing(QObject):
         if target.kind not in (NODE, BIAS, EDGE) or target.layer == 0:
             return None
         setup, layer, unit = self.controller.setup, target.layer, target.unit
-        net = Network.from_config(setup.network_config)
+        net = Network.from_config(setup.network_config, setup.initial_params, copy=False)  # its shape: no random draw
         neuron = node_name(net, layer, unit)
         indices = np.array([setup.parameter_index(name) for name in neuron_parameters(net, layer, unit)])
         frozen = bool(self.controller.settings.frozen[indices].all())

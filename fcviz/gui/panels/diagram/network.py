@@ -42,8 +42,7 @@ class NetworkDiagramPanel(DiagramPanel):
     def draw(self, snapshot: Snapshot) -> None:
         if self.net is None or len(self.inputs) == 0:
             return
-        net = self.net
-        net.params[...] = snapshot.params
+        net = self.computing_with(snapshot)
         self._drawn = snapshot
         # One sample costs one small forward pass; the mean needs all of them.
         inputs = self.inputs if self.sample is None else self.inputs[self.sample: self.sample + 1]

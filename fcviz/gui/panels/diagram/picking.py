@@ -18,6 +18,7 @@ COLLAPSE_ABOVE = 16       # a layer wider than this shows only its TOP_K stronge
 TOP_K = 10                # ... and a "… N more" label that expands it
 KEEP_SHOWN = 0.9          # shown units stay while their strength is within this factor of the top K
 PICK_DISTANCE = 5         # px from an arrow that still counts as on it
+BLOCK_VALUES = 2 ** 18    # |values| of a wide layer's arrows are summed this many at a time
 
 NODE, EDGE, BIAS, MORE = "node", "edge", "bias", "more"
 
@@ -43,22 +44,41 @@ def choose_units(diagram: NetworkDiagram, edges) -> list[np.ndarray]:
     """Every unit of a narrow (or expanded) layer; the TOP_K strongest of a wide one,
     strength being the summed magnitude of the values on its arrows in and out. The
     units shown stay while they are nearly the strongest, so nodes do not flicker."""
-    sizes, shown = diagram._net.layer_sizes, []
+    sizes, shown, sums = diagram._net.layer_sizes, [], {}
+
+    def magnitudes(number: int) -> tuple[np.ndarray, np.ndarray]:  # of each matrix once
+        if number not in sums:
+            sums[number] = magnitude_sums(edges[number])
+        return sums[number]
+
     for layer, size in enumerate(sizes):
         if size <= COLLAPSE_ABOVE or layer in diagram.expanded:
             shown.append(np.arange(size))
             continue
         strength = np.zeros(size)
         if layer > 0:
-            strength += np.abs(edges[layer - 1]).sum(axis=0)
+            strength += magnitudes(layer - 1)[1]
         if layer < len(sizes) - 1:
-            strength += np.abs(edges[layer]).sum(axis=1)
+            strength += magnitudes(layer)[0]
         strongest = np.argsort(-strength, kind="stable")[:TOP_K]
         current = diagram._shown[layer] if len(diagram._shown) == len(sizes) else None
         keep = (current is not None and len(current) == TOP_K
                 and strength[current].min() >= KEEP_SHOWN * strength[strongest[-1]])
         shown.append(current if keep else np.sort(strongest))
     return shown
+
+
+def magnitude_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Σ|v| along each row and each column of `values`, whole rows of at most BLOCK_VALUES at a time: the
+    arrows of a 4096 × 2000 layer make no |v| copy of all 8M of them."""
+    rows, columns = np.empty(len(values)), np.zeros(values.shape[1])
+    step = max(1, BLOCK_VALUES // max(1, values.shape[1]))
+    buffer = np.empty((min(step, len(values)), values.shape[1]), values.dtype)
+    for start in range(0, len(values), step):
+        block = np.abs(values[start: start + step], out=buffer[: min(step, len(values) - start)])
+        rows[start: start + len(block)] = block.sum(axis=1)
+        columns += block.sum(axis=0)
+    return rows, columns
 
 
 def target_at(diagram: NetworkDiagram, position: QPointF) -> Target | None:

@@ -27,13 +27,19 @@ PROGRESS_AFTER_SECONDS = 0.3   # a grid that takes longer than this shows a prog
 
 @dataclass(frozen=True)
 class SurfaceRequest:
-    """What one grid depends on; `key` identifies it in the cache."""
+    """What one grid depends on: `key` (all but the parameters, which are a snapshot's read-only array)
+    and `params`; `same_as` compares both."""
 
     key: tuple
     params: np.ndarray
     indices: tuple[int, ...]
     axes: tuple[np.ndarray, ...]
     learning_rate: float
+
+    def same_as(self, other: SurfaceRequest | None) -> bool:
+        """True when `other` asks for this grid (the parameters compared only when all else agrees)."""
+        return other is not None and self.key == other.key and (
+            self.params is other.params or np.array_equal(self.params, other.params))
 
 
 @dataclass(frozen=True)
@@ -166,10 +172,10 @@ class GridRequests(QObject):
         if request is None:
             return
         cached = self._cache.get(request.key)
-        if cached is not None:
+        if cached is not None and request.same_as(cached.request):
             self._wanted = None
             self.ready.emit(cached)
-        elif self.running is None or self.running.key != request.key:
+        elif not request.same_as(self.running):
             self._wanted = request
             self._start_wanted()
 

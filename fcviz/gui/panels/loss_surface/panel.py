@@ -275,14 +275,14 @@ class LossSurfacePanel(Panel):
         if snapshot is None or surface is None or min(indices) < 0 \
                 or len(snapshot.params) != len(self._setup.parameter_names):
             return None
-        params = np.array(snapshot.params)
+        params = snapshot.params  # read-only: the request keeps it without a copy of every parameter
         path = self.path(snapshot)
         count = self.grid_size.value() if len(indices) == 2 else CURVE_POINTS
         axes = []
         for index in indices:
             half = self.half_width.value() or nice_half_width(path[:, index] - params[index])
             axes.append(axis_values(params[index], half, count))
-        key = (id(surface), params.tobytes(), indices, tuple((a[0], a[-1], len(a)) for a in axes),
+        key = (id(surface), indices, tuple((a[0], a[-1], len(a)) for a in axes),
                snapshot.learning_rate)
         return SurfaceRequest(key, params, indices, tuple(axes), snapshot.learning_rate)
 

@@ -114,8 +114,10 @@ class CurveView(ModeView):
         return bool(self.grid_x[0] <= X[:, 0].min() and X[:, 0].max() <= self.grid_x[-1])
 
     def draw(self, net: Network) -> None:
+        self.panel.grid_forward.forward(net, self.grid, self._show)
+
+    def _show(self, trace: list) -> None:
         panel = self.panel
-        trace = net.forward(self.grid)
         outputs = trace[-1][1]
         for output, curve in enumerate(panel.curves):
             curve.setData(self.grid_x, outputs[output])
@@ -187,8 +189,10 @@ class MapView(ModeView):
         self.panel.heatmap.setLookupTable(np.asarray(lut).astype(np.uint8))
 
     def draw(self, net: Network) -> None:
+        self.panel.grid_forward.forward(net, self.grid, self._show)
+
+    def _show(self, trace: list) -> None:
         panel = self.panel
-        trace = net.forward(self.grid)
         hidden = [a for _, a in trace[:-1]]
         shape = (self.size, self.size)
         panel.neuron_maps.draw(hidden, shape)

@@ -43,6 +43,7 @@ from fcviz.core.snapshot import Snapshot
 from fcviz.gui import plots
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.panels.scatter.editor import PointEditor
+from fcviz.gui.panels.scatter.grid_forward import GridForward
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps
 from fcviz.gui.panels.scatter.modes import MODE_VIEWS, CurveView, MapView, ModeView, ScatterMode
 from fcviz.gui.plots import (
@@ -85,6 +86,7 @@ class ScatterPanel(Panel):
         self._class_styles = [pg.mkBrush(c) for c in colors], [pg.mkPen(c, width=2) for c in colors]
         self._regression_styles = [pg.mkBrush(REGRESSION_COLOR)], [pg.mkPen(REGRESSION_COLOR, width=2)]
         self.editor = PointEditor(self)
+        self.grid_forward = GridForward(self)  # the network over the curve's or map's grid, off-thread when big
         self.view_box = self.editor.view_box
         self.plot_widget = make_plot_widget(viewBox=self.view_box)
         self.plot_widget.setMinimumSize(200, 150)
@@ -207,6 +209,10 @@ class ScatterPanel(Panel):
 
     # --- setup: everything that depends on the data and the architecture -----------------------
 
+    def shutdown(self) -> None:
+        """Stop computing (the window is closing)."""
+        self.grid_forward.shutdown()
+
     def export_targets(self) -> list[ExportTarget]:
         return [ExportTarget(self.tr("Scatter plot (PNG)…"), self.tr("Export scatter plot"), self.plot_widget)]
 
@@ -219,7 +225,8 @@ class ScatterPanel(Panel):
         self.mode_view = MODE_VIEWS[self._mode](self)
         if self._mode == PAIRS:
             self._fill_pair_boxes(dataset)
-        self._net = setup.network()
+        self._net = None  # the drawn snapshot's network, shared through the controller's cache
+        self.grid_forward.cancel()
         self.editor.cancel()
         self._fill_class_box(dataset)
         self._set_curves(dataset)
@@ -319,9 +326,15 @@ class ScatterPanel(Panel):
             curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2.5), antialias=True)
             plot.addItem(curve)
             self.curves.append(curve)
-        for unit in range(min(sum(self._setup.layer_sizes[1:-1]), MAX_NEURON_CURVES)):
+        if self.show_neurons.isChecked():
+            self._make_neuron_curves()
+
+    def _make_neuron_curves(self) -> None:
+        """The dashed curves of the first hidden neurons, made when first shown: making 64 of them took a
+        good part of opening a wide network."""
+        plot = self.plot_widget.getPlotItem()
+        for unit in range(len(self.neuron_curves), min(sum(self._setup.layer_sizes[1:-1]), MAX_NEURON_CURVES)):
             curve = pg.PlotDataItem(pen=pg.mkPen(class_color(unit + 2), width=1.5, style=Qt.PenStyle.DashLine))
-            curve.setVisible(self.show_neurons.isChecked())
             plot.addItem(curve)
             self.neuron_curves.append(curve)
 
@@ -391,6 +404,8 @@ class ScatterPanel(Panel):
 
     @Slot(bool)
     def _on_show_neurons_toggled(self, shown: bool) -> None:
+        if shown and self._mode == CURVE and self._setup is not None:
+            self._make_neuron_curves()
         for curve in self.neuron_curves:
             curve.setVisible(shown)
         self._redraw()
@@ -418,9 +433,9 @@ class ScatterPanel(Panel):
         self.draw(self.controller.latest)
 
     def draw(self, snapshot: Snapshot) -> None:
-        if self._net is None or len(snapshot.params) != self._net.params.size:
+        if self._setup is None or len(snapshot.params) != self._setup.initial_params.size:
             return
-        self._net.params[...] = snapshot.params
+        self._net = self.controller.cache.network(snapshot)
         dataset = self._setup.dataset
         self.mode_view.draw(self._net)
         if self._mode == MANY or dataset.is_classification:

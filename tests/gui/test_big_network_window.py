@@ -1,0 +1,142 @@
+"""A network near the parameter limit in the window (issue 18): the panels neither build networks of
+their own on the GUI thread nor copy every parameter to draw a snapshot. A 1-4096-2000-1 network
+(8.2M parameters) blocked the window 2.1 s on opening: each panel copied or drew all its weights."""
+
+from __future__ import annotations
+
+import threading
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from fcviz.core import network as network_module
+from fcviz.core.experiment import build_experiment
+from fcviz.core.presets import clothes_dataset
+from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
+
+WIDE = (1000, 1000)  # ~1M parameters (8 MB): big enough that a copy of all of them stands out
+
+
+@pytest.fixture
+def networks_built(monkeypatch):
+    """Every Network that allocates its own parameters: (thread name, number of parameters)."""
+    built = []
+    original = network_module.Network.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if kwargs.get("params") is None:
+            built.append((threading.current_thread().name, self.params.size))
+    monkeypatch.setattr(network_module.Network, "__init__", recording)
+    return built
+
+
+def test_installing_and_drawing_an_experiment_builds_no_network_on_the_gui_thread(qtbot, open_window,
+                                                                                networks_built):
+    """The loss surface built a second network and trainer in its setup, the diagrams and the scatter
+    plot each a copy of the weights, redrawn by copying every parameter into them."""
+    window = open_window()
+    experiment = build_experiment(clothes_dataset(), hidden=WIDE, activation="tanh")
+    networks_built.clear()
+    window.controller.open_experiment(experiment)
+    for panel in window.panels.values():
+        panel.draw(window.controller.latest)
+    main = threading.main_thread().name
+    assert [count for thread, count in networks_built if thread == main] == []
+    surface = window.loss_surface
+    surface.request_now()
+    qtbot.waitUntil(lambda: surface.result is not None, timeout=20000)
+    assert [count for thread, count in networks_built if thread != main] == [experiment.net.params.size]
+
+
+def test_a_redraw_of_a_wide_network_makes_no_copy_of_every_parameter(qtbot, open_window):
+    """Each redraw copied the weights into every panel's private network, the loss surface's request
+    copied them twice more, the training panel subtracted all of them for 'change since start'."""
+    window = open_window(build_experiment(clothes_dataset(), hidden=WIDE, activation="tanh"))
+    controller = window.controller
+    with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
+        controller.step_epoch()
+    snapshot = controller.latest
+    # the backprop view's trace holds the gradient of every parameter (what it shows); the scatter plot's
+    # work arrays grow with the points of its curve times the units: it computes with the snapshot's array
+    drawn = [panel for panel in window.panels.values() if panel not in (window.backprop, window.scatter)]
+    for panel in window.panels.values():  # the first draw of a snapshot fills the shared cache (predictions)
+        panel.draw(snapshot)
+    assert np.shares_memory(window.scatter._net.params, snapshot.params)
+    assert np.shares_memory(window.backprop.view.net.params, snapshot.params)
+    tracemalloc.start()
+    try:
+        for panel in drawn:
+            panel.draw(snapshot)
+        window.loss_surface.build_request()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < snapshot.params.nbytes / 2
+
+
+def test_the_change_since_start_is_worked_out_for_the_rows_listed():
+    from fcviz.core.experiment_setup import Setup
+    from fcviz.core.presets import build_preset
+
+    model = ParameterTableModel([NAME, VALUE, CHANGE])
+    model.set_setup(Setup.of(build_preset("clothes")))
+    start, values = np.arange(7.0), np.arange(7.0) ** 2
+    start.flags.writeable = values.flags.writeable = False  # as a snapshot hands them over
+    changes = []
+    model.dataChanged.connect(lambda first, last, roles: changes.append((first.column(), last.column())))
+    model.set_numbers(VALUE, values)
+    model.set_start(start)
+    assert changes == [(1, 1), (2, 2), (2, 2)]
+    column = model.column_of(CHANGE)
+    assert [model.data(model.index(row, column)) for row in range(7)] == \
+        [f"{value:.6g}" for value in values - start]
+    np.testing.assert_array_equal(model.numbers(CHANGE), values - start)
+    changes.clear()
+    model.set_start(start)      # the same start again: nothing to repaint
+    assert changes == []
+
+
+def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, open_window, monkeypatch):
+    """The scatter plot passed 300 curve points through all 8.2M weights on the GUI thread each frame."""
+    from fcviz.gui.panels.scatter import grid_forward
+
+    monkeypatch.setattr(grid_forward, "MAX_GUI_WORK", 0)  # the clothes lab's curve stands for a big network's
+    passes = []
+    forward = network_module.Network.forward
+
+    def recording(self, X):
+        passes.append((threading.current_thread().name, len(X)))
+        return forward(self, X)
+    monkeypatch.setattr(network_module.Network, "forward", recording)
+    window = open_window()
+    controller, scatter = window.controller, window.scatter
+    with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
+        controller.step_epoch()
+    snapshot = controller.latest
+    passes.clear()
+    scatter.draw(snapshot)
+    scatter.grid_forward.wait()
+    grid = scatter.mode_view.grid
+    curve_passes = [thread for thread, rows in passes if rows == len(grid)]
+    assert len(curve_passes) == 1 and curve_passes[0] != threading.main_thread().name
+    _, drawn = scatter.curves[0].getData()
+    np.testing.assert_array_equal(drawn, forward(snapshot.network(), grid)[-1][1][0])
+
+
+def test_only_the_newest_grid_pass_is_drawn(qtbot, monkeypatch):
+    from fcviz.gui.panels.scatter import grid_forward
+
+    monkeypatch.setattr(grid_forward, "MAX_GUI_WORK", 0)
+    passes = grid_forward.GridForward()
+    net, grid, shown = network_module.Network([1, 3, 1]), np.linspace(0, 1, 5)[:, None], []
+    for number in range(3):
+        passes.forward(net, grid, lambda trace, number=number: shown.append(number))
+    passes.wait()
+    assert shown == [2]
+    passes.forward(net, grid, lambda trace: shown.append("stale"))
+    passes.cancel()
+    passes.wait()
+    assert shown == [2]
+    passes.shutdown()
