@@ -8,6 +8,7 @@ and finding a name's position is arithmetic, not a dictionary of every name.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import operator
 import re
@@ -42,7 +43,10 @@ class ParameterNames(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self[k] for k in range(*index.indices(len(self)))]
+            start, stop, step = index.indices(len(self))
+            if step == 1:  # the loss surface's 10k names: made in order, without a search for each
+                return list(itertools.islice(self._names_from(start), max(0, stop - start)))
+            return [self[k] for k in range(start, stop, step)]
         k = operator.index(index)
         k = k + len(self) if k < 0 else k
         if not 0 <= k < len(self):
@@ -70,11 +74,21 @@ class ParameterNames(Sequence):
         return True
 
     def __iter__(self):
-        for number, (fan_in, units, bias) in enumerate(self._layers, 1):
-            for j in range(1, units + 1):
-                yield from (weight_name(i, j, number) for i in range(1, fan_in + 1))
+        return self._names_from(0)
+
+    def _names_from(self, k: int):
+        """The names from position `k` on, in order."""
+        if k >= len(self):
+            return
+        first = int(np.searchsorted(self._starts, k, side="right")) - 1
+        unit, within = divmod(k - int(self._starts[first]), self._layers[first][0] + self._layers[first][2])
+        for number, (fan_in, units, bias) in enumerate(self._layers[first:], first + 1):
+            for j in range(unit + 1, units + 1):
+                yield from (weight_name(i, j, number) for i in range(within + 1, fan_in + 1))
                 if bias:
                     yield f"b{j}_{number}"
+                within = 0
+            unit = 0
 
     def longest(self, count: int) -> list[str]:
         """`count` of the longest names (in characters), the first as long as any, without making every

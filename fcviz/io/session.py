@@ -136,7 +136,8 @@ def _json_default(value):
 def load_session(path, on_adjusted: Callable[[limits.Adjustment], None] | None = None) -> Experiment:
     """The experiment saved in `path`, ready to train on; SessionError for any problem.
 
-    A run setting beyond its range is clamped, and `on_adjusted` (if given) hears of each one."""
+    A run setting beyond its range is clamped, and `on_adjusted` (if given) hears of each one once
+    the whole session has been read (a refused session reports only why it is refused)."""
     name = os.fspath(path)
     try:
         check_readable(path)
@@ -150,7 +151,8 @@ def load_session(path, on_adjusted: Callable[[limits.Adjustment], None] | None =
             _check_sizes(archive.infolist(), "the archive")
             document = _read_document(archive, name)
             arrays = _read_arrays(archive)
-        return _unpack(document, arrays, on_adjusted or (lambda adjustment: None))
+        adjusted: list[limits.Adjustment] = []
+        experiment = _unpack(document, arrays, adjusted.append)
     except SessionError:
         raise
     except limits.LimitError as exc:
@@ -159,6 +161,10 @@ def load_session(path, on_adjusted: Callable[[limits.Adjustment], None] | None =
         raise SessionError(f"{name} cannot be read: {exc.strerror or exc}") from exc
     except _DAMAGE as exc:
         raise SessionError(f"{name} is damaged: {_describe(exc)}") from exc
+    if on_adjusted is not None:
+        for adjustment in adjusted:
+            on_adjusted(adjustment)
+    return experiment
 
 
 def _describe(exc: BaseException) -> str:

@@ -112,8 +112,9 @@ def test_help_says_what_history_out_keeps_exactly(capsys):
     assert "every epoch of runs up to 524,288 epochs" in " ".join(capsys.readouterr().out.split())
 
 
-def session_with(tmp_path, section, key, value) -> Path:
-    """The clothes lab saved as a session, with session.json's `key` in `section` set to `value`."""
+def session_with(tmp_path, section, key, value, also=None) -> Path:
+    """The clothes lab saved as a session, with session.json's `key` in `section` set to `value`
+    (and `also`, another (section, key, value), set too)."""
     from fcviz.core.presets import build_preset
     from fcviz.io.session import save_session
     path = tmp_path / "odd.fcviz"
@@ -121,7 +122,8 @@ def session_with(tmp_path, section, key, value) -> Path:
     with zipfile.ZipFile(path) as archive:
         document, arrays = json.loads(archive.read("session.json")), archive.read("arrays.npz")
     parts = {"optimizer": document["trainer"]["optimizer"], "ui_state": document["experiment"]["ui_state"]}
-    (parts[section] if section in parts else document[section])[key] = value
+    for where, name, number in [(section, key, value), *([also] if also else [])]:
+        (parts[where] if where in parts else document[where])[name] = number
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("session.json", json.dumps(document))
         archive.writestr("arrays.npz", arrays)
@@ -180,6 +182,7 @@ def test_export_and_screenshot_warn_too(capsys, tmp_path):
     ("state", "batch_index", -1, "state 'batch_index' must be at least 0, not -1"),
 ])
 def test_a_damaged_session_is_still_one_line_and_exit_2(capsys, tmp_path, section, key, value, message):
-    path = session_with(tmp_path, section, key, value)
+    path = session_with(tmp_path, section, key, value, also=("trainer", "batch_size", 1e308))  # read before the
+    # damage, and clamped: no warning for it, only the one line of the refusal
     code, _, err = run(capsys, "train", path, "--epochs", 1, "--quiet")
     assert (code, err) == (2, f"fcviz: error: {path} is damaged: {message}\n")

@@ -48,3 +48,14 @@ def test_the_longest_names_of_ten_million_parameters_are_found_without_making_th
     longest = names.longest(32)
     assert len(longest) == 32 and len(longest[0]) == len("w4096,2000_2")
     assert all(longest_name in names for longest_name in longest)
+
+
+@pytest.mark.parametrize("layers", [[(1, 4, True), (4, 12, False), (12, 3, True)], [(11, 10, True), (10, 1, True)]])
+def test_a_slice_holds_the_names_at_its_positions(layers):
+    """Slices are made in order from their start (the loss surface's first 10k names took a search each)."""
+    names = ParameterNames(layers)
+    every = [names[k] for k in range(len(names))]
+    for start in range(-len(every) - 2, len(every) + 2):
+        for stop in (start + 1, start + 7, len(every) + 3, None):
+            assert names[start:stop] == every[start:stop]
+    assert names[1::3] == every[1::3] and names[::-1] == every[::-1]
