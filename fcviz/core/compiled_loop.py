@@ -1,9 +1,10 @@
 """The compiled engine: chunks of epochs in one GIL-free call of `kernels.train_chunk`.
 
-The sample orders of shuffled epochs come from the trainer's NumPy RNG, drawn
-here before the kernel runs (as many as the chunk may start); when a chunk
-stops early, the RNG is put back and advanced by exactly the orders used, so
-its state is the NumPy engine's at every epoch.
+The sample orders of shuffled epochs are the trainer's NumPy RNG's, drawn
+before the kernel runs (as many as the chunk may start) by `shuffle_kernel`,
+bit for bit as `loop_state.sample_order` draws them but without the GIL; the
+RNG is then left advanced by exactly the orders the chunk used, so its state
+is the NumPy engine's at every epoch.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fcviz.core import engine
-from fcviz.core.loop_state import BAD_LOSS, LoopState, Progress, sample_order
+from fcviz.core.loop_state import BAD_LOSS, LoopState, Progress
 from fcviz.core.optimizers import Adam, Momentum
+from fcviz.core.timeline import RNG_WORDS, rng_state, rng_words
 
 if TYPE_CHECKING:
     from fcviz.core.trainer import Trainer
@@ -33,6 +35,7 @@ class CompiledLoop:
         assert data is not None
         kernels = engine.kernels()
         self.kernel = kernels.train_chunk
+        self.draw_orders = engine.shuffle_kernel().draw_orders
         table, column, offset = [], net.layer_sizes[0], 0
         for layer in net.layers:
             table.append((layer.fan_in, layer.units, int(layer.use_bias), offset,
@@ -51,6 +54,13 @@ class CompiledLoop:
         self.identity = np.arange(data.n, dtype=np.int64)[None, :]
         self.val_index = np.arange(data.n_val, dtype=np.int64)
         self.no_slot = np.zeros(0, dtype)
+
+    def _draw_orders(self, rng: np.random.Generator, orders: np.ndarray) -> np.ndarray:
+        """Fill the rows of `orders` with the RNG's next sample orders (as `sample_order` draws them, in one
+        GIL-free call); row k of the result is the RNG's state after k of them, as `rng_words`."""
+        states = np.empty((len(orders) + 1, RNG_WORDS), np.uint64)
+        self.draw_orders(rng_words(rng.bit_generator.state), orders, states)
+        return states
 
     def _optimizer_arrays(self, trainer: "Trainer") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(settings, first slot, second slot, iterations) for the kernel, made from the optimizer's state."""
@@ -88,12 +98,10 @@ class CompiledLoop:
             call_batches = batches - done
             starts = min(call_epochs - continuing, -(-max(call_batches - left, 0) // data.n_batches))
             if shuffled:
-                rng_state = trainer.rng.bit_generator.state
                 orders = np.empty((continuing + starts, data.n), np.int64)
                 if continuing:
                     orders[0] = self.identity[0] if run.order is None else run.order
-                for k in range(continuing, len(orders)):
-                    orders[k] = sample_order(trainer.rng, data.n)
+                rng_states = self._draw_orders(trainer.rng, orders[continuing:])
             else:
                 orders = self.identity if run.order is None else run.order[None, :].astype(np.int64)
             loss_sum = np.array([run.loss_sum])
@@ -104,12 +112,8 @@ class CompiledLoop:
                 data.batch_size, run.batch_index, loss_sum, call_batches, call_epochs, target,
                 self.X_val, self.Y_val, self.val_index, self.Z, self.A, self.D, epoch_losses, epoch_val)
             if shuffled:
-                drawn = len(orders) - continuing
-                used = rows - continuing
-                if used < drawn:   # put the RNG where the NumPy engine would have left it
-                    trainer.rng.bit_generator.state = rng_state
-                    for _ in range(used):
-                        sample_order(trainer.rng, data.n)
+                # the RNG where the NumPy engine leaves it: advanced by the orders used
+                trainer.rng.bit_generator.state = rng_state(rng_states[rows - continuing])
                 if rows > continuing:
                     run.order = orders[rows - 1].copy()
             run.loss_sum = float(loss_sum[0])

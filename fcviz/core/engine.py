@@ -76,6 +76,14 @@ def kernels() -> ModuleType:
     return module
 
 
+def shuffle_kernel() -> ModuleType:
+    """The compiled sample orders' module (see `kernels`)."""
+    with _import_lock:
+        _prepare_numba_cache()
+        from fcviz.core import shuffle_kernel as module
+    return module
+
+
 def requested() -> str:
     """FCVIZ_ENGINE: 'numpy' forces the reference engine; anything else lets fcviz choose."""
     return os.environ.get("FCVIZ_ENGINE", "").strip().lower()
@@ -111,11 +119,14 @@ def kernels_cached(dtype: str) -> bool:
     and numba (loading it takes ~0.3 s, compiling ~10 s of CPU). Imports numba; compiles nothing."""
     if not numba_installed():
         return False
-    try:
-        dispatcher = kernels().train_chunk
+
+    def cached(dispatcher, first_argument: str) -> bool:
         magic = dispatcher.targetctx.codegen().magic_tuple()
         index = dispatcher._cache._cache_file._load_index()   # {} when stale (numba's version, source stamp)
-        return any(key[1] == magic and f"({dtype}," in str(key[0][0]) for key in index)
+        return any(key[1] == magic and first_argument in str(key[0][0]) for key in index)
+
+    try:   # the training kernel for `dtype`, and the sample orders' (one signature)
+        return cached(kernels().train_chunk, f"({dtype},") and cached(shuffle_kernel().draw_orders, "")
     except Exception:   # numba's internals changed: say cold, which costs only a compile in another process
         return False
 

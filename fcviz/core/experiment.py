@@ -19,6 +19,8 @@ from fcviz.core.tasks import check_settings, suggest_loss, suggest_output_activa
 from fcviz.core.timeline import Timeline, default_pace, is_display_epoch
 from fcviz.core.trainer import Trainer
 
+METRICS_MEMO_MAX_PARAMS = 100_000  # a larger network's metrics are measured anew (no copy of its weights kept)
+
 
 def split_indices(n_samples: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(train, test) row indices; the test part is a seeded random `test_fraction` of the rows."""
@@ -54,6 +56,9 @@ class Experiment:
     preprocessing: Preprocessing | None = None
     pace: float | None = None     # display epochs drawn a second while training; 0 = as fast as it goes
     timeline: Timeline = field(default=None)  # type: ignore[assignment]  # made in __post_init__
+    # the last metrics() and what they were measured on (a recorded frame and the snapshot sent with it
+    # ask for the same; each is a forward pass on all the data, holding the GIL)
+    _metrics_memo: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if self.initial_params is None:
@@ -109,6 +114,16 @@ class Experiment:
 
     def metrics(self) -> dict[str, float]:
         """Loss and accuracy/R² of the current weights on the training part (and test part)."""
+        params, memo = self.net.params, self._metrics_memo
+        inputs = (self.dataset, self.preprocessing, self.trainer, self.test_fraction, self.split_seed)
+        if memo is not None and all(a is b for a, b in zip(memo[0], inputs)) and np.array_equal(memo[1], params):
+            return dict(memo[2])
+        out = self._measure()
+        if params.size <= METRICS_MEMO_MAX_PARAMS:
+            self._metrics_memo = (inputs, params.copy(), dict(out))
+        return out
+
+    def _measure(self) -> dict[str, float]:
         train, test = self.split_indices()
         X, y = self.dataset.X, self.dataset.y
         X_net, y_net = self.network_inputs(X), self.network_targets(y)

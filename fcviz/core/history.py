@@ -96,6 +96,14 @@ class LossSeries:
             return self._values[: self._size][index]
         raise IndexError("a thinned history is read by positions(), not by slices")
 
+    def tail(self, start: int) -> np.ndarray:
+        """The values of entries `start`, `start` + 1, … to the last (a view: read before the next append);
+        IndexError if some of them are not kept (only the last HISTORY_EXACT_EPOCHS surely are)."""
+        first = self._size - (self._count - start)
+        if start < 0 or first < 0 or (first < self._size and self._positions[first] != start):
+            raise IndexError(f"history entries from {start} on are not all kept (of {self._count} recorded)")
+        return self._values[first: self._size]
+
     @property
     def is_exact(self) -> bool:
         """True while every recorded entry is kept."""

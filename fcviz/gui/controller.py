@@ -383,8 +383,7 @@ class Controller(QObject):
         self.snapshot_received.emit(snapshot)
         if snapshot.state == DIVERGED and snapshot.message:
             self.diverged.emit(snapshot.message)
-        if self.settings.pace > 0:
-            self.pacer.tick()  # paced: every snapshot is drawn, as it comes
+        self.pacer.offer()  # paced: every snapshot is drawn, as it comes; else if an interval has passed
 
 
 def installable(experiment: Experiment, current: RunValues) -> Installable:

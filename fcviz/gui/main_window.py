@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -37,6 +37,7 @@ from fcviz.gui.panels.loss_surface.panel import LossSurfacePanel
 from fcviz.gui.panels.parameters import ParametersPanel
 from fcviz.gui.panels.scatter.panel import ScatterPanel
 from fcviz.gui.panels.training import TrainingPanel
+from fcviz.gui.redraw import DeferredPaint
 from fcviz.gui.timeline_bar import TimelineBar
 from fcviz.gui.training_toolbar import TrainingToolBar, format_loss
 from fcviz.gui.widgets import make_action, show_error
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("fcvizMainWindow")
         self.settings = settings
         self.controller = Controller(experiment, self)
+        self._deferred_paint = DeferredPaint(self)
         self._divergence_box: QMessageBox | None = None
         self._last_state = self.controller.latest.state
         self._layout_pending = True
@@ -196,6 +198,8 @@ class MainWindow(QMainWindow):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest:  # the whole window's pending painting
+            if self._deferred_paint.scheduled:
+                return True  # painted in a moment (DeferredPaint)
             with self.controller.pacer.gui_busy():
                 return super().event(event)
         return super().event(event)
@@ -259,10 +263,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        # Paint now, inside the controller's busy section (training waits), rather than later from
-        # the event loop while training holds the GIL: the plots' queued updates, then the window.
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
-        QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
+        # The panels drew; the window paints in a moment, after any timer or input that fell due (see
+        # DeferredPaint), inside the controller's busy section (the NumPy engine's training waits).
+        self._deferred_paint.schedule()
 
     @Slot(object)
     def _on_snapshot_received(self, snapshot: Snapshot) -> None:

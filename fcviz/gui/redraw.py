@@ -6,6 +6,9 @@ millisecond spent drawing is one not spent training: the threads share the GIL).
 engine trains without the GIL, so then the panels draw at the full rate. While the panels draw,
 `gui_busy` holds the NumPy engine back so that drawing never waits for the GIL.
 
+DeferredPaint paints the window a moment after the panels drew, so that a timer or an input event
+that fell due meanwhile goes first: the event loop never waits for a whole redraw at once.
+
 ReplyRelay runs a callback in the GUI thread once the worker has answered a command's Future,
 and says whether any answer is still awaited (`busy_changed`).
 """
@@ -19,12 +22,17 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from fcviz.core.engine import COMPILED
 from fcviz.core.snapshot import RunState, Snapshot
 
 UNTHROTTLED_REDRAW_MS = 8
+# A snapshot that arrives this share of the redraw interval after the last redraw is drawn at once
+# (the worker already spaces its snapshots by the interval: waiting for the timer's phase on top of
+# that halved the redraw rate).
+ARRIVAL_TOLERANCE = 0.8
 # While the NumPy engine trains, the GUI thread may use at most this share of a core. Python threads
 # share one GIL, so every millisecond spent drawing is a millisecond not spent training.
 TRAINING_GUI_SHARE = 0.08
@@ -52,11 +60,24 @@ class RedrawPacer(QObject):
         self._last_draw = (time.perf_counter(), time.thread_time())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
+        self._soon = QTimer(self, singleShot=True, interval=0)
+        self._soon.timeout.connect(self.tick)
         self.set_rate(hz)
 
     def set_rate(self, hz: float) -> None:
         """At most `hz` redraws a second; 0: as often as snapshots come."""
         self._timer.setInterval(round(1000 / hz) if hz > 0 else UNTHROTTLED_REDRAW_MS)
+
+    def offer(self) -> None:
+        """A newer snapshot arrived: draw it now if paced or if the last redraw was about an interval
+        ago; else the timer, restarted at every redraw, draws it an interval after the last one."""
+        elapsed = time.perf_counter() - self._last_draw[0]
+        if self._paced():
+            self.tick()
+        elif elapsed >= ARRIVAL_TOLERANCE * self._timer.interval() / 1000:
+            # From a zero timer, not inside this queued call: drawing stays among the event loop's timers,
+            # where it always ran (drawn from posted events, the window's other timers came late).
+            self._soon.start()
 
     def start(self) -> None:
         self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
@@ -64,6 +85,7 @@ class RedrawPacer(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._soon.stop()
         self.gui_idle.set()
 
     @Slot()
@@ -72,6 +94,8 @@ class RedrawPacer(QObject):
         if self._drawing or snapshot is self.drawn or (self._shares_the_gil(snapshot) and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
+        if self._timer.isActive():
+            self._timer.start()  # the next tick comes an interval after this redraw
         self.drawn = snapshot
         # Drawing processes posted events (main window): a snapshot arriving meanwhile is drawn after
         # this one, never inside it, so that frames reach the panels in order.
@@ -104,6 +128,37 @@ class RedrawPacer(QObject):
             yield
         finally:
             self.gui_idle.set()
+
+
+class DeferredPaint(QObject):
+    """Paints `window`'s pending updates from a zero-length timer rather than from Qt's update request.
+
+    Qt posts the request as soon as something changes, and handles posted events before timers: the
+    panels' drawing and the window's painting ran as one stretch of ~20 ms (issue 14's event-loop
+    lateness). While a paint is `scheduled`, the window drops the request; the timer, which fires
+    after the timers already due, then sends it again.
+    """
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self._window = window
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._paint)
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    @property
+    def scheduled(self) -> bool:
+        """True while a paint is scheduled: the window drops Qt's update requests meanwhile."""
+        return self._timer.isActive()
+
+    @Slot()
+    def _paint(self) -> None:
+        QCoreApplication.sendEvent(self._window, QEvent(QEvent.Type.UpdateRequest))
 
 
 class ReplyRelay(QObject):

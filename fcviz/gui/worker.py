@@ -31,6 +31,10 @@ IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, Ru
                                              RunState.DIVERGED)
 SLICE_SECONDS = 0.015        # train this long between looks at the queue and the GUI
 CHUNK_SECONDS = 0.002        # ... in chunks this long (NumPy engine), checking the GUI and the queue after each
+# The compiled engine trains up to this long without the GIL, returning where a snapshot is due (~30 a
+# second at "max" pace) rather than more often: every return to Python takes the GIL from the drawing GUI
+# thread and waits for it (issue 14). Commands wait at most as long.
+COMPILED_CHUNK_SECONDS = 0.05
 GUI_BUSY_WAIT_SECONDS = 0.05  # longest wait for a busy GUI before training a slice anyway (NumPy engine)
 DEFAULT_MAX_RATE_HZ = limits.DEFAULT_REDRAW_HZ
 PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a paced frame waits its turn
@@ -351,17 +355,21 @@ class TrainingWorker(QObject):
     def _compiled(self) -> bool:
         return self._experiment.trainer.running_engine == engine.COMPILED
 
+    @property
+    def _chunk_seconds(self) -> float:
+        return COMPILED_CHUNK_SECONDS if self._compiled else CHUNK_SECONDS
+
     def _train_chunk(self) -> bool:
         """Train up to the next display epoch that can be shown, about a chunk of work; True if training stopped.
 
-        A chunk is CHUNK_SECONDS with the NumPy engine, SLICE_SECONDS with the compiled one (the GUI
-        runs meanwhile). Fast epochs go through `Trainer.fit`, the same loop as headless training;
+        A chunk is CHUNK_SECONDS with the NumPy engine, COMPILED_CHUNK_SECONDS with the compiled one (the
+        GUI runs meanwhile). Fast epochs go through `Trainer.fit`, the same loop as headless training;
         slow ones a few batches at a time, so that commands apply between batches.
         """
         experiment, trainer = self._experiment, self._experiment.trainer
         epoch = trainer.epoch
         start = time.perf_counter()
-        chunk = SLICE_SECONDS if self._compiled else CHUNK_SECONDS
+        chunk = self._chunk_seconds
         if trainer.batch_index or self._epoch_seconds > chunk:
             if trainer.batch_index == 0:
                 self._epoch_started = start

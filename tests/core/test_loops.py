@@ -283,3 +283,21 @@ def test_warm_up_prepares_from_the_request_until_its_one_number_type_is_ready():
     assert warm.start("float32").wait(timeout=600)
     assert not warm.preparing
     assert warm._thread is not None and warm._thread.name == "fcviz-warm-up"
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 17, 400, 65_537])
+def test_the_compiled_sample_orders_are_numpys_permutations_and_leave_its_state(n):
+    from fcviz.core.timeline import rng_words
+
+    draw_orders = engine.shuffle_kernel().draw_orders
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        if seed % 2:
+            rng.integers(0, 2**31, dtype=np.uint32)   # half of a 64-bit output waits in the generator
+        count = 2 if n > 1000 else 6
+        orders, states = np.empty((count, n), np.int64), np.empty((count + 1, 6), np.uint64)
+        draw_orders(rng_words(rng.bit_generator.state), orders, states)
+        assert np.array_equal(states[0], rng_words(rng.bit_generator.state))
+        for k in range(count):
+            assert np.array_equal(orders[k], rng.permutation(n))
+            assert np.array_equal(states[k + 1], rng_words(rng.bit_generator.state))

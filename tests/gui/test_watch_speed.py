@@ -6,15 +6,17 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel
 from qt_helpers import wait_for_state
 
 from fcviz.core import engine
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.timeline import MAX_PACE
+from fcviz.gui import redraw
 from fcviz.gui.formulas import fmt
 from fcviz.gui.panels.diagram import view as diagram_view
 from fcviz.gui.redraw import RedrawPacer
@@ -115,6 +117,31 @@ def test_the_worker_waits_for_the_gui_to_draw_the_last_snapshot_it_sent_not_an_o
     assert worker._drawn.is_set()
 
 
+def test_a_snapshot_that_comes_an_interval_after_the_last_redraw_is_drawn_at_once(qtbot, monkeypatch):
+    """The worker spaces its snapshots by the redraw interval: waiting on top of that for the timer's
+    next beat cut the window from 30 to ~16 redraws a second (issue 14)."""
+    clock = [100.0]
+    monkeypatch.setattr(redraw, "time", SimpleNamespace(perf_counter=lambda: clock[0], thread_time=time.thread_time))
+    first = replace(Snapshot.capture(spiral_every_epoch(10), RunState.RUNNING), engine=engine.COMPILED)
+    snapshots = [first]
+    pacer = RedrawPacer(1.0, lambda: snapshots[-1], lambda: False)  # at most one redraw a second
+    frames: list[Snapshot] = []
+    pacer.frame.connect(frames.append)
+    pacer.start()
+    pacer.tick()
+    clock[0] += 0.5
+    snapshots.append(replace(first, epoch=2))
+    pacer.offer()
+    qtbot.wait(50)
+    assert frames == [first], "half an interval after a redraw, a snapshot waits for the timer"
+    clock[0] += 0.45
+    snapshots.append(replace(first, epoch=3))
+    pacer.offer()
+    qtbot.waitUntil(lambda: len(frames) == 2, timeout=500)  # the timer's beat is a second away
+    assert frames[-1].epoch == 3
+    pacer.stop()
+
+
 def test_the_numbers_that_change_every_frame_do_not_lay_the_window_out_again(qtbot, open_window):
     """Epoch, loss, speed and metrics labels change with every frame; a label that changes its size
     hint makes Qt redo the layouts up to the main window's and repaint all they hold."""
@@ -190,3 +217,31 @@ def test_the_diagram_draws_bias_squares_in_a_few_sizes_so_their_symbols_are_rend
     steps = np.array(sorted(sizes)) / diagram_view.BIAS_SIZE_STEP
     assert len(sizes) > 3 and np.array_equal(steps, steps.round())
     assert diagram_view.MIN_BIAS_SIZE <= min(sizes) and max(sizes) <= diagram_view.MAX_BIAS_SIZE
+
+
+def test_a_timer_that_falls_due_while_the_panels_draw_runs_before_the_window_paints(qtbot, open_window):
+    """Drawing and painting a frame as one stretch kept the event loop ~20 ms from its timers (issue 14):
+    the window paints from a zero timer of its own, after those already due."""
+    window = open_window(spiral_every_epoch(10))
+    controller = window.controller
+    events: list[str] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    spy = PaintSpy()
+    window.network_diagram.diagram.viewport().installEventFilter(spy)
+    controller.step_epoch()
+    qtbot.waitUntil(lambda: controller.latest.epoch == 1, timeout=10_000)
+    events.clear()
+    due = QTimer()
+    due.setSingleShot(True)
+    due.timeout.connect(lambda: events.append("timer"))
+    due.start(0)
+    controller.pacer.drawn = None   # draw the latest snapshot again, now
+    controller.redraw_now()
+    qtbot.waitUntil(lambda: "paint" in events and "timer" in events, timeout=5_000)
+    assert events.index("timer") < events.index("paint")
