@@ -35,7 +35,7 @@ CASES = {  # name: (sizes, activations, loss, samples, batch, dtype)
 }
 
 
-SECONDS = 1.5   # of training per case and way: long enough for the policy's probes (0.05 s a count)
+SECONDS = 1.5   # of training per case and way: long enough for the policy's probes (0.02 s a count)
 # way: (OpenBLAS threads, fcviz's threads: a count, or None for its policy)
 WAYS = {"OpenBLAS 1": (1, 1), "OpenBLAS all": (0, 1), "blocks 2": (1, 2), "policy": (1, None)}
 

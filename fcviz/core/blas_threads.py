@@ -33,7 +33,7 @@ PARALLEL_MIN_PARAMS = 100_000  # parameters before SGD's step is shared by the t
 BLOCKS = 2                     # blocks of a split product: fixed, so the numbers never depend on threads
 NARROW = 64                    # a large product with fewer rows than this (and more columns) is computed transposed
 LONG_INNER = 4                 # a product whose inner size is this many times its sides is split along the inner one
-PROBE_SECONDS = 0.05           # training time timed for each thread count
+PROBE_SECONDS = 0.02           # training time timed for each thread count (0.05: W3, 0.12 s, ran ~60 % probing)
 REPROBE_SECONDS = 5.0          # training time between probes
 DRIFT = 1.5                    # a window this much slower than the chosen count's probe probes again
 
