@@ -1,7 +1,9 @@
 """Backprop view: the chain rule on hover carries the trainer's gradient (and agrees with finite
 differences); the stepper shows the batch, weights and update the trainer really used."""
 
+import dataclasses
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,11 @@ from finite_differences import numerical_gradient  # noqa: E402
 
 
 def take_step(qtbot, panel) -> None:
-    """Step one batch in the backprop view and wait for the worker's record of it."""
+    """Step one batch in the backprop view and wait for the worker's record of it (the step's
+    snapshot may arrive first and leave the previous record before the new one is shown)."""
     before = panel.record
     panel.step()
-    qtbot.waitUntil(lambda: panel.record is not before, timeout=5000)
+    qtbot.waitUntil(lambda: panel.record is not None and panel.record is not before, timeout=5000)
 
 
 def open_backprop(qtbot, open_window, experiment=None):
@@ -145,6 +148,25 @@ def test_minibatch_momentum_steps_show_their_shuffled_batch_and_the_momentum_upd
             assert formula.update == pytest.approx(record.update[index_of(window, target)], rel=1e-9, abs=1e-15)
     assert len(record.inputs) == 5 and (record.epoch, record.batch) == (2, 0)
     assert "momentum" in panel.formula(Target(EDGE, 1, 1, 1)).lines[-1]
+
+
+def test_the_next_steps_own_snapshot_drawn_before_its_record_keeps_the_shown_step(qtbot, open_window):
+    window, panel = open_backprop(qtbot, open_window)
+    take_step(qtbot, panel)
+    shown = panel.record
+    replies = []
+    window.controller.step_batch = lambda then: replies.append(then)  # the record is still on its way
+    panel.step()
+    latest = window.controller.latest
+    moved = dataclasses.replace(latest, params=latest.params + 1.0,
+                                commands_applied=window.controller.commands_sent)
+    panel.draw(moved)  # the step's snapshot, queued before its record, is drawn first
+    assert panel.record is shown and replies
+    failed = Future()
+    failed.set_exception(RuntimeError("the worker refused the step"))
+    replies[0](failed)  # no record after all: a moved snapshot now leaves the shown step
+    panel.draw(moved)
+    assert panel.record is None
 
 
 def test_a_frozen_neuron_shows_no_update_and_the_step_leaves_it(qtbot, open_window):

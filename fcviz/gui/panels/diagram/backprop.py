@@ -107,6 +107,7 @@ class BackpropPanel(DiagramPanel):
         self.view: View | None = None
         self.record: StepRecord | None = None
         self.record_view: View | None = None
+        self._step_pending = False  # the step's own snapshot may arrive before its record
         self.phases: list[tuple[str, int]] = []
         self.phase = 0
         self.heading = QLabel()
@@ -169,7 +170,8 @@ class BackpropPanel(DiagramPanel):
     def draw(self, snapshot: Snapshot) -> None:
         if self.net is None or len(self.inputs) == 0:
             return
-        if (self.record is not None and self.controller.reflects_all_commands(snapshot)
+        if (self.record is not None and not self._step_pending
+                and self.controller.reflects_all_commands(snapshot)
                 and not np.array_equal(snapshot.params, self.record.params_after)):
             self._leave_record()  # trained on or edited since the recorded step
         self.view = self.record_view if self.record is not None else self._live_view(snapshot)
@@ -283,10 +285,12 @@ class BackpropPanel(DiagramPanel):
     def step(self) -> None:
         """Train one batch; it is shown from its first forward layer when the worker has taken it."""
         self.step_button.setEnabled(False)
+        self._step_pending = True
         self.controller.step_batch(then=self._on_step_recorded)
 
     def _on_step_recorded(self, recorded: Future) -> None:
         self.step_button.setEnabled(True)
+        self._step_pending = False
         if recorded.exception() is not None:  # the worker reports why (command_failed)
             return
         record = recorded.result()
