@@ -68,20 +68,21 @@ def numba_installed() -> bool:
 _import_lock = threading.Lock()
 
 
-def kernels() -> ModuleType:
-    """The compiled kernels' module (imports numba on first use; compiling happens on first call)."""
+def _compiled_module(name: str) -> ModuleType:
+    """`fcviz.core.<name>`, a module of numba kernels: imported with numba's cache folder prepared first."""
     with _import_lock:
         _prepare_numba_cache()
-        from fcviz.core import kernels as module
-    return module
+        return importlib.import_module(f"fcviz.core.{name}")
+
+
+def kernels() -> ModuleType:
+    """The compiled kernels' module (imports numba on first use; compiling happens on first call)."""
+    return _compiled_module("kernels")
 
 
 def shuffle_kernel() -> ModuleType:
     """The compiled sample orders' module (see `kernels`)."""
-    with _import_lock:
-        _prepare_numba_cache()
-        from fcviz.core import shuffle_kernel as module
-    return module
+    return _compiled_module("shuffle_kernel")
 
 
 def requested() -> str:
