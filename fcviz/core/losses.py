@@ -28,6 +28,13 @@ class Loss:
         """The loss computed stably from the pre-activation (fused pairs only)."""
         raise NotImplementedError
 
+    def activate_from_logits(self, activation, z: np.ndarray, y_true: np.ndarray, a: np.ndarray,
+                             scratch: np.ndarray) -> float:
+        """For the fused pair: `activation(z, out=a)` and `from_logits(z, y_true)` (the trainer's hot path;
+        `scratch` is a work array of z's shape)."""
+        activation(z, out=a)
+        return self.from_logits(z, y_true)
+
     def value_and_gradient(self, y_pred, y_true, out: np.ndarray, scale: float = 1.0) -> float:
         """The loss, and scale·dL/dŷ written into `out` (the trainer's hot path)."""
         self.gradient(y_pred, y_true, out=out)
@@ -107,6 +114,18 @@ class CategoricalCrossEntropy(Loss):
         shifted = z - np.maximum.reduce(z, axis=0, keepdims=True)   # z.max and np.sum, without their wrappers
         log_softmax = shifted - np.log(np.add.reduce(np.exp(shifted), axis=0, keepdims=True))
         return float(-np.add.reduce(y_true * log_softmax, axis=None) / y_true.shape[1])
+
+    def activate_from_logits(self, activation, z, y_true, a, scratch):
+        """Softmax into `a` and the loss from the logits sharing their maximum, exponentials and sums: the
+        same numbers as softmax then `from_logits`, in 8 NumPy calls instead of 15 (a 64-32-10 network's
+        batch of 32 spent 40 % of its time in them)."""
+        shifted = np.subtract(z, np.maximum.reduce(z, axis=0, keepdims=True), out=scratch)
+        np.exp(shifted, out=a)
+        norm = np.add.reduce(a, axis=0, keepdims=True)
+        a /= norm
+        shifted -= np.log(norm)   # log-softmax
+        shifted *= y_true
+        return float(-np.add.reduce(shifted, axis=None) / y_true.shape[1])
 
     def _count(self, y_true):
         return y_true.shape[1]

@@ -88,18 +88,21 @@ def compute_gradients(plan: Plan, loss: Loss, rule: str, inputs: np.ndarray, tar
     x = inputs if first.fan == inputs.shape[0] else inputs[: first.fan]
     for lp in plan.layers:
         dot(lp.matrix, x if lp.below is None else lp.input, out=lp.z)
-        lp.activation(lp.z, out=lp.a)
+        if lp is not plan.output:
+            lp.activation(lp.z, out=lp.a)
     out = plan.output
-    if rule == "chain":
-        value = loss.value_and_gradient(out.a, targets, out.delta, scale)
-        out.activation.backward(out.z, out.a, out.delta, out.scratch)
-    elif rule == "fused":
-        value = loss.from_logits(out.z, targets)
+    if rule == "fused":
+        value = loss.activate_from_logits(out.activation, out.z, targets, out.a, out.scratch)
         loss.fused_delta(out.a, targets, out.delta, scale)
-    else:  # perceptron: δ = (ŷ − y)/b, so that w ← w + lr·mean((y − ŷ)·x)
-        value = loss(out.a, targets)
-        np.subtract(out.a, targets, out=out.delta)
-        out.delta *= scale / targets.shape[1]
+    else:
+        out.activation(out.z, out=out.a)
+        if rule == "chain":
+            value = loss.value_and_gradient(out.a, targets, out.delta, scale)
+            out.activation.backward(out.z, out.a, out.delta, out.scratch)
+        else:  # perceptron: δ = (ŷ − y)/b, so that w ← w + lr·mean((y − ŷ)·x)
+            value = loss(out.a, targets)
+            np.subtract(out.a, targets, out=out.delta)
+            out.delta *= scale / targets.shape[1]
     for lp in plan.reversed:
         below = lp.below
         if below is None:
