@@ -3,7 +3,7 @@
 Every (workload, implementation) pair runs in a fresh subprocess, so its peak
 RSS is its own; all pairs run in this one invocation, so the ratios compare
 like with like on this machine; implementations alternate within each round
-(A B C, A B C, ...), so a shared machine's changing load hits them alike. Implementations:
+(A B C, B C A, C A B, ...), so a shared machine's changing load hits them alike. Implementations:
 
 - fcviz: what users get (the engine `fcviz.core.engine.choose` picks, named in the table);
 - fcviz numpy: the NumPy reference engine (FCVIZ_ENGINE=numpy);
@@ -298,10 +298,12 @@ def print_preset_engines() -> None:
 
 
 def rounds_of(workload: str, implementations: list[str], rounds: int) -> dict[str, list[dict]]:
-    """Every implementation once per round, alternating, so a change of load hits them alike."""
+    """Every implementation once per round, alternating, so a change of load hits them alike; each round
+    starts one implementation later (A B C, B C A, C A B), so none always runs right after the same one."""
     runs: dict[str, list[dict]] = {impl: [] for impl in implementations}
-    for _ in range(rounds):
-        for impl in implementations:
+    for round_ in range(rounds):
+        shift = round_ % len(implementations)
+        for impl in implementations[shift:] + implementations[:shift]:
             runs[impl].append(measure(workload, impl))
     return runs
 
