@@ -31,9 +31,11 @@ and loaded ÷ quiet time. The last lines check issue 14's targets.
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -220,8 +222,9 @@ REPEAT_BUDGET = 2.0             # seconds: no further repeat once the runs took 
 
 @functools.cache
 def baseline_path() -> str | None:
-    """BASELINE_REF's fcviz package in a temporary folder (None outside a git checkout)."""
+    """BASELINE_REF's fcviz package in a temporary folder, removed at exit (None outside a git checkout)."""
     folder = tempfile.mkdtemp(prefix="fcviz-baseline-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     archive = subprocess.run(["git", "archive", BASELINE_REF, "fcviz"], cwd=ROOT, capture_output=True)
     if archive.returncode or subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout).returncode:
         return None
