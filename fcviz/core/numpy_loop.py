@@ -32,6 +32,10 @@ from fcviz.core.optimizers import SGD
 if TYPE_CHECKING:
     from fcviz.core.trainer import Trainer
 
+# Samples up to this many bytes are kept once more with a ones column, so that a shuffled batch is one `take`
+# (a 64-input batch of 32: 1 µs where a take and a copy into the ones-column buffer took 3 µs).
+ONES_COPY_MAX = 32 << 20
+
 
 class LayerPlan:
     """One layer's preallocated work arrays, and the views the pass needs, made once."""
@@ -164,6 +168,7 @@ class NumpyLoop:
         self.batches = [(trainer.reference.plan_for(end - begin), begin, end)
                         for begin, end in map(data.bounds, range(data.n_batches))]
         self.in_order: list[tuple[np.ndarray, np.ndarray]] = []   # each batch's inputs and targets, unshuffled
+        self._with_ones: np.ndarray | None = None
         # A shuffled batch's samples, the same with a ones column, and its targets, by batch size.
         self.gathered: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.products = Products()
@@ -172,13 +177,13 @@ class NumpyLoop:
     def source(self, batch: int, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Feature-major inputs (with a ones row) and targets of `batch` in `order`.
 
-        Unshuffled, views of the data with a ones column (made on first use); shuffled, the batch's
-        rows gathered into reused buffers: no copy of all the data (60,000 × 785 floats are 0.2 GB)."""
+        Unshuffled, views of `with_ones`; shuffled, the batch's rows gathered into reused buffers, from
+        `with_ones` up to ONES_COPY_MAX bytes of samples, else from the samples themselves: no copy of all
+        the data (60,000 × 785 floats are 0.2 GB)."""
         data, (_, begin, end) = self.data, self.batches[batch]
         if order is None:
             if not self.in_order:
-                rows = np.ones((data.n, data.X.shape[1] + 1), data.X.dtype)
-                rows[:, :-1] = data.X
+                rows = self.with_ones()
                 self.in_order = [(rows[b:e].T, data.Y[b:e].T) for _, b, e in self.batches]
             return self.in_order[batch]
         size = end - begin
@@ -188,10 +193,21 @@ class NumpyLoop:
                                    np.empty((size, data.Y.shape[1]), data.Y.dtype))
         samples, rows, targets = self.gathered[size]
         index = order[begin:end]
-        data.X.take(index, axis=0, out=samples, mode="clip")   # "raise" would copy through a buffer
-        rows[:, :-1] = samples
+        if data.X.nbytes <= ONES_COPY_MAX:   # mode "raise" would copy through a buffer
+            self.with_ones().take(index, axis=0, out=rows, mode="clip")
+        else:
+            data.X.take(index, axis=0, out=samples, mode="clip")
+            rows[:, :-1] = samples
         data.Y.take(index, axis=0, out=targets, mode="clip")
         return rows.T, targets.T
+
+    def with_ones(self) -> np.ndarray:
+        """The samples with a ones column, (n, inputs + 1) (made on first use)."""
+        if self._with_ones is None:
+            X = self.data.X
+            self._with_ones = np.ones((len(X), X.shape[1] + 1), X.dtype)
+            self._with_ones[:, :-1] = X
+        return self._with_ones
 
     def advance(self, trainer: "Trainer", run: LoopState, epochs: int, batches: int, target: float) -> Progress:
         """Up to `batches` batches and `epochs` epoch ends; stops early at `target` or divergence."""

@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from fcviz.core import Network, Trainer, activations, engine
+from fcviz.core import Network, Trainer, activations, engine, numpy_loop
 from fcviz.core.presets import build_preset
 
 numba = pytest.importorskip("numba")
@@ -301,3 +301,18 @@ def test_the_compiled_sample_orders_are_numpys_permutations_and_leave_its_state(
         for k in range(count):
             assert np.array_equal(orders[k], rng.permutation(n))
             assert np.array_equal(states[k + 1], rng_words(rng.bit_generator.state))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_shuffled_batches_from_the_ones_column_copy_train_as_those_gathered_from_the_samples(monkeypatch, dtype):
+    """Small data is gathered from a copy with its ones column, large data batch by batch: the same numbers."""
+    def trained():
+        t = trainer("numpy", [3, 5, 2], ["tanh", "softmax"], "cce", batch_size=4, dtype=dtype)
+        t.fit(epochs=6)
+        return t
+    from_copy = trained()
+    monkeypatch.setattr(numpy_loop, "ONES_COPY_MAX", -1)   # as for data over the limit
+    from_samples = trained()
+    assert from_copy._loop._with_ones is not None and from_samples._loop._with_ones is None
+    np.testing.assert_array_equal(from_copy.net.params, from_samples.net.params)
+    np.testing.assert_array_equal(from_copy.history.loss.array(), from_samples.history.loss.array())
