@@ -29,6 +29,7 @@ def test_every_preset_reads_what_the_table_reader_makes_of_its_sample(monkeypatc
     for name, options in read:
         packed, fresh = samples.load_sample(name, **options), load_dataset(samples.sample_path(name), **options)
         assert packed.X.tobytes() == fresh.X.tobytes() and packed.y.tobytes() == fresh.y.tobytes(), name
+        assert (packed.X.strides, packed.y.strides) == (fresh.X.strides, fresh.y.strides), name  # memory order
         assert (packed.feature_names, packed.target_names, packed.classes, packed.name, packed.meta) == (
             fresh.feature_names, fresh.target_names, fresh.classes, fresh.name, fresh.meta), name
 
