@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fcviz.core.experiment import Experiment
 from fcviz.desktop import APP_ID
+from fcviz.gui.adjusted_notice import show_adjusted
 from fcviz.gui.controller import WORKER_REPLY_TIMEOUT_SECONDS
 from fcviz.gui.loading import Cancelled
 from fcviz.gui.widgets import show_error
@@ -260,7 +261,7 @@ class Autosave(QObject):
                 copy.unlink(missing_ok=True)
         self._show(QCoreApplication.translate("Autosave", "Restored the autosaved work at epoch {epoch}.").format(
             epoch=f"{experiment.trainer.epoch:,}"))
-        self.window.files.show_adjusted(adjusted)
+        show_adjusted(adjusted, self.window)
         return True
 
     def _show(self, message: str) -> None:

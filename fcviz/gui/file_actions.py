@@ -16,7 +16,7 @@ from fcviz.core.experiment import Experiment
 from fcviz.core.limits import Adjustment
 from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
 from fcviz.core.presets import PRESETS
-from fcviz.gui.adjusted_notice import AdjustedNotice
+from fcviz.gui.adjusted_notice import show_adjusted
 from fcviz.gui.controller import Installable, installable
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
@@ -115,7 +115,7 @@ class FileActions(QObject):
         self._add_recent_file(path)
         self.status(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
-        self.show_adjusted(adjusted)
+        show_adjusted(adjusted, self.window)
         return True
 
     def read_session(self, path: Path) -> tuple[Installable, list[Adjustment]]:
@@ -128,13 +128,6 @@ class FileActions(QObject):
             return installable(load_session(path, adjusted.append), values)
         incoming = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name), ready)
         return incoming, adjusted
-
-    def show_adjusted(self, adjusted: list[Adjustment]) -> None:
-        """Say which values of an opened session were clamped: a box that does not block, and the status bar."""
-        if adjusted:
-            notice = AdjustedNotice(adjusted, self.window)
-            self.window.statusBar().showMessage(notice.text())
-            notice.show()
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog
