@@ -196,7 +196,9 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         experiment.train_to(experiment.trainer.epoch + int(epochs))
     with offscreen_window(app, experiment, size) as window:
         window.controller.redraw_now()
-        window.scatter.grid_forward.wait()  # a big network's curve or map is computed in a thread
+        # a big network's curve or map, its predictions and its diagram's node values are computed in threads
+        for passes in (window.scatter.grid_forward, window.scatter.predicting, window.network_diagram.passes):
+            passes.wait()
         if show_epoch is not None:
             window.controller.timeline.scrub_to(show_epoch)
         app.processEvents()

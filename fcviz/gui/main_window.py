@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.loss_surface.shutdown()
         self.scatter.shutdown()
+        self.network_diagram.shutdown()
         self.controller.shutdown()
         if self.autosave is not None:
             self.autosave.finish()

@@ -19,6 +19,8 @@ from fcviz.core.experiment_setup import Setup
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
 
+PREDICTIONS = "predictions"
+
 
 class SnapshotCache:
     def __init__(self, setup: Callable[[], Setup]):
@@ -41,7 +43,11 @@ class SnapshotCache:
 
     def predictions(self, snapshot: Snapshot) -> np.ndarray:
         """The network's outputs (n_samples, n_outputs) for every sample of the setup's data."""
-        return self._get(snapshot, "predictions", lambda setup: self.network(snapshot).predict(setup.dataset.X))
+        return self._get(snapshot, PREDICTIONS, lambda setup: self.network(snapshot).predict(setup.dataset.X))
+
+    def remember(self, snapshot: Snapshot, name: str, value: Any) -> Any:
+        """What `name` of `snapshot` is: `value`, worked out elsewhere (a pool thread), unless it is known."""
+        return self._get(snapshot, name, lambda _: value)
 
     def trace(self, snapshot: Snapshot) -> Trace:
         """The training samples through the snapshot's weights, forward and backward (core.backprop)."""

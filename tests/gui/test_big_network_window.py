@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import tracemalloc
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from fcviz.core import network as network_module
 from fcviz.core.experiment import build_experiment
 from fcviz.core.presets import clothes_dataset
+from fcviz.gui import newest_wins
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
 
 WIDE = (1000, 1000)  # ~1M parameters (8 MB): big enough that a copy of all of them stands out
@@ -100,9 +102,7 @@ def test_the_change_since_start_is_worked_out_for_the_rows_listed():
 
 def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, open_window, monkeypatch):
     """The scatter plot passed 300 curve points through all 8.2M weights on the GUI thread each frame."""
-    from fcviz.gui.panels.scatter import grid_forward
-
-    monkeypatch.setattr(grid_forward, "MAX_GUI_WORK", 0)  # the clothes lab's curve stands for a big network's
+    monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # the clothes lab's curve stands for a big network's
     passes = []
     forward = network_module.Network.forward
 
@@ -126,10 +126,8 @@ def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, o
 
 
 def test_only_the_newest_grid_pass_is_drawn(qtbot, monkeypatch):
-    from fcviz.gui.panels.scatter import grid_forward
-
-    monkeypatch.setattr(grid_forward, "MAX_GUI_WORK", 0)
-    passes = grid_forward.GridForward()
+    monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)
+    passes = newest_wins.NewestWins()
     net, grid, shown = network_module.Network([1, 3, 1]), np.linspace(0, 1, 5)[:, None], []
     for number in range(3):
         passes.forward(net, grid, lambda trace, number=number: shown.append(number))
@@ -140,3 +138,74 @@ def test_only_the_newest_grid_pass_is_drawn(qtbot, monkeypatch):
     passes.wait()
     assert shown == [2]
     passes.shutdown()
+
+
+def test_a_big_networks_diagram_is_worked_out_off_the_gui_thread_and_drawn_the_same(qtbot, open_window,
+                                                                                    monkeypatch):
+    """The diagram passed every sample through all 8.2M weights and summed |w| of all of them on the GUI
+    thread for each frame (0.5 s of each pause while the big network trained)."""
+    window = open_window(build_experiment(clothes_dataset(), hidden=(40, 30), activation="tanh"))
+    controller, panel = window.controller, window.network_diagram
+    with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
+        controller.step_epoch()
+    snapshot = controller.latest
+    panel.sample_box.setValue(0)  # the mean of all samples: a pass of every one
+    panel.diagram._shown = []     # the strongest units chosen afresh (not kept from the last frame)
+    panel.draw(snapshot)
+    on_gui, shown_on_gui = panel.diagram._values, panel.diagram._shown
+    monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # a small network stands for a big one
+    passes = []
+    forward = network_module.Network.forward
+
+    def recording(self, X):
+        passes.append(threading.current_thread().name)
+        return forward(self, X)
+    monkeypatch.setattr(network_module.Network, "forward", recording)
+    panel.diagram._values, panel.diagram._shown = None, []
+    panel.draw(snapshot)
+    assert panel.diagram._values is None  # not drawn until the pool thread is done
+    panel.passes.wait()
+    assert passes and threading.main_thread().name not in passes
+    drawn = panel.diagram._values
+    assert sorted(drawn["sums"]) == [0, 1, 2]  # both hidden layers are wide: every matrix touches one
+    for ours, theirs in zip(drawn["nodes"], on_gui["nodes"], strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    assert [len(units) for units in panel.diagram._shown] == [1, 10, 10, 1]
+    for ours, theirs in zip(panel.diagram._shown, shown_on_gui, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_a_big_networks_predictions_are_worked_out_off_the_gui_thread_and_shared(qtbot, open_window,
+                                                                                 monkeypatch):
+    """The scatter plot's confusion matrix passed every sample through all 8.2M weights on the GUI thread."""
+    window = open_window()
+    controller, scatter = window.controller, window.scatter
+    with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
+        controller.step_epoch()
+    snapshot = replace(controller.latest)  # one the shared cache knows nothing of
+    monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # the clothes lab stands for a big network
+    scatter.confusion.draw(np.zeros((0, 1)), np.zeros((0, 1)))
+    passes = []
+    forward = network_module.Network.forward
+
+    def recording(self, X):
+        passes.append((threading.current_thread().name, len(X)))
+        return forward(self, X)
+    monkeypatch.setattr(network_module.Network, "forward", recording)
+    samples = len(controller.setup.dataset.X)
+    scatter.draw(snapshot)
+    assert scatter.confusion.counts.sum() == 0  # not drawn until the pool thread is done
+    scatter.predicting.wait()
+    scatter.grid_forward.wait()
+    threads = [thread for thread, rows in passes if rows == samples]
+    assert threads and threading.main_thread().name not in threads
+    expected = snapshot.network().predict(controller.setup.dataset.X)
+    passes.clear()
+    np.testing.assert_array_equal(controller.cache.predictions(snapshot), expected)  # shared, not computed again
+    assert passes == []
+    rows = controller.setup.test_rows if len(controller.setup.test_rows) else controller.setup.train_rows
+    reference = type(scatter.confusion)()
+    reference.set_classes(scatter.confusion.names)
+    reference.draw(expected[rows], controller.setup.dataset.y[rows])
+    np.testing.assert_array_equal(scatter.confusion.counts, reference.counts)
+    assert scatter.confusion.counts.sum() == len(rows)

@@ -7,10 +7,24 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from fcviz.core.backprop import Trace
 from fcviz.core.experiment_setup import Setup
+from fcviz.core.network import Network
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.gui.formulas import Formula, forward_formula, input_formula, weight_formula
+from fcviz.gui.newest_wins import NewestWins, forward_work
 from fcviz.gui.panels.diagram.base import DiagramPanel
+from fcviz.gui.panels.diagram.picking import wide_layer_sums
 from fcviz.gui.panels.diagram.view import BIAS, EDGE, NODE, Target
+
+SUM_PASSES = 4  # summing |w| of every weight costs about as much as a forward pass of this many rows
+
+
+def frame(net: Network, inputs: np.ndarray) -> tuple[list[np.ndarray], dict]:
+    """What the diagram draws of `net` that grows with its parameters: the node values (the mean over
+    the rows of `inputs`) and the |w| sums that choose a wide layer's strongest units. Pure: a pool
+    thread may work it out."""
+    outputs = [inputs.T] + [a for _, a in net.forward(inputs)]
+    kernels = [layer.kernel for layer in net.layers]
+    return [a.mean(axis=1) for a in outputs], wide_layer_sums(kernels, net.layer_sizes)
 
 
 class NetworkDiagramPanel(DiagramPanel):
@@ -19,6 +33,7 @@ class NetworkDiagramPanel(DiagramPanel):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
+        self.passes = NewestWins(self)  # a big network's frames, worked out in a pool thread
         self._drawn: Snapshot = controller.latest  # the snapshot the diagram shows
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -30,6 +45,7 @@ class NetworkDiagramPanel(DiagramPanel):
         self.catch_up()
 
     def set_setup(self, setup: Setup) -> None:
+        self.passes.cancel()  # a big network's frame still on its way is of the old one
         super().set_setup(setup)
         self._loss = setup.loss_name
         sizes = " → ".join(str(size) for size in self.net.layer_sizes)
@@ -40,20 +56,29 @@ class NetworkDiagramPanel(DiagramPanel):
                                                                       count=f"{self.net.count_params():,}"))
 
     def draw(self, snapshot: Snapshot) -> None:
+        """Draw the snapshot: its node values and the strength of a wide layer's units grow with the
+        parameters, so a big network's are worked out in a pool thread and drawn when they come."""
         if self.net is None or len(self.inputs) == 0:
             return
-        net = self.computing_with(snapshot)
-        self._drawn = snapshot
+        net = Network.from_config(self.net.config(), snapshot.params, copy=False)
         # One sample costs one small forward pass; the mean needs all of them.
         inputs = self.inputs if self.sample is None else self.inputs[self.sample: self.sample + 1]
-        outputs = [inputs.T] + [a for _, a in net.forward(inputs)]
-        nodes = [a.mean(axis=1) for a in outputs]
+        work = forward_work(net, len(inputs) + SUM_PASSES)
+        self.passes.run(work, lambda: frame(net, inputs),
+                        lambda nodes_and_sums: self._show(snapshot, net, *nodes_and_sums))
+
+    def _show(self, snapshot: Snapshot, net: Network, nodes: list[np.ndarray], sums: dict) -> None:
+        self.net, self._drawn = net, snapshot
         self.diagram.show(edges=[layer.kernel for layer in net.layers],
                           biases=[layer.bias if layer.use_bias else None for layer in net.layers],
                           nodes=nodes, node_scales=[max(1.0, float(np.abs(a).max())) for a in nodes],
                           frozen=self.frozen_neurons(),
-                          live=snapshot.state == RunState.RUNNING and not snapshot.scrubbed)
+                          live=snapshot.state == RunState.RUNNING and not snapshot.scrubbed, sums=sums)
         self.show_formula()
+
+    def shutdown(self) -> None:
+        """Stop computing (the window is closing)."""
+        self.passes.shutdown()
 
     def trace(self) -> Trace:
         """The training batch through the drawn weights, as the trainer computes it (made on demand,

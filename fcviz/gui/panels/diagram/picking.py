@@ -40,11 +40,12 @@ class Target:
         return f"b{self.unit}_{self.layer}" if self.kind == BIAS else None
 
 
-def choose_units(diagram: NetworkDiagram, edges) -> list[np.ndarray]:
+def choose_units(diagram: NetworkDiagram, edges, sums: dict | None = None) -> list[np.ndarray]:
     """Every unit of a narrow (or expanded) layer; the TOP_K strongest of a wide one,
-    strength being the summed magnitude of the values on its arrows in and out. The
-    units shown stay while they are nearly the strongest, so nodes do not flicker."""
-    sizes, shown, sums = diagram._net.layer_sizes, [], {}
+    strength being the summed magnitude of the values on its arrows in and out (`sums`:
+    those of `wide_layer_sums`, worked out already). The units shown stay while they are
+    nearly the strongest, so nodes do not flicker."""
+    sizes, shown, sums = diagram._net.layer_sizes, [], dict(sums or {})
 
     def magnitudes(number: int) -> tuple[np.ndarray, np.ndarray]:  # of each matrix once
         if number not in sums:
@@ -66,6 +67,13 @@ def choose_units(diagram: NetworkDiagram, edges) -> list[np.ndarray]:
                 and strength[current].min() >= KEEP_SHOWN * strength[strongest[-1]])
         shown.append(current if keep else np.sort(strongest))
     return shown
+
+
+def wide_layer_sums(edges, sizes) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """`magnitude_sums` of each matrix in `edges` next to a layer wider than COLLAPSE_ABOVE (what
+    `choose_units` needs of them unless a layer is expanded), by the matrix's number."""
+    return {number: magnitude_sums(matrix) for number, matrix in enumerate(edges)
+            if max(sizes[number], sizes[number + 1]) > COLLAPSE_ABOVE}
 
 
 def magnitude_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -223,18 +223,19 @@ class NetworkDiagram(pg.GraphicsView):
 
     def show(self, edges, biases, nodes, node_scales, value_prefix: str = "", bias_prefix: str = "b ",
              dim=frozenset(), active: int | None = None, frozen=None, widths_per_layer: bool = True,
-             live: bool = False) -> None:
+             live: bool = False, sums: dict | None = None) -> None:
         """Draw values: `edges[l-1]` (fan_in, units) and `biases[l-1]` (units,) or None for
         layer l ≥ 1; `nodes[l]` (units,) for layer l ≥ 0, shaded by `node_scales[l]` and
         written under the node (after `value_prefix` for l ≥ 1); bias values after `bias_prefix`.
         Arrow widths are relative to the largest |value| of their layer, or of the whole
         network. Layers in `dim` are greyed, `active` is outlined, nodes whose
         `frozen[l-1]` is True get a dashed ring. While `live` (training runs) the numbers are
-        written at most every LIVE_TEXT_SECONDS; the colours, sizes and arrows always follow."""
+        written at most every LIVE_TEXT_SECONDS; the colours, sizes and arrows always follow.
+        `sums`: `picking.wide_layer_sums(edges, …)` if worked out already (off the GUI thread)."""
         self._values = dict(edges=edges, biases=biases, nodes=nodes, node_scales=node_scales,
                             value_prefix=value_prefix, bias_prefix=bias_prefix, dim=dim, active=active,
-                            frozen=frozen, widths_per_layer=widths_per_layer)
-        shown = choose_units(self, edges)
+                            frozen=frozen, widths_per_layer=widths_per_layer, sums=sums)
+        shown = choose_units(self, edges, sums)
         if len(shown) != len(self._shown) or any(not np.array_equal(a, b) for a, b in zip(shown, self._shown)):
             self._layout(shown)
         self._edge_values = [edges[layer - 1][np.ix_(shown[layer - 1], shown[layer])].ravel()

@@ -41,9 +41,9 @@ from fcviz.core.metrics import class_labels
 from fcviz.core.network import Network
 from fcviz.core.snapshot import Snapshot
 from fcviz.gui import plots
+from fcviz.gui.newest_wins import NewestWins, forward_work
 from fcviz.gui.panels.base import ExportTarget, Panel
 from fcviz.gui.panels.scatter.editor import PointEditor
-from fcviz.gui.panels.scatter.grid_forward import GridForward
 from fcviz.gui.panels.scatter.maps import ConfusionMatrixPlot, NeuronMaps
 from fcviz.gui.panels.scatter.modes import MODE_VIEWS, CurveView, MapView, ModeView, ScatterMode
 from fcviz.gui.plots import (
@@ -55,6 +55,7 @@ from fcviz.gui.plots import (
     make_plot_widget,
     set_axis_labels,
 )
+from fcviz.gui.snapshot_cache import PREDICTIONS
 
 MAX_NEURON_CURVES = 64  # dashed curves of the first hidden neurons: a 1-4096-1 network froze the window
 MAX_TEST_PERCENT = 50
@@ -86,7 +87,8 @@ class ScatterPanel(Panel):
         self._class_styles = [pg.mkBrush(c) for c in colors], [pg.mkPen(c, width=2) for c in colors]
         self._regression_styles = [pg.mkBrush(REGRESSION_COLOR)], [pg.mkPen(REGRESSION_COLOR, width=2)]
         self.editor = PointEditor(self)
-        self.grid_forward = GridForward(self)  # the network over the curve's or map's grid, off-thread when big
+        self.grid_forward = NewestWins(self)  # the network over the curve's or map's grid, off-thread when big
+        self.predicting = NewestWins(self)    # and over the samples
         self.view_box = self.editor.view_box
         self.plot_widget = make_plot_widget(viewBox=self.view_box)
         self.plot_widget.setMinimumSize(200, 150)
@@ -212,6 +214,7 @@ class ScatterPanel(Panel):
     def shutdown(self) -> None:
         """Stop computing (the window is closing)."""
         self.grid_forward.shutdown()
+        self.predicting.shutdown()
 
     def export_targets(self) -> list[ExportTarget]:
         return [ExportTarget(self.tr("Scatter plot (PNG)…"), self.tr("Export scatter plot"), self.plot_widget)]
@@ -227,6 +230,7 @@ class ScatterPanel(Panel):
             self._fill_pair_boxes(dataset)
         self._net = None  # the drawn snapshot's network, shared through the controller's cache
         self.grid_forward.cancel()
+        self.predicting.cancel()
         self.editor.cancel()
         self._fill_class_box(dataset)
         self._set_curves(dataset)
@@ -439,16 +443,23 @@ class ScatterPanel(Panel):
         dataset = self._setup.dataset
         self.mode_view.draw(self._net)
         if self._mode == MANY or dataset.is_classification:
-            predicted = self.controller.cache.predictions(snapshot)
-            if self._mode == PAIRS:
-                wrong = class_labels(predicted) != dataset.labels()
-                self.mistakes.setData(pos=self._positions[wrong])
-            if self._mode == MANY and not dataset.is_classification and not self.editor.dragging:
-                self._positions = np.column_stack([dataset.y.ravel(), predicted.ravel()])
-                self._draw_points()
-                self.mode_view.cover_predictions(predicted)
-            if dataset.is_classification:
-                rows = self._setup.test_rows if len(self._setup.test_rows) else self._setup.train_rows
-                self.confusion_title.setText(self.tr("Confusion matrix, test data") if len(self._setup.test_rows)
-                                             else self.tr("Confusion matrix, training data"))
-                self.confusion.draw(predicted[rows], dataset.y[rows])
+            net, cache = self._net, self.controller.cache
+            self.predicting.run(forward_work(net, len(dataset.X)), lambda: net.predict(dataset.X),
+                                lambda predicted: self._draw_predictions(cache.remember(snapshot, PREDICTIONS,
+                                                                                        predicted)))
+
+    def _draw_predictions(self, predicted: np.ndarray) -> None:
+        """The mistakes, the predicted points and the confusion matrix of the drawn snapshot."""
+        dataset = self._setup.dataset
+        if self._mode == PAIRS:
+            wrong = class_labels(predicted) != dataset.labels()
+            self.mistakes.setData(pos=self._positions[wrong])
+        if self._mode == MANY and not dataset.is_classification and not self.editor.dragging:
+            self._positions = np.column_stack([dataset.y.ravel(), predicted.ravel()])
+            self._draw_points()
+            self.mode_view.cover_predictions(predicted)
+        if dataset.is_classification:
+            rows = self._setup.test_rows if len(self._setup.test_rows) else self._setup.train_rows
+            self.confusion_title.setText(self.tr("Confusion matrix, test data") if len(self._setup.test_rows)
+                                         else self.tr("Confusion matrix, training data"))
+            self.confusion.draw(predicted[rows], dataset.y[rows])
