@@ -115,7 +115,7 @@ def test_training_goes_on_while_the_copy_is_written_and_the_copy_holds_the_state
     asked_at = controller.latest.epoch
     written = window.autosave.save_now()
     qtbot.waitUntil(writing.is_set, timeout=10_000)
-    packed_by = controller.latest.epoch
+    packed_by = controller.call_in_worker(lambda experiment: experiment.trainer.epoch)  # after the packing
     qtbot.waitUntil(lambda: controller.latest.epoch > packed_by + 100, timeout=10_000)  # trains on meanwhile
     controller.pause()
     wait_for_state(qtbot, window, PAUSED)
