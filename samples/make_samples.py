@@ -3,7 +3,8 @@
 Every synthetic set is seeded, so the files come out byte-identical on each
 run. iris.csv and digits.xlsx copy real data sets that ship with scikit-learn,
 needed only here (`pip install scikit-learn`); without it they are left as
-they are. fcviz itself never imports scikit-learn.
+they are. fcviz itself never imports scikit-learn. Last, preset_tables.npz is
+written from the tables (fcviz.io.samples.write_preset_tables).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 import openpyxl
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.xml.functions import tostring
+
+from fcviz.io.samples import write_preset_tables
 
 HERE = Path(__file__).resolve().parent
 # openpyxl stamps a workbook and its zip entries with "now"; pin both.
@@ -126,10 +129,11 @@ def main() -> None:
         from sklearn import datasets
     except ImportError:
         print("scikit-learn is not installed: iris.csv and digits.xlsx left as they are")
-        return
-    header = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
-    write_csv("iris.csv", header, iris(datasets))
-    write_digits(datasets)
+    else:
+        header = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
+        write_csv("iris.csv", header, iris(datasets))
+        write_digits(datasets)
+    write_preset_tables(HERE)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from fcviz.core.limits import Adjustment
 
@@ -34,3 +34,11 @@ class AdjustedNotice(QMessageBox):
         if adjustment.key == "pace" and adjustment.used == 0:
             return self.tr("max")  # as the pace box says it: as fast as training goes
         return self.tr("{rate}/s").format(rate=adjustment.number_text) if adjustment.unit else adjustment.used_text
+
+
+def show_adjusted(adjusted: list[Adjustment], window: QMainWindow) -> None:
+    """Say which values of an opened session were clamped (if any): the notice, and the status bar."""
+    if adjusted:
+        notice = AdjustedNotice(adjusted, window)
+        window.statusBar().showMessage(notice.text())
+        notice.show()

@@ -32,9 +32,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fcviz.core.experiment import Experiment
 from fcviz.desktop import APP_ID
+from fcviz.gui.adjusted_notice import show_adjusted
 from fcviz.gui.controller import WORKER_REPLY_TIMEOUT_SECONDS
+from fcviz.gui.loading import Cancelled
 from fcviz.gui.widgets import show_error
-from fcviz.io.session import SessionError, load_session
+from fcviz.io.session import SessionError
 
 AUTOSAVE_INTERVAL_MS = 3 * 60 * 1000
 STATUS_TIMEOUT_MS = 6000
@@ -234,16 +236,19 @@ class Autosave(QObject):
             copy.unlink(missing_ok=True)
             return False
         try:
-            experiment = load_session(copy)
+            incoming, adjusted = self.window.files.read_session(copy)
+        except Cancelled:
+            return False  # kept: offered again at the next start
         except SessionError as error:
             damaged = copy.with_name(f"damaged-{copy.name}")
             copy.replace(damaged)  # out of the way of the next start, but kept
             show_error(self.window, QCoreApplication.translate("Autosave", "Cannot restore the autosaved work"),
                        QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))  # noqa: E501 (lupdate reads the call on one line)
             return False
+        experiment = incoming.experiment
         view = dict(experiment.ui_state)
         self.window.files.session_path = None
-        self.controller.open_experiment(experiment)
+        self.controller.open_experiment(incoming)
         self.window.restore_view_state(view)
         self._baseline = None  # unsaved until the person saves it
         written = self.save_now()
@@ -252,6 +257,7 @@ class Autosave(QObject):
                 copy.unlink(missing_ok=True)
         self._show(QCoreApplication.translate("Autosave", "Restored the autosaved work at epoch {epoch}.").format(
             epoch=f"{experiment.trainer.epoch:,}"))
+        show_adjusted(adjusted, self.window)
         return True
 
     def _show(self, message: str) -> None:

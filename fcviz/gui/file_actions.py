@@ -13,9 +13,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from fcviz.core.experiment import Experiment
+from fcviz.core.limits import Adjustment
 from fcviz.core.presets import CONTEXT as PRESETS_CONTEXT
 from fcviz.core.presets import PRESETS
-from fcviz.gui.adjusted_notice import AdjustedNotice
+from fcviz.gui.adjusted_notice import show_adjusted
 from fcviz.gui.controller import Installable, installable
 from fcviz.gui.loading import Cancelled, run_with_progress
 from fcviz.gui.panels.base import ExportTarget
@@ -96,16 +97,12 @@ class FileActions(QObject):
         self.status(self.tr("Opened the {title} lab.").format(title=title))
 
     def open_session(self, path: str | Path) -> bool:
-        from fcviz.io.session import SessionError, load_session
+        from fcviz.io.session import SessionError
         path = Path(path)
         if not self.window.may_replace():
             return False
-        values, adjusted = self.controller.settings.values, []
-
-        def ready() -> Installable:
-            return installable(load_session(path, adjusted.append), values)
         try:
-            incoming = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name), ready)
+            incoming, adjusted = self.read_session(path)
         except Cancelled:
             return False
         except (SessionError, OSError) as error:
@@ -118,11 +115,19 @@ class FileActions(QObject):
         self._add_recent_file(path)
         self.status(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
-        if adjusted:  # clamped to what fcviz can hold: said in a box that does not block, and the status bar
-            notice = AdjustedNotice(adjusted, self.window)
-            self.window.statusBar().showMessage(notice.text())
-            notice.show()
+        show_adjusted(adjusted, self.window)
         return True
+
+    def read_session(self, path: Path) -> tuple[Installable, list[Adjustment]]:
+        """The session at `path`, read and made ready off the GUI thread (progress and Cancel), and the
+        values clamped on the way to what fcviz can hold. Raises Cancelled, SessionError or OSError."""
+        from fcviz.io.session import load_session
+        values, adjusted = self.controller.settings.values, []
+
+        def ready() -> Installable:
+            return installable(load_session(path, adjusted.append), values)
+        incoming = run_with_progress(self.window, self.tr("Opening {path}…").format(path=path.name), ready)
+        return incoming, adjusted
 
     def open_dataset_dialog(self, path: str | Path) -> None:
         from fcviz.gui.dataset_dialog import DatasetDialog

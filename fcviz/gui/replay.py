@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QInputDialog, QProgressDialog, QWidget
 
 from fcviz.gui.timeline_bar import MAX_REPLAY_PACE
-from fcviz.io.animation import ffmpeg_path, open_animation
 
 
 def widget_pixels(widget: QWidget) -> np.ndarray:
@@ -40,6 +39,7 @@ class ReplayExport:
             window.show_panel(panel, flash=False)
         self.epochs = [int(epoch) for epoch in window.controller.latest.timeline.epochs]
         self.done = 0
+        from fcviz.io.animation import open_animation  # Pillow: loaded when a replay is written, not at start-up
         self._writer = open_animation(path, fps)
         # Every frame the same size: longer numbers in the toolbar must not widen the window meanwhile.
         self._limits = (window.minimumSize(), window.maximumSize())
@@ -146,6 +146,7 @@ class ReplayActions(QObject):
         choice, ok = QInputDialog.getItem(self.window, self.tr("Export replay"), self.tr("Draw"), choices, 0, False)
         if not ok:
             return
+        from fcviz.io.animation import ffmpeg_path
         file_filter = self.tr("Animated GIF (*.gif)") + (";;" + self.tr("MP4 video (*.mp4)") if ffmpeg_path() else "")
         path = self.files.ask_save_path(self.tr("Export replay"), file_filter)
         if path:

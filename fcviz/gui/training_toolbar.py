@@ -43,7 +43,7 @@ class TrainingToolBar(QToolBar):
             self.addAction(action)
         self.addSeparator()
         self.epochs_box = QSpinBox()
-        self.epochs_box.setRange(1, limits.MAX_EPOCHS)
+        self.epochs_box.setRange(0, limits.MAX_EPOCHS)
         self.epochs_box.setGroupSeparatorShown(True)
         self.epochs_box.setKeyboardTracking(False)
         self.epochs_box.setToolTip(self.tr("Train until this epoch"))

@@ -294,3 +294,34 @@ def test_a_running_window_copy_is_not_offered_to_another(qtbot, guarded, tmp_pat
     step_once(qtbot, window)
     autosave_now(qtbot, window)
     assert copies(tmp_path) and find_recoverable(tmp_path / "autosave") == []
+
+
+def test_a_copy_is_read_off_the_gui_thread_and_its_clamped_values_are_said(qtbot, guarded, tmp_path, monkeypatch):
+    import json
+    import threading
+
+    import fcviz.io.session
+    folder = tmp_path / "autosave"
+    folder.mkdir()
+    copy = folder / "session-aaaa.fcviz"
+    save_session(copy, open_preset("xor"))
+    with zipfile.ZipFile(copy) as archive:
+        document, arrays = json.loads(archive.read("session.json")), archive.read("arrays.npz")
+    document["experiment"]["epochs"] = 1e30
+    with zipfile.ZipFile(copy, "w") as archive:
+        archive.writestr("session.json", json.dumps(document))
+        archive.writestr("arrays.npz", arrays)
+    readers = []
+    load = fcviz.io.session.load_session
+
+    def recorded(*args):
+        readers.append(threading.current_thread())
+        return load(*args)
+    monkeypatch.setattr(fcviz.io.session, "load_session", recorded)
+    window, _ = guarded(answers=Answers(restore=True))
+    assert window.autosave.offer_recovery()
+    assert readers and threading.main_thread() not in readers
+    assert window.controller.settings.epochs == window.toolbar.epochs_box.value() == 100_000_000
+    notice = "Session values adjusted to what fcviz can hold: epochs 1e+30 → 100,000,000"
+    box = window.findChild(QMessageBox, "adjustedMessage")
+    assert box.isVisible() and box.text() == notice and window.statusBar().currentMessage() == notice

@@ -394,3 +394,13 @@ def test_the_parameter_model_compares_only_listed_rows_and_keeps_a_snapshots_arr
     model.set_numbers(parameter_model.VALUE, values)
     assert model.setData(model.index(0, 1), 9.5)      # an edit writes a copy, never the snapshot's array
     assert values[0] == 0.0 and model.numbers(parameter_model.VALUE)[0] == 9.5
+
+
+def test_a_session_of_zero_epochs_shows_zero_and_play_trains_none(qtbot, open_window, tmp_path):
+    window = open_window()
+    assert window.files.open_session(hostile_setting(tmp_path, "experiment", "epochs", 0))
+    assert window.toolbar.epochs_box.value() == window.controller.settings.epochs == 0
+    assert window.findChild(QMessageBox, "adjustedMessage") is None
+    window.toolbar.play_action.trigger()
+    qtbot.wait(300)
+    assert window.controller.latest.epoch == 0 and not window.toolbar.play_action.isChecked()

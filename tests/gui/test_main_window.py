@@ -294,3 +294,18 @@ def test_a_panel_behind_a_tab_skips_redraws_and_catches_up_when_its_tab_is_chose
     assert drawn == []
     window.docks["backprop"].raise_()
     qtbot.waitUntil(lambda: drawn == [1])
+
+
+def test_panels_behind_a_tab_are_not_drawn_when_the_window_first_shows(qtbot, monkeypatch):
+    window = MainWindow(build_preset("clothes"), settings=None)
+    qtbot.addWidget(window)
+    drawn: list[str] = []
+    for key, panel in window.panels.items():
+        monkeypatch.setattr(panel, "draw", lambda snapshot, key=key: drawn.append(key))
+    window.show()
+    qtbot.waitExposed(window)
+    assert {"scatter", "network_diagram", "training"} <= set(drawn)
+    assert not {"backprop", "activations", "loss_surface", "data_table", "architecture"} & set(drawn)
+    window.docks["backprop"].raise_()
+    qtbot.waitUntil(lambda: "backprop" in drawn)
+    window.close()

@@ -67,12 +67,15 @@ class Panel(QWidget):
 
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
-        # A dock behind another dock's tab stays "visible" to Qt, but has nothing on screen.
-        if self.isVisible() and not self.visibleRegion().isEmpty():
+        if self._on_screen():
             self._pending = None
             self.draw(snapshot)
         else:
             self._pending = snapshot
+
+    def _on_screen(self) -> bool:
+        # A dock behind another dock's tab stays "visible" to Qt, but has nothing on screen.
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     @Slot(bool)
     def on_dock_visibility_changed(self, visible: bool) -> None:
@@ -82,7 +85,8 @@ class Panel(QWidget):
 
     def showEvent(self, event):
         super().showEvent(event)
-        self._draw_pending()
+        if self._on_screen():  # a dock behind a tab draws when its tab is chosen (on_dock_visibility_changed)
+            self._draw_pending()
 
     def _draw_pending(self) -> None:
         if self._pending is None:
