@@ -19,7 +19,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication  # noqa: E402
 
 from fcviz.core.snapshot import RunState  # noqa: E402
 from fcviz.core.timeline import MAX_BYTES, PACES, Timeline  # noqa: E402
@@ -51,14 +51,12 @@ def frames_per_second(name: str, pace: float, seconds: float) -> float:
     controller.snapshot_changed.connect(lambda snapshot: drawn.append((time.perf_counter(), snapshot.epoch))
                                         if snapshot.state == RunState.RUNNING else None)
     controller.play()
-    # The app's own event loop: a processEvents() and sleep loop added a millisecond's sleep to each of the
-    # frame's turns (the snapshot, the drawing, the deferred paint) and never deleted closed windows.
-    loop = QEventLoop()
-    QTimer.singleShot(round(1000 * (seconds + 0.5)), loop.quit)
-    loop.exec()
+    end = time.perf_counter() + seconds + 0.5
+    while time.perf_counter() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.001)
     controller.pause()
     window.close()
-    window.deleteLater()
     measured = [(t, epoch) for t, epoch in drawn if t >= drawn[0][0] + 0.5]  # after the first half second
     epochs = [epoch for _, epoch in measured]
     if len(measured) < 2:
