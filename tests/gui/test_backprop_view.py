@@ -89,7 +89,7 @@ def test_every_gradient_and_delta_shown_agrees_with_finite_differences(qtbot, op
     formula = panel.formula(Target(NODE, 1, 3))
     delta = panel.view.per_sample_delta(1)[2, 1]
     assert formula.factors[0] == ("δ3_1", pytest.approx(delta, rel=1e-12))
-    assert panel.diagram._value_items[3 + 2].toPlainText() == f"δ {formula.lines[1].rsplit(' = ', 1)[1]}"
+    assert panel.diagram._labels.values[3 + 2].toPlainText() == f"δ {formula.lines[1].rsplit(' = ', 1)[1]}"
 
 
 def test_step_through_shows_the_weights_and_update_the_trainer_used(qtbot, open_window):

@@ -36,6 +36,19 @@ def networks_built(monkeypatch):
     return built
 
 
+@pytest.fixture
+def forward_passes(monkeypatch):
+    """Every forward pass of a Network: (thread name, rows)."""
+    passes = []
+    forward = network_module.Network.forward
+
+    def recording(self, X):
+        passes.append((threading.current_thread().name, len(X)))
+        return forward(self, X)
+    monkeypatch.setattr(network_module.Network, "forward", recording)
+    return passes
+
+
 def test_installing_and_drawing_an_experiment_builds_no_network_on_the_gui_thread(qtbot, open_window,
                                                                                 networks_built):
     """The loss surface built a second network and trainer in its setup, the diagrams and the scatter
@@ -106,16 +119,11 @@ def test_the_change_since_start_is_worked_out_for_the_rows_listed():
     assert changes == []
 
 
-def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, open_window, monkeypatch):
+def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, open_window, monkeypatch,
+                                                                     forward_passes):
     """The scatter plot passed 300 curve points through all 8.2M weights on the GUI thread each frame."""
     monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # the clothes lab's curve stands for a big network's
-    passes = []
-    forward = network_module.Network.forward
-
-    def recording(self, X):
-        passes.append((threading.current_thread().name, len(X)))
-        return forward(self, X)
-    monkeypatch.setattr(network_module.Network, "forward", recording)
+    passes = forward_passes
     window = open_window()
     controller, scatter = window.controller, window.scatter
     with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
@@ -128,7 +136,7 @@ def test_a_big_networks_curve_is_computed_off_the_gui_thread_then_drawn(qtbot, o
     curve_passes = [thread for thread, rows in passes if rows == len(grid)]
     assert len(curve_passes) == 1 and curve_passes[0] != threading.main_thread().name
     _, drawn = scatter.curves[0].getData()
-    np.testing.assert_array_equal(drawn, forward(snapshot.network(), grid)[-1][1][0])
+    np.testing.assert_array_equal(drawn, snapshot.network().forward(grid)[-1][1][0])
 
 
 def test_only_the_newest_grid_pass_is_drawn(qtbot, monkeypatch):
@@ -147,7 +155,7 @@ def test_only_the_newest_grid_pass_is_drawn(qtbot, monkeypatch):
 
 
 def test_a_big_networks_diagram_is_worked_out_off_the_gui_thread_and_drawn_the_same(qtbot, open_window,
-                                                                                    monkeypatch):
+                                                                                    monkeypatch, forward_passes):
     """The diagram passed every sample through all 8.2M weights and summed |w| of all of them on the GUI
     thread for each frame (0.5 s of each pause while the big network trained)."""
     window = open_window(build_experiment(clothes_dataset(), hidden=(40, 30), activation="tanh"))
@@ -160,18 +168,13 @@ def test_a_big_networks_diagram_is_worked_out_off_the_gui_thread_and_drawn_the_s
     panel.draw(snapshot)
     on_gui, shown_on_gui = panel.diagram._values, panel.diagram._shown
     monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # a small network stands for a big one
-    passes = []
-    forward = network_module.Network.forward
-
-    def recording(self, X):
-        passes.append(threading.current_thread().name)
-        return forward(self, X)
-    monkeypatch.setattr(network_module.Network, "forward", recording)
+    passes = forward_passes
+    passes.clear()
     panel.diagram._values, panel.diagram._shown = None, []
     panel.draw(snapshot)
     assert panel.diagram._values is None  # not drawn until the pool thread is done
     panel.passes.wait()
-    assert passes and threading.main_thread().name not in passes
+    assert passes and threading.main_thread().name not in [thread for thread, _ in passes]
     drawn = panel.diagram._values
     assert sorted(drawn["sums"]) == [0, 1, 2]  # both hidden layers are wide: every matrix touches one
     for ours, theirs in zip(drawn["nodes"], on_gui["nodes"], strict=True):
@@ -182,7 +185,7 @@ def test_a_big_networks_diagram_is_worked_out_off_the_gui_thread_and_drawn_the_s
 
 
 def test_a_big_networks_predictions_are_worked_out_off_the_gui_thread_and_shared(qtbot, open_window,
-                                                                                 monkeypatch):
+                                                                                 monkeypatch, forward_passes):
     """The scatter plot's confusion matrix passed every sample through all 8.2M weights on the GUI thread."""
     window = open_window()
     controller, scatter = window.controller, window.scatter
@@ -191,13 +194,8 @@ def test_a_big_networks_predictions_are_worked_out_off_the_gui_thread_and_shared
     snapshot = replace(controller.latest)  # one the shared cache knows nothing of
     monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # the clothes lab stands for a big network
     scatter.confusion.draw(np.zeros((0, 1)), np.zeros((0, 1)))
-    passes = []
-    forward = network_module.Network.forward
-
-    def recording(self, X):
-        passes.append((threading.current_thread().name, len(X)))
-        return forward(self, X)
-    monkeypatch.setattr(network_module.Network, "forward", recording)
+    passes = forward_passes
+    passes.clear()
     samples = len(controller.setup.dataset.X)
     scatter.draw(snapshot)
     assert scatter.confusion.counts.sum() == 0  # not drawn until the pool thread is done
@@ -215,3 +213,35 @@ def test_a_big_networks_predictions_are_worked_out_off_the_gui_thread_and_shared
     reference.draw(expected[rows], controller.setup.dataset.y[rows])
     np.testing.assert_array_equal(scatter.confusion.counts, reference.counts)
     assert scatter.confusion.counts.sum() == len(rows)
+
+
+def test_a_new_networks_labels_are_made_a_few_per_turn_before_its_frame_is_drawn(qtbot, open_window, monkeypatch):
+    """The 66 labels of a big network's first frame were made all at once when it came: the longest
+    pause of opening it, once its node values were worked out in a pool thread."""
+    from fcviz.gui.panels.diagram import labels as labels_module
+
+    window = open_window()
+    panel, diagram = window.network_diagram, window.network_diagram.diagram
+    pool = diagram._labels
+    monkeypatch.setattr(newest_wins, "MAX_GUI_WORK", 0)  # a small network stands for a big one
+    made = []
+    original = labels_module.pg.TextItem
+
+    def recording(*args, **kwargs):
+        made.append(1)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(labels_module.pg, "TextItem", recording)
+    window.controller.open_experiment(build_experiment(clothes_dataset(), hidden=(40, 30), activation="tanh"))
+    wanted = 1 + 10 + 10 + 1  # the input, the 10 strongest of each wide layer, the output
+    turns = []
+    while made or not turns:  # each turn of the event loop (the frame is not drawn meanwhile)
+        made.clear()
+        pool._grow_a_few()
+        turns.append(len(made))
+    assert max(turns) == labels_module.PER_TURN and len(pool.names) == len(pool.values) == len(pool.biases) == wanted
+    panel.draw(window.controller.latest)  # the frame is worked out in the pool thread ...
+    panel.passes.wait()                   # ... and drawn: it makes no label but the
+    assert len(made) == 2                 # "… N more" of each wide layer
+    names = [item.toPlainText() for item in pool.names]
+    assert [len(units) for units in diagram._shown] == [1, 10, 10, 1]
+    assert names[0] == "x" and names[-1] == "ŷ" and all(names)

@@ -99,7 +99,7 @@ def test_node_values_follow_the_chosen_sample_and_the_mean(qtbot, open_window):
     window = exposed(qtbot, open_window())
     panel = window.network_diagram
     _, plan = clothes_trainer()
-    values = panel.diagram._value_items  # drawn in layer order: x, a1_1, a2_1, ŷ
+    values = panel.diagram._labels.values  # drawn in layer order: x, a1_1, a2_1, ŷ
     panel.sample_box.setValue(3)
     assert [item.toPlainText() for item in values[:4]] == [
         "1.70", fmt(plan.layers[0].a[0, 2]), fmt(plan.layers[0].a[1, 2]), fmt(plan.layers[1].a[0, 2])]

@@ -74,7 +74,7 @@ def test_the_change_since_start_header_is_not_clipped_beside_a_scroll_bar(window
 @pytest.mark.parametrize("preset", ["clothes", "activations", "xor", "circles"])
 def test_no_bias_or_value_text_lies_on_another_in_the_diagram(window_on, preset):
     diagram = window_on(preset, 20).network_diagram.diagram
-    texts = [item.sceneBoundingRect() for item in diagram._value_items + diagram._bias_items
+    texts = [item.sceneBoundingRect() for item in diagram._labels.values + diagram._labels.biases
              if item.isVisible() and item.toPlainText()]
     assert texts
     overlapping = [(a, b) for a, b in itertools.combinations(texts, 2) if a.adjusted(1, 1, -1, -1).intersects(b)]

@@ -86,7 +86,7 @@ def test_the_diagram_writes_its_numbers_a_few_times_a_second_while_training_and_
     monkeypatch.setattr(diagram_view, "LIVE_TEXT_SECONDS", text_seconds)
     window = open_window(spiral_every_epoch(10**6))
     diagram, setup = window.network_diagram.diagram, window.controller.setup
-    output_bias = diagram._bias_items[diagram._text_slots[-1]]   # "b …" beside the output node
+    output_bias = diagram._labels.biases[diagram._text_slots[-1]]   # "b …" beside the output node
     texts: list[str] = []
     window.controller.snapshot_changed.connect(
         lambda snapshot: texts.append(output_bias.toPlainText()) if snapshot.state == RunState.RUNNING else None)

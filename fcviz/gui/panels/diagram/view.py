@@ -14,10 +14,11 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 
 from fcviz.core.network import Network
 from fcviz.gui.formulas import fmt, node_name
+from fcviz.gui.panels.diagram.labels import LabelPool
 from fcviz.gui.panels.diagram.picking import (  # noqa: F401
     BIAS,
     COLLAPSE_ABOVE,
@@ -32,7 +33,7 @@ from fcviz.gui.panels.diagram.picking import (  # noqa: F401
 )
 
 POSITIVE_COLOR, NEGATIVE_COLOR = "#0072b2", "#e69f00"  # colour-blind-safe pair (Okabe-Ito)
-DIM_COLOR, TEXT_COLOR = "#d0d0d0", "#222222"
+DIM_COLOR = "#d0d0d0"
 HIGHLIGHT = (0, 0, 0, 55)  # a translucent grey halo behind what the mouse is on: neither blue nor orange
 NODE_SIZE = 34            # px, shrunk in columns too crowded for it
 MIN_NODE_SIZE = 5
@@ -103,9 +104,7 @@ class NetworkDiagram(pg.GraphicsView):
         self._node_halo = self._add(pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(HIGHLIGHT), pxMode=True), 1.5)
         self._nodes = self._add(pg.ScatterPlotItem(size=NODE_SIZE, pxMode=True, hoverable=False), 2)
         self._biases = self._add(pg.ScatterPlotItem(symbol="s", pxMode=True), 2)
-        self._name_items: list[pg.TextItem] = []
-        self._value_items: list[pg.TextItem] = []
-        self._bias_items: list[pg.TextItem] = []
+        self._labels = LabelPool(lambda item: self._add(item, 3), self)
         self._more_items: dict[int, pg.TextItem] = {}
         self._texts: dict[int, str] = {}  # id(item) -> text shown, to skip unchanged setText calls
         self._texts_due = 0.0  # while live, the numbers are written again from this time on
@@ -129,6 +128,8 @@ class NetworkDiagram(pg.GraphicsView):
         """Show another architecture (weights are read only from `show`)."""
         self._net = net
         self.expanded.clear()
+        # the labels of its first frame (every unit of a narrow layer, the TOP_K strongest of a wide one)
+        self._labels.ahead(sum(size if size <= COLLAPSE_ABOVE else TOP_K for size in net.layer_sizes))
         self._shown, self._values, self._hover, self._ready = [], None, None, False
         self._draw_halo()
 
@@ -174,17 +175,10 @@ class NetworkDiagram(pg.GraphicsView):
 
     def _make_texts(self) -> None:
         """Name and value labels for the drawn nodes (reused), and one '… N more' per cut layer."""
-        net, font = self._net, QFont()
-        font.setPointSizeF(8)
-        wanted = sum(len(units) for units in self._shown if len(units) <= MAX_TEXT_ROWS)
-        for items, anchor in ((self._name_items, (0.5, 0.5)), (self._value_items, (0.5, 0.0)),
-                              (self._bias_items, (1.0, 1.0))):
-            while len(items) < wanted:
-                item = pg.TextItem(color=TEXT_COLOR, anchor=anchor)
-                item.setFont(font)
-                items.append(self._add(item, 3))
-            for item in items:
-                item.setVisible(False)
+        net, labels = self._net, self._labels
+        labels.grow(sum(len(units) for units in self._shown if len(units) <= MAX_TEXT_ROWS))
+        for item in labels.names + labels.values + labels.biases:
+            item.setVisible(False)
         outputs = len(net.layer_sizes) - 1
         slot = 0
         self._text_slots = []
@@ -197,7 +191,7 @@ class NetworkDiagram(pg.GraphicsView):
                 name = node_name(net, layer, unit + 1)
                 if layer == outputs:
                     name = "ŷ" if net.layer_sizes[-1] == 1 else f"ŷ{unit + 1}"
-                self._set_text(self._name_items[slot + k], name)
+                self._set_text(self._labels.names[slot + k], name)
             slot += len(units)
         for item in self._more_items.values():
             item.setVisible(False)
@@ -266,7 +260,7 @@ class NetworkDiagram(pg.GraphicsView):
             if slot is not None and texts:
                 for k, value in enumerate(values):
                     text = "" if layer in dim else (prefix if layer else "") + fmt(value)
-                    self._set_text(self._value_items[slot + k], text)
+                    self._set_text(self._labels.values[slot + k], text)
         self._nodes.setBrush(brushes)
         self._nodes.setPen(pens)
 
@@ -287,7 +281,7 @@ class NetworkDiagram(pg.GraphicsView):
                 brushes.append(self._bias_brushes[color])
                 slot = self._text_slots[layer]
                 if slot is not None and texts:
-                    self._set_text(self._bias_items[slot + k], "" if layer in dim else prefix + fmt(value))
+                    self._set_text(self._labels.biases[slot + k], "" if layer in dim else prefix + fmt(value))
         self._bias_sizes = np.array(sizes)
         self._biases.setData(size=sizes, brush=brushes, pen=self._pens["bias"], **self._bias_positions())
 
@@ -352,7 +346,7 @@ class NetworkDiagram(pg.GraphicsView):
             show = (size >= MIN_NAMED_SIZE, roomy, bias_room and has_bias and len(units) <= BIAS_TEXT_ROWS)
             for k in range(len(units)):
                 x, y = self._x[layer][k], self._y[layer][k]
-                items = (self._name_items[slot + k], self._value_items[slot + k], self._bias_items[slot + k])
+                items = (self._labels.names[slot + k], self._labels.values[slot + k], self._labels.biases[slot + k])
                 positions = ((x, y), (x, y - (size / 2 + 1) * pixel[1]),
                              (x - (size / 2 - 4) * pixel[0], y + (size / 2 - 2) * pixel[1]))
                 for item, position, visible in zip(items, positions, show):

@@ -1,0 +1,56 @@
+"""LabelPool: the text items of a network diagram's nodes (names, values, biases), reused frame to frame.
+
+A pg.TextItem takes about a millisecond to make and add to the view; the 66 labels of a big network's
+first frame, made all at once, were the longest pause of opening it (issue 18). When another network
+is set, `ahead` makes the labels its first frame needs a few per event-loop turn, while a big
+network's frame is worked out in a pool thread; `grow` makes whatever is still missing when a frame
+is drawn (a small network's, drawn at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QFont
+
+TEXT_COLOR = "#222222"
+PER_TURN = 6  # labels made per event-loop turn ahead of a frame
+
+
+class LabelPool(QObject):
+    def __init__(self, add: Callable[[pg.TextItem], pg.TextItem], parent: QObject | None = None):
+        """`add(item)` puts a new label in the view and returns it."""
+        super().__init__(parent)
+        self.names: list[pg.TextItem] = []   # anchored at their centre, on the node
+        self.values: list[pg.TextItem] = []  # under the node
+        self.biases: list[pg.TextItem] = []  # at the bias square's top right
+        self._add, self._wanted = add, 0
+        self._font = QFont()
+        self._font.setPointSizeF(8)
+        self._turn = QTimer(self, singleShot=True, interval=0)
+        self._turn.timeout.connect(self._grow_a_few)
+
+    def ahead(self, wanted: int) -> None:
+        """Make `wanted` labels of each kind, PER_TURN in each event-loop turn."""
+        self._wanted = wanted
+        self._turn.start()
+
+    def grow(self, wanted: int, most: int | None = None) -> bool:
+        """`wanted` labels of each kind (new ones hidden), making at most `most`; True if there are."""
+        made = 0
+        for items, anchor in ((self.names, (0.5, 0.5)), (self.values, (0.5, 0.0)), (self.biases, (1.0, 1.0))):
+            while len(items) < wanted:
+                if made == most:
+                    return False
+                item = pg.TextItem(color=TEXT_COLOR, anchor=anchor)
+                item.setFont(self._font)
+                item.setVisible(False)
+                items.append(self._add(item))
+                made += 1
+        return True
+
+    def _grow_a_few(self) -> None:
+        if not self.grow(self._wanted, PER_TURN):
+            self._turn.start()
