@@ -11,7 +11,12 @@ fewest of the first STEADY: a leak raises both, a short-lived object caught by o
 and lateness p99
 < 50 ms in every interval. Exit code 1 if a target is missed (latency only with --strict-latency).
 
+`--phases spiral --spiral-from 12000` runs the spiral phase alone, from a run trained to epoch 12,000
+first (headless, recording every epoch as the window does): the long-run state of the 30-minute soak
+(a 30,000-frame timeline, autosaves of 50 MB and more) in a third of the time.
+
     python benchmarks/soak.py [--seconds 1800] [--report-every 30] [--strict-latency]
+                              [--phases lab,spiral] [--spiral-from EPOCH]
 """
 
 from __future__ import annotations
@@ -68,9 +73,12 @@ def counts(window: MainWindow) -> dict[str, int]:
 class Soak:
     """Drives the phases on the window's event loop and keeps the figures."""
 
-    def __init__(self, seconds: float, report_every: float, autosave_folder: Path):
+    def __init__(self, seconds: float, report_every: float, autosave_folder: Path,
+                 phases: tuple[str, ...] = ("lab", "spiral"), spiral_from: int = 0):
         self.app = application()
-        self.phase_seconds = seconds / len(PHASES)
+        self.phase_list = [phase for phase in PHASES if phase[0] in phases]
+        self.spiral_from = spiral_from
+        self.phase_seconds = seconds / len(self.phase_list)
         self.warm_up = min(30.0, 0.2 * self.phase_seconds)
         self.report_every = report_every
         experiment = open_preset("clothes")
@@ -101,14 +109,17 @@ class Soak:
     def run(self) -> None:
         self.probe.start()
         self._started = time.perf_counter()
-        for index, (name, preset, every) in enumerate(PHASES):
-            self._phase(index, name, preset, every)
+        for name, preset, every in self.phase_list:
+            self._phase(name, preset, every)
         self.probe.stop()
         self.window.close()
 
-    def _phase(self, index: int, name: str, preset: str, every: int | None) -> None:
+    def _phase(self, name: str, preset: str, every: int | None) -> None:
         window, controller = self.window, self.window.controller
-        if index:
+        if name == "spiral" and self.spiral_from:
+            controller.open_experiment(trained_spiral(self.spiral_from))
+            window.mark_unmodified()
+        elif name != "lab":  # the window opened on the lab
             window.files.open_preset(preset)
         if every is not None:
             controller.settings.set("display_every", every)
@@ -157,7 +168,8 @@ class Soak:
         now = counts(self.window)
         figures = ", ".join(f"{key} {value:,}" for key, value in now.items())
         print(f"{time.perf_counter() - self._started:7.0f} s  {phase:<6} run {self.runs + 1:>4} epoch {epoch:>9,}  "
-              f"RSS {rss:7.1f} MB  {figures}  redraws {self.redraws / seconds:4.1f}/s  lateness p99 {p99:5.1f} ms",
+              f"RSS {rss:7.1f} MB  {figures}  redraws {self.redraws / seconds:4.1f}/s  lateness p99 {p99:5.1f} ms  "
+              f"load {os.getloadavg()[0]:.2f}",
               flush=True)
         return rss, now
 
@@ -186,6 +198,14 @@ class Soak:
         return ok_memory and flat and (ok_latency or not strict_latency)
 
 
+def trained_spiral(epoch: int):
+    """The soak's spiral run, trained to `epoch` with every epoch recorded in its timeline."""
+    experiment = open_preset("spiral")
+    experiment.display_every, experiment.epochs = 1, RUN_EPOCHS["spiral"]
+    experiment.train_to(epoch)
+    return experiment
+
+
 def steady(reports: list[dict[str, int]], key: str) -> int:
     """The fewest `key` in `reports`: what lasts, without an object that lived for one report."""
     return min(report[key] for report in reports)
@@ -196,9 +216,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=1800.0, help="total run time (default 30 min)")
     parser.add_argument("--report-every", type=float, default=30.0, help="seconds between report lines")
     parser.add_argument("--strict-latency", action="store_true", help="fail when the p99 target is missed")
+    parser.add_argument("--phases", default="lab,spiral", help="which phases, of lab,spiral (default both)")
+    parser.add_argument("--spiral-from", type=int, default=0, metavar="EPOCH",
+                        help="start the spiral phase from its run trained to EPOCH (default 0)")
     args = parser.parse_args()
+    phases = tuple(args.phases.split(","))
+    if not phases or not set(phases) <= {name for name, _, _ in PHASES}:
+        parser.error(f"--phases: one or both of lab,spiral, not {args.phases!r}")
     with tempfile.TemporaryDirectory() as folder:
-        soak = Soak(args.seconds, min(args.report_every, args.seconds / 6), Path(folder))
+        soak = Soak(args.seconds, min(args.report_every, args.seconds / 6), Path(folder), phases, args.spiral_from)
         soak.run()
     return 0 if soak.verdict(args.strict_latency) else 1
 

@@ -16,7 +16,10 @@ what training needs to go on from there exactly (optimizer slots and the shuffli
 
 Memory is bounded: past `max_bytes` (64 MB) every other frame is dropped (the first is kept) and
 from then on frames are recorded at least `min_gap` epochs apart, so the frames stay evenly spread;
-`TimelineView.thinned` says that this happened. Sessions store `arrays()` as append-only arrays
+`TimelineView.thinned` says that this happened. The storage is made at the bound at once and never
+grown by copying: `np.empty` takes address space, and memory is used only as rows are written (a
+doubling copy of 42 MB at the 16,384th frame held the recording thread, and with it the GIL, for
+0.2–0.45 s on a busy machine). Sessions store `arrays()` as append-only arrays
 (`timeline.*` in arrays.npz); a session without them starts a timeline at its current state.
 """
 
@@ -152,8 +155,7 @@ class Timeline:
         elif not self._count:
             self._columns = {}
             self._add_columns(row)
-        if self._count == len(self._columns["epoch"]):
-            self._grow()
+        self._make_room()
         for name, column in self._columns.items():
             column[self._count] = row.get(name, np.nan)
         self._count += 1
@@ -169,7 +171,7 @@ class Timeline:
         keep = int(np.searchsorted(self._columns["epoch"][: self._count], last_epoch, side="right")) \
             if self._count else 0
         if keep < self._count:
-            self._columns = {name: column.copy() for name, column in self._columns.items()}
+            self._columns = self._copied_columns(keep)
             self._count = keep
             self._view = None
 
@@ -177,8 +179,8 @@ class Timeline:
         """A new timeline with the frames up to `last_epoch` (this one is left as it is)."""
         keep = self.view().index_of(last_epoch) + 1 if self._count else 0
         copy = Timeline(self.max_bytes)
-        copy._columns = {name: column.copy() for name, column in self._columns.items()}
         copy._count, copy._view = min(keep, self._count), None
+        copy._columns = self._copied_columns(copy._count)
         copy.min_gap, copy.dropped = self.min_gap, self.dropped
         return copy
 
@@ -199,30 +201,38 @@ class Timeline:
 
     # --- storage ------------------------------------------------------------------
 
-    def _bytes_per_frame(self) -> int:
-        return sum(column[0].nbytes if column.ndim > 1 else column.itemsize for column in self._columns.values())
-
     def _max_frames(self) -> int:
-        return max(4, self.max_bytes // max(1, self._bytes_per_frame()))
+        frame_bytes = sum(column.itemsize * int(np.prod(column.shape[1:])) for column in self._columns.values())
+        return max(4, self.max_bytes // max(1, frame_bytes))
 
     def _add_columns(self, row: dict) -> None:
-        capacity = len(self._columns["epoch"]) if self._columns else 16
+        """Storage for the columns of `row` that are new, as many rows as the others (`_make_room` sizes it)."""
+        capacity = len(self._columns["epoch"]) if self._columns else 0
         for name, value in row.items():
-            if name not in self._columns:
-                value = np.asarray(value)
-                dtype = value.dtype if value.dtype.kind in "iuf" else np.dtype(np.float64)
-                column = np.empty((capacity, *value.shape), dtype)
-                if dtype.kind == "f":
-                    column[: self._count] = np.nan
-                self._columns[name] = column
+            if name in self._columns:
+                continue
+            value = np.asarray(value)
+            dtype = value.dtype if value.dtype.kind in "iuf" else np.dtype(np.float64)
+            column = np.empty((capacity, *value.shape), dtype)
+            if dtype.kind == "f":
+                column[: self._count] = np.nan
+            self._columns[name] = column
 
-    def _grow(self) -> None:
-        """Double the storage up to the memory bound; at the bound, drop every other frame."""
-        capacity, limit = len(self._columns["epoch"]), self._max_frames()
-        if capacity < limit:
-            size = min(limit, 2 * capacity)
-            self._columns = {name: _resized(column, size, self._count) for name, column in self._columns.items()}
-            return
+    def _copied_columns(self, count: int) -> dict[str, np.ndarray]:
+        """New storage of the same size holding the first `count` frames (published views keep the old)."""
+        return {name: _resized(column, len(column), count) for name, column in self._columns.items()}
+
+    def _make_room(self) -> None:
+        """Before appending: at the memory bound, drop every other frame. Storage of another size than
+        the bound is made as big as it, once: read from a session (it holds its frames only), or when
+        columns were added (an optimizer's slots appear after its first step)."""
+        limit = self._max_frames()
+        if self._count >= limit:
+            self._thin()
+        elif len(self._columns["epoch"]) != limit:
+            self._columns = {name: _resized(column, limit, self._count) for name, column in self._columns.items()}
+
+    def _thin(self) -> None:
         keep = np.arange(0, self._count, 2)
         epochs = self._columns["epoch"][keep]
         self.dropped += self._count - len(keep)
@@ -236,8 +246,8 @@ class Timeline:
     # --- sessions -----------------------------------------------------------------------
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The frames as arrays named `timeline.<column>` (for arrays.npz)."""
-        out = {f"timeline.{name}": column[: self._count] for name, column in self._columns.items()}
+        """The frames as read-only arrays named `timeline.<column>` (for arrays.npz; recording never changes them)."""
+        out = {f"timeline.{name}": _read_only(column[: self._count]) for name, column in self._columns.items()}
         if self._count:
             out["timeline.thinning"] = np.array([self.min_gap, self.dropped], np.int64)
         return out

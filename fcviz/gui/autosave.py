@@ -2,7 +2,8 @@
 
 Each running window keeps a copy of its experiment, `session-<id>.fcviz`, in the user data
 directory, beside a `session-<id>.lock` (a QLockFile) that it holds while it runs. The copy is
-written through the worker (which owns the live experiment) when the architecture or data
+packed by the worker (which owns the live experiment) and written by the controller's
+`SessionWriter` while training goes on, when the architecture or data
 change and every few minutes, and only while there are unsaved changes. A clean exit drops the
 lock and the copy, unless it was quit by a signal with changes unsaved: then the copy stays. A
 crash or kill -9 leaves the lock of a dead process behind. At the next start, any copy whose lock
@@ -14,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import uuid
 from concurrent.futures import Future
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -36,7 +36,7 @@ from fcviz.gui.adjusted_notice import show_adjusted
 from fcviz.gui.controller import WORKER_REPLY_TIMEOUT_SECONDS
 from fcviz.gui.loading import Cancelled
 from fcviz.gui.widgets import show_error
-from fcviz.io.session import SessionError, save_session
+from fcviz.io.session import SessionError
 
 AUTOSAVE_INTERVAL_MS = 3 * 60 * 1000
 STATUS_TIMEOUT_MS = 6000
@@ -90,12 +90,7 @@ def ask_restore(window: QWidget, copy: Path) -> bool:
     return box.standardButton(box.clickedButton()) == Button.Yes
 
 
-def _save_with_view(path: Path, view: dict, experiment: Experiment) -> None:
-    experiment.ui_state.update(view)
-    save_session(path, experiment)
-
-
-def _remove(path: Path, experiment: Experiment) -> None:
+def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
 
@@ -178,8 +173,8 @@ class Autosave(QObject):
     def save_now(self) -> Future | None:
         """Start writing the copy if anything is unsaved (else remove it): the write's Future, or None.
 
-        The worker writes it while the window goes on (a long history takes seconds to save);
-        a failure is shown in the status bar.
+        The session writer writes it while the window and training go on (a long timeline takes
+        seconds to compress); a failure is shown in the status bar.
         """
         if self.path is None:
             return None
@@ -191,8 +186,8 @@ class Autosave(QObject):
         if mark == self._saved:
             return None
         self._saved = mark
-        written = self.controller.start_in_worker(partial(_save_with_view, self.path, self.window.view_state()))
-        written.add_done_callback(self._written.emit)  # from the worker thread: a queued signal
+        written = self.controller.writer.save(self.path, self.window.view_state())
+        written.add_done_callback(self._written.emit)  # from another thread: a queued signal
         return written
 
     @Slot(object)
@@ -203,9 +198,9 @@ class Autosave(QObject):
             self._show(QCoreApplication.translate("Autosave", "Autosave failed: {error}").format(error=error))
 
     def _remove_copy(self) -> None:
-        """Remove the copy after any write still queued in the worker."""
+        """Remove the copy after any write still queued."""
         self._saved = None
-        self.controller.start_in_worker(partial(_remove, self.path))
+        self.controller.writer.submit(_remove, self.path)
 
     def finish(self) -> None:
         """The window closed: keep the copy only for unsaved work quit by a signal, then drop the lock."""
@@ -215,9 +210,10 @@ class Autosave(QObject):
             return
         if self.interrupted and self.modified:
             self._saved = None  # a write still queued when the worker stopped never ran
-            self.save_now()  # no worker now: written before this returns
+            self.save_now()  # no worker now: packed at once, written before `finish` returns
         else:
             self._remove_copy()
+        self.controller.writer.close()
         self._lock.unlock()
         self.path = None
 

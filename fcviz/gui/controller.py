@@ -22,6 +22,7 @@ from fcviz.core.experiment_setup import Blueprint, Setup
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.gui.redraw import RedrawPacer, ReplyRelay
 from fcviz.gui.run_settings import RunSettings, RunValues
+from fcviz.gui.session_writer import SessionWriter
 from fcviz.gui.snapshot_cache import SnapshotCache
 from fcviz.gui.timeline_cursor import TimelineCursor
 from fcviz.gui.undo_commands import (
@@ -105,6 +106,7 @@ class Controller(QObject):
         self.pacer.frame.connect(lambda drawn: self._worker is not None and self._worker.mark_drawn(drawn))
         self.replies = ReplyRelay(self)  # answers of the worker, handled in the GUI thread
         self.cache = SnapshotCache(lambda: self.setup)  # predictions and traces the panels share
+        self.writer = SessionWriter(self.start_in_worker)  # saves sessions while training goes on
 
     # --- lifetime -----------------------------------------------------------------
 
@@ -139,6 +141,7 @@ class Controller(QObject):
         # Not through worker.finished: a queued quit() would never run while wait() blocks.
         self._thread.quit()
         self._thread.wait()
+        self.writer.close()  # the sessions the worker packed are written
         # Its last snapshots arrive now, not after another worker has started counting commands.
         QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         self._experiment = self._worker.experiment  # the GUI owns it again

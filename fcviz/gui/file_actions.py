@@ -177,22 +177,15 @@ class FileActions(QObject):
     # --- saving ----------------------------------------------------------------------------------------
 
     def save_session_to(self, path: str | Path) -> Future:
-        """Start writing the session to `path` in the worker (the window goes on, Save waits); the
-        Future says, once the write is done, whether the session was saved."""
-        from fcviz.io.session import save_session
+        """Start saving the session to `path` (see `SessionWriter`: the window and training go on, Save
+        waits); the Future says, once the write is done, whether the session was saved."""
         path = Path(path)
         if path.suffix.lower() != SESSION_SUFFIX:
             path = path.with_suffix(SESSION_SUFFIX)
-        view = self.window.view_state()
-
-        def save(experiment: Experiment) -> None:
-            experiment.ui_state.update(view)
-            save_session(path, experiment)
-
         saved: Future = Future()
         for action in (self.save_action, self.save_as_action):
             action.setEnabled(False)
-        written = self.controller.start_in_worker(save)
+        written = self.controller.writer.save(path, self.window.view_state())
         self.controller.replies.when_replied(written, partial(self._on_saved, path, saved))
         return saved
 

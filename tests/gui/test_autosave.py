@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import threading
 import zipfile
 from dataclasses import replace
 
@@ -87,6 +88,46 @@ def test_training_is_a_change_and_the_copy_holds_it(qtbot, guarded, tmp_path):
     restored = load_session(copy)
     assert restored.trainer.epoch == 1
     np.testing.assert_array_equal(restored.net.params, window.controller.latest.params)
+
+
+def test_training_goes_on_while_the_copy_is_written_and_the_copy_holds_the_state_it_was_asked_at(
+        qtbot, guarded, tmp_path, monkeypatch):
+    """The worker only packs the session; compressing a long timeline (seconds) runs in the session
+    writer's thread. Written in the worker, it stopped training and the paced frames every autosave."""
+    import fcviz.io.session
+
+    release, writing = threading.Event(), threading.Event()
+    write_session = fcviz.io.session.write_session
+
+    def slow_write(path, packed, inputs=()):
+        writing.set()
+        assert release.wait(20)
+        write_session(path, packed, inputs)
+
+    monkeypatch.setattr(fcviz.io.session, "write_session", slow_write)
+    experiment = open_preset("spiral")
+    experiment.epochs = 1_000_000
+    window, _ = guarded(experiment)
+    controller = window.controller
+    controller.settings.set("pace", 0.0)
+    controller.play()
+    qtbot.waitUntil(lambda: controller.latest.epoch > 20, timeout=10_000)
+    asked_at = controller.latest.epoch
+    written = window.autosave.save_now()
+    qtbot.waitUntil(writing.is_set, timeout=10_000)
+    packed_by = controller.call_in_worker(lambda experiment: experiment.trainer.epoch)  # after the packing
+    qtbot.waitUntil(lambda: controller.latest.epoch > packed_by + 100, timeout=10_000)  # trains on meanwhile
+    controller.pause()
+    wait_for_state(qtbot, window, PAUSED)
+    release.set()
+    qtbot.waitUntil(written.done, timeout=20_000)
+    assert written.exception() is None
+    copy = load_session(copies(tmp_path)[0])
+    assert asked_at <= copy.trainer.epoch <= packed_by
+    live = controller.latest.timeline
+    assert 0 < len(copy.timeline) < live.count
+    for name in ("epochs", "params", "loss"):
+        np.testing.assert_array_equal(getattr(copy.timeline.view(), name), getattr(live, name)[: len(copy.timeline)])
 
 
 def test_an_architecture_change_is_autosaved_at_once(qtbot, guarded, tmp_path):

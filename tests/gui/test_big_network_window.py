@@ -10,12 +10,14 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from qt_helpers import wait_for_state
 
 from fcviz.core import network as network_module
 from fcviz.core.experiment import build_experiment
 from fcviz.core.presets import clothes_dataset
 from fcviz.gui import newest_wins
 from fcviz.gui.parameter_model import CHANGE, NAME, VALUE, ParameterTableModel
+from fcviz.gui.worker import PAUSED
 
 WIDE = (1000, 1000)  # ~1M parameters (8 MB): big enough that a copy of all of them stands out
 
@@ -70,9 +72,13 @@ def test_a_redraw_of_a_wide_network_makes_no_copy_of_every_parameter(qtbot, open
     copied them twice more, the training panel subtracted all of them for 'change since start'."""
     window = open_window(build_experiment(clothes_dataset(), hidden=WIDE, activation="tanh"))
     controller = window.controller
-    with qtbot.waitSignal(controller.snapshot_changed, timeout=20000):
-        controller.step_epoch()
+    controller.step_epoch()
+    # The step's own snapshot, drawn: the first snapshot_changed could be the initial one's late redraw (a
+    # loaded machine), and the worker then copied the step's weights while the allocations were traced.
+    wait_for_state(qtbot, window, PAUSED, timeout=20000)
+    qtbot.waitUntil(lambda: controller.drawn is controller.latest, timeout=20000)
     snapshot = controller.latest
+    assert snapshot.epoch == 1
     # the backprop view's trace holds the gradient of every parameter (what it shows); the scatter plot's
     # work arrays grow with the points of its curve times the units: it computes with the snapshot's array
     drawn = [panel for panel in window.panels.values() if panel not in (window.backprop, window.scatter)]

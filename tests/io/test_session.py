@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from fcviz.core import Dataset, Network, Trainer
 from fcviz.core.experiment import Experiment
 from fcviz.core.presets import build_preset
-from fcviz.io.session import MAX_MEMBER_BYTES, SessionError, load_session, save_session
+from fcviz.io.samples import open_preset
+from fcviz.io.session import MAX_MEMBER_BYTES, SessionError, load_session, pack_session, save_session
+from fcviz.io.session import write_session as write_packed
 
 
 def make_experiment(optimizer="adam", **trainer_options) -> Experiment:
@@ -86,6 +88,24 @@ def test_a_session_saved_mid_epoch_resumes_exactly(tmp_path):
     straight.trainer.fit(epochs=300)
     resumed.trainer.fit(epochs=300)
     assert_same_state(resumed.trainer, straight.trainer)
+
+
+def test_a_packed_session_is_written_as_it_was_when_packed_while_training_goes_on(tmp_path):
+    """`pack_session` in the worker, `write_session` in another thread while the run trains on: the file
+    equals one saved at the moment of packing, byte for byte in every array."""
+    experiment = open_preset("spiral")   # Adam: optimizer slots in the timeline
+    experiment.display_every = 1
+    experiment.train_to(120)
+    experiment.trainer.step()  # mid-epoch: the shuffle order and the epoch's start are live state too
+    packed = pack_session(tmp_path / "later.fcviz", experiment)
+    save_session(tmp_path / "now.fcviz", experiment)
+    experiment.train_to(400)   # the parameters, optimizer slots, history and timeline go on
+    write_packed(tmp_path / "later.fcviz", packed)
+    with np.load(io.BytesIO(zipfile.ZipFile(tmp_path / "now.fcviz").read("arrays.npz"))) as now, \
+            np.load(io.BytesIO(zipfile.ZipFile(tmp_path / "later.fcviz").read("arrays.npz"))) as later:
+        assert sorted(now.files) == sorted(later.files) and "timeline.params" in now.files
+        for name in now.files:
+            np.testing.assert_array_equal(later[name], now[name], err_msg=name)
 
 
 def test_the_full_batch_preset_resumes_exactly(tmp_path):
