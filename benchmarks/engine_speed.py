@@ -19,8 +19,7 @@ runs then continue that training, `epochs` epochs each, long enough (W3, W4: ≥
 timer and the scheduler's noise stay small. The references (hand loop, PyTorch, scikit-learn) train
 from scratch in each timed run, as before. The table's "same engine" line (W3, W4: fcviz and fcviz numpy
 run the same NumPy engine) shows the run's own noise. W1 is the lab's first 5000 epochs, as the window
-runs them: after the warm-up each timed run trains a new network from epoch 0 (continuing one trainer
-would time its epochs 1,000-26,000, which the compiled engine trains at about half the rate).
+runs them: after the warm-up each timed run trains a new network from epoch 0.
 
 One table: per workload and implementation the quiet epochs/s (best and median of the rounds),
 peak RSS and fcviz ÷ it; with `--hog`, fcviz is timed again right after each workload's quiet
