@@ -89,6 +89,9 @@ def window_child(path: str) -> None:
     sys.excepthook = lambda kind, value, tb: errors.append(f"{kind.__name__}: {value}")
 
     def accept_as_proposed(dialog) -> int:
+        while dialog.loading():  # a big table's columns load in a pool thread while the dialog answers
+            app.processEvents()
+            time.sleep(0.002)
         if dialog.error.text():
             errors.append(f"dataset dialog: {dialog.error.text()}")
         dialog.accept()

@@ -1,8 +1,10 @@
 """Open-dataset dialog: sheet, target sheet, header, feature and target columns, problem type, loss and output.
 
 Each choice reloads the data with fcviz.io, so problems (an unreadable file,
-an impossible loss, ...) show at once, inline in red with the loader's or
-core's own message, and Open stays disabled until the choice works. The
+an impossible loss, ...) show inline in red with the loader's or core's own
+message, and Open stays disabled until the newest choice has loaded and works.
+A small table reloads at once; a bigger one in a pool thread, the newest
+choice winning (NewestWins), while the dialog keeps answering. The
 header, the problem type (fcviz.core.tasks, the CLI's rules) and, in a
 workbook whose sheets pair by row count, the input/target sheets are
 proposed and can be changed; the loss and output activation follow the
@@ -11,6 +13,8 @@ problem as suggestions. Below, the same data report `fcviz train` prints.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +47,7 @@ from fcviz.core.tasks import (
     suggest_loss,
     suggest_output_activation,
 )
+from fcviz.gui.newest_wins import NewestWins
 from fcviz.io.tables import (
     DatasetError,
     has_header,
@@ -54,9 +59,45 @@ from fcviz.io.tables import (
 )
 
 PREVIEW_ROWS = 200
+MAX_GUI_CELLS = 20_000  # a table this small (rows x columns) reloads in < 30 ms: at once, on the GUI thread
 ERROR_STYLE = "color: #c62828;"
 LOSSES = ("mse", "bce", "cce")
 OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "softmax", "tanh", "relu")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the dialog asks of the file: one reload's arguments, read on the GUI thread."""
+    path: Path
+    features: tuple[str, ...]
+    target: str | None
+    sheet: str | None
+    target_sheet: str | None
+    header: bool | None
+    problem: str | None  # None: guess it from the target
+
+    def load(self, one_hot: bool | None) -> Dataset:
+        return load_dataset(self.path, features=list(self.features), target=self.target, sheet=self.sheet,
+                            target_sheet=self.target_sheet, one_hot=one_hot, header=self.header)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A reload's outcome: the problem type (guessed or as chosen), the data, or the loader's error."""
+    problem: str | None
+    dataset: Dataset | None
+    error: str = ""
+
+
+def load_choice(choice: Choice) -> Loaded:
+    """Load `choice`, guessing the problem type first when it has none; never raises a loader's error."""
+    problem = choice.problem
+    try:
+        if problem is None:
+            problem = infer_task(choice.load(one_hot=None))
+        return Loaded(problem, choice.load(one_hot=problem == MULTI_CLASS))
+    except (DatasetError, OSError) as error:
+        return Loaded(problem, None, str(error))
 
 
 class TablePreviewModel(QAbstractTableModel):
@@ -132,6 +173,10 @@ class DatasetDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._lay_out()
 
+        self.reloads = NewestWins(self, gui_limit=MAX_GUI_CELLS)  # big tables load in a pool thread
+        self._loading = False   # a reload is asked for and its data not shown yet: Open stays disabled
+        self._guessing = False  # the problem type is to be guessed from the target (a new target or sheet)
+        self._rows = 0
         self._columns: list[str] = []
         self._left_out: list[str] = []  # index and ID-like columns, unticked as the CLI leaves them out
         self._header_detected = True
@@ -267,6 +312,7 @@ class DatasetDialog(QDialog):
         self._show_error("")
         frame = self._read(self.chosen_sheet())
         self.preview_model.set_frame(frame)
+        self._rows = 0 if frame is None else len(frame)
         self._columns = [] if frame is None else [str(column) for column in frame.columns]
         try:
             self._left_out = [] if frame is None else left_out_columns(self.path, self.chosen_sheet(),
@@ -317,42 +363,62 @@ class DatasetDialog(QDialog):
 
     @Slot()
     def _on_problem_changed(self) -> None:
+        self._guessing = False  # chosen by the person: kept
         self._reload()
 
     # --- loading --------------------------------------------------------------------------------
 
-    def _load(self, one_hot: bool) -> Dataset:
-        if not self.chosen_features():
-            raise DatasetError(self.tr("Choose at least one feature column."))
-        return load_dataset(self.path, features=self.chosen_features(), target=self.chosen_target(),
-                            sheet=self.chosen_sheet(), target_sheet=self.chosen_target_sheet(), one_hot=one_hot,
-                            header=self.chosen_header())
+    def loading(self) -> bool:
+        """Whether the newest choice is still loading (Open is disabled until it has loaded)."""
+        return self._loading
+
+    def _choice(self) -> Choice:
+        return Choice(self.path, tuple(self.chosen_features()), self.chosen_target(), self.chosen_sheet(),
+                      self.chosen_target_sheet(), self.chosen_header(),
+                      None if self._guessing else self.chosen_problem())
 
     @Slot()
     def _reload(self, guess: bool = False) -> None:
-        """Load what is chosen; with `guess`, first guess the problem type from the target."""
+        """Load what is chosen; with `guess` (kept until a load shows), first guess the problem type from
+        the target. Until the newest choice has loaded, there is no dataset and Open is disabled."""
         self.dataset = None
-        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
-        open_button.setEnabled(False)
+        self._open_button().setEnabled(False)
+        self._guessing = self._guessing or guess
+        self.reloads.cancel()
+        self._loading = False
         if not self._columns:  # the table could not be read: its error is showing
             self.summary.setText("")
             return
+        if not self.chosen_features():
+            self._show_error(self.tr("Choose at least one feature column."))
+            self.summary.setText("")
+            return
+        self._loading = True
+        self._show_error("")
+        self.summary.setText(self.tr("Loading the chosen columns…"))
+        self.reloads.run(self._rows * len(self._columns), partial(load_choice, self._choice()), self._on_loaded)
+
+    def _on_loaded(self, loaded: Loaded) -> None:
+        """The newest choice's data: the problem type guessed, the choice checked, loss and output suggested."""
+        self._loading = self._guessing = False
+        if loaded.problem is not None:
+            with QSignalBlocker(self.problem):
+                self.problem.setCurrentIndex(self.problem.findData(loaded.problem))
         try:
-            if guess:
-                problem = infer_task(self._load(one_hot=None))
-                self.problem.blockSignals(True)
-                self.problem.setCurrentIndex(self.problem.findData(problem))
-                self.problem.blockSignals(False)
-            dataset = self._load(one_hot=self.chosen_problem() == MULTI_CLASS)
-            self._check_problem(dataset)
-        except (DatasetError, OSError) as error:
+            if loaded.dataset is None:
+                raise DatasetError(loaded.error)
+            self._check_problem(loaded.dataset)
+        except DatasetError as error:
             self._show_error(str(error))
             self.summary.setText("")
-        else:
-            self._show_error("")
-            self.dataset = dataset
-            self._suggest(dataset)
-            self._check_choice()
+            return
+        self._show_error("")
+        self.dataset = loaded.dataset
+        self._suggest(loaded.dataset)
+        self._check_choice()
+
+    def _open_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Open)
 
     def _check_problem(self, dataset: Dataset) -> None:
         problem = self.chosen_problem()
@@ -372,7 +438,7 @@ class DatasetDialog(QDialog):
     @Slot()
     def _check_choice(self) -> None:
         """The loaded data with the chosen loss and output: the data report, or why they cannot learn it."""
-        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
+        open_button = self._open_button()
         if self.dataset is None:
             return
         kind = (self.tr("{n} classes").format(n=len(self.dataset.classes)) if self.dataset.classes
@@ -399,3 +465,7 @@ class DatasetDialog(QDialog):
     def accept(self) -> None:
         if self.dataset is not None:
             super().accept()
+
+    def done(self, result: int) -> None:
+        self.reloads.cancel()  # a load still running ends unseen
+        super().done(result)

@@ -30,8 +30,10 @@ def forward_work(net: Network, rows: int) -> int:
 class NewestWins(QObject):
     _finished = Signal(int, object, object)  # request number, show, result (None: the work failed)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, gui_limit: int | None = None):
+        """`gui_limit`: the most work `run` does at once, in the caller's unit (default MAX_GUI_WORK)."""
         super().__init__(parent)
+        self.gui_limit = gui_limit
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._newest = 0      # number of the newest request
@@ -42,7 +44,7 @@ class NewestWins(QObject):
     def run(self, work: int, compute: Callable[[], Any], show: Callable[[Any], None]) -> None:
         """`show(compute())`: now if `work` (multiply-adds) is small, from the event loop once done if big."""
         self._newest += 1
-        if work <= MAX_GUI_WORK:
+        if work <= (MAX_GUI_WORK if self.gui_limit is None else self.gui_limit):
             self._waiting = None
             show(compute())
             return
@@ -65,7 +67,10 @@ class NewestWins(QObject):
             except Exception:  # noqa: BLE001 - failed work must not leave the panel waiting forever
                 traceback.print_exc()
                 result = None
-            self._finished.emit(number, show, result)
+            try:
+                self._finished.emit(number, show, result)
+            except RuntimeError:  # its owner was deleted meanwhile (a closed dialog): nothing to show
+                pass
         self.pool.start(run)
 
     @Slot(int, object, object)

@@ -540,6 +540,10 @@ The file is kept as {path}.</source>
         <translation>请至少选择一个特征列。</translation>
     </message>
     <message>
+        <source>Loading the chosen columns…</source>
+        <translation>正在载入所选的列…</translation>
+    </message>
+    <message>
         <source>The target holds text ({names}): it can only be classified.</source>
         <translation>目标列包含文本（{names}）：只能做分类。</translation>
     </message>

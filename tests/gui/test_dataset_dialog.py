@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from qt_helpers import wait_for_state
 
+from fcviz.gui import dataset_dialog
 from fcviz.gui.dataset_dialog import DatasetDialog
 from fcviz.gui.worker import FINISHED
 from fcviz.io.samples import sample_path
@@ -25,8 +27,10 @@ def answer_dialog(qtbot, choose, seen: dict) -> None:
 
     def run():
         dialog = QApplication.activeModalWidget()
-        # the dialog reads its file off the GUI thread before exec(): the event loop runs before it shows
-        if not (isinstance(dialog, DatasetDialog) and dialog.isVisible()) and time.monotonic() < deadline:
+        # the dialog reads its file off the GUI thread before exec(): the event loop runs before it shows;
+        # a workbook's columns then load in a pool thread
+        ready = isinstance(dialog, DatasetDialog) and dialog.isVisible() and not dialog.loading()
+        if not ready and time.monotonic() < deadline:
             QTimer.singleShot(20, run)
             return
         try:
@@ -161,3 +165,64 @@ def test_the_dialog_starts_from_the_clis_reading(qtbot, tmp_path):
     dialog.output_box.setCurrentIndex(dialog.output_box.findData("sigmoid"))
     assert dialog.error.text() == "categorical cross-entropy over 3 classes needs a softmax output, not sigmoid"
     assert not dialog.buttons.button(OPEN).isEnabled()
+
+
+def slow_loads(monkeypatch, release: threading.Event) -> list[threading.Thread]:
+    """The dialog's loader waits for `release`; the threads it ran in are listed."""
+    threads = []
+
+    def load(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(3)
+        return load_dataset(*args, **kwargs)
+    monkeypatch.setattr(dataset_dialog, "load_dataset", load)
+    return threads
+
+
+def test_a_big_tables_columns_load_off_the_gui_thread_and_the_newest_choice_wins(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"  # 30,000 cells: more than a reload done at once
+    path.write_text("a,b,label\n" + "".join(f"{k},{k % 7},{'xyz'[k % 3]}\n" for k in range(10_000)))
+    release = threading.Event()
+    threads = slow_loads(monkeypatch, release)
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start(10)
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    assert threading.main_thread() not in threads, "the columns were loaded on the GUI thread"
+    qtbot.wait(200)
+    assert len(ticks) >= 5, "the dialog did not answer while its columns loaded"
+    assert dialog.loading() and dialog.dataset is None and not dialog.buttons.button(OPEN).isEnabled()
+    assert dialog.summary.text() == "Loading the chosen columns…"
+    dialog.accept()  # Enter while loading
+    assert dialog.result() != DatasetDialog.DialogCode.Accepted
+
+    dialog.features.item(1).setCheckState(Qt.CheckState.Unchecked)  # a newer choice while the first loads
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10_000)
+    heartbeat.stop()
+    assert dialog.dataset.feature_names == ("a",), "an older choice's data was shown"
+    assert dialog.dataset.classes == ("x", "y", "z") and dialog.chosen_problem() == "multi-class"
+    assert dialog.buttons.button(OPEN).isEnabled() and dialog.error.isHidden()
+    assert threading.main_thread() not in threads
+
+
+def test_a_problem_type_chosen_while_loading_is_checked_when_the_data_arrives(qtbot, monkeypatch):
+    monkeypatch.setattr(dataset_dialog, "MAX_GUI_CELLS", 0)  # iris stands for a big table
+    release = threading.Event()
+    slow_loads(monkeypatch, release)
+    dialog = DatasetDialog(sample_path("iris.csv"))
+    qtbot.addWidget(dialog)
+    dialog.problem.setCurrentIndex(dialog.problem.findData("binary"))  # before the guess arrives
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10_000)
+    assert dialog.chosen_problem() == "binary", "the late guess overrode the person's choice"
+    assert "needs a single target column of 0 and 1" in dialog.error.text() and dialog.dataset is None
+    assert not dialog.buttons.button(OPEN).isEnabled()
+    dialog.problem.setCurrentIndex(dialog.problem.findData("multi-class"))
+    assert not dialog.buttons.button(OPEN).isEnabled() and dialog.error.isHidden()  # loading: no stale error
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10_000)
+    assert dialog.dataset.classes == ("setosa", "versicolor", "virginica")
+    assert dialog.buttons.button(OPEN).isEnabled() and dialog.loss() == "cce"

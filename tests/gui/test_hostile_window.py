@@ -23,6 +23,7 @@ from fcviz.gui.panels.training import loss_view_range
 from fcviz.gui.plots import padded_range
 from fcviz.io import session as session_io
 from fcviz.io import tables
+from fcviz.io.samples import sample_path
 from fcviz.io.session import save_session
 
 
@@ -335,6 +336,21 @@ def test_the_dataset_dialog_is_built_from_what_was_read_off_the_gui_thread(qtbot
     window.files.open_dataset_dialog(path)
     assert len(dialogs) == 1 and dialogs[0].chosen_target() == "label" and dialogs[0].dataset.classes == ("x", "y")
     assert reader_threads and threading.main_thread() not in reader_threads
+
+
+def test_a_workbooks_dialog_checks_its_limits_and_columns_off_the_gui_thread(qtbot, open_window, monkeypatch):
+    window = open_window()
+    threads = []
+    for module, name in ((tables.table_limits, "check_workbook"), (tables, "_too_many_categories")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, real=real: (threads.append(threading.current_thread()),
+                                                                    real(*args))[1])
+    dialogs = []
+    monkeypatch.setattr(DatasetDialog, "exec", lambda self: dialogs.append(self) or 0)
+    window.files.open_dataset_dialog(sample_path("digits.xlsx"))  # every sheet streamed: 0.7 s a check
+    qtbot.waitUntil(lambda: not dialogs[0].loading(), timeout=20_000)
+    assert dialogs[0].dataset.n_features == 64 and threads
+    assert threading.main_thread() not in threads, "the dialog checked the workbook or its columns on the GUI thread"
 
 
 def test_a_huge_parameter_table_lists_a_part_says_so_and_finds_any_whole_name(qtbot, open_window, monkeypatch):
