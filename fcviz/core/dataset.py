@@ -62,10 +62,14 @@ class Dataset:
         return self.n_outputs == 1 and bool(np.isin(self.y, (0.0, 1.0)).all())
 
     def labels(self) -> np.ndarray:
-        """Integer class of every sample (argmax of one-hot, or the 0/1 target)."""
-        if self.n_outputs == 1:
-            return (self.y[:, 0] >= 0.5).astype(int)
-        return self.y.argmax(axis=1)
+        """Integer class of every sample (argmax of one-hot, or the 0/1 target), read-only. Worked out
+        once (the panels ask for every frame; 1000 classes' targets are 16 MB to look through)."""
+        labels = self.__dict__.get("_labels")
+        if labels is None:
+            labels = (self.y[:, 0] >= 0.5).astype(int) if self.n_outputs == 1 else self.y.argmax(axis=1)
+            labels.flags.writeable = False
+            object.__setattr__(self, "_labels", labels)  # a cache of the frozen y, not a field
+        return labels
 
     def with_data(self, X, y) -> "Dataset":
         """The same names and classes over new rows (used by point editing)."""

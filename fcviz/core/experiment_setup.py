@@ -71,16 +71,28 @@ class Setup:
         return self.parameter_names.index(name)
 
     def train_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """The training rows as the network sees them (after preprocessing): what the diagrams compute on."""
-        X, y = self.dataset.X[self.train_rows], self.dataset.y[self.train_rows]
-        if self.preprocessing is None:
-            return X, y
-        return self.preprocessing.inputs(X), self.preprocessing.targets(y)
+        """The training rows as the network sees them (after preprocessing), read-only: what the diagrams
+        compute on. Made once per setup (a 1000-class table's targets are 16 MB, and three panels ask),
+        where the setup is made ready (gui.controller.installable: off the GUI thread for a file)."""
+        made = self.__dict__.get("_train_data")
+        if made is None:
+            X, y = self.dataset.X[self.train_rows], self.dataset.y[self.train_rows]
+            if self.preprocessing is not None:
+                X, y = self.preprocessing.inputs(X), self.preprocessing.targets(y)
+            made = (_read_only_view(X), _read_only_view(y))
+            object.__setattr__(self, "_train_data", made)  # a cache of the frozen fields, not a field
+        return made
 
     def with_data(self, dataset: Dataset, test_fraction: float) -> "Setup":
         """This setup over edited data (same inputs and outputs), split as the worker will split it."""
         train, test = split_indices(dataset.n_samples, test_fraction, self.split_seed)  # as the worker splits
         return replace(self, dataset=dataset, test_fraction=test_fraction, train_rows=train, test_rows=test)
+
+
+def _read_only_view(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def _read_only(array: Any) -> np.ndarray:

@@ -49,11 +49,9 @@ class LossSurface:
             X, y = X[rows], y[rows]
         self.rows_used = len(X)
         self._config, self._loss = dict(network_config, init=None), loss  # no random draw: each call sets weights
-        self._model: tuple[Network, Trainer] | None = None
-        dtype = check_dtype(network_config.get("dtype", "float64"))
-        self._inputs = np.ones((X.shape[1] + 1, len(X)), dtype)  # feature-major with a ones row
-        self._inputs[:-1] = X.T
-        self._targets = np.ascontiguousarray(y.T, dtype)
+        self._model: tuple[Network, Trainer, np.ndarray, np.ndarray] | None = None
+        self._rows = X, y  # made feature-major on first use (transposing 1000 classes' targets takes ~30 ms)
+        check_dtype(network_config.get("dtype", "float64"))
         sizes = network_config["layer_sizes"]
         biases = np.broadcast_to(network_config.get("use_bias", True), len(sizes) - 1)
         self._columns = [n_in + bool(b) for n_in, b in zip(sizes, biases)]  # of each layer's matrix
@@ -69,11 +67,23 @@ class LossSurface:
         """The trainer whose loss and backward pass the surface uses (built on first use)."""
         return self._built()[1]
 
-    def _built(self) -> tuple[Network, Trainer]:
+    def _built(self) -> tuple[Network, Trainer, np.ndarray, np.ndarray]:
         if self._model is None:
             net = Network.from_config(self._config)
-            self._model = net, Trainer(net, loss=self._loss, optimizer="sgd", lr=1.0, shuffle=False)
+            X, y = self._rows
+            inputs = np.ones((X.shape[1] + 1, len(X)), net.dtype)  # feature-major with a ones row
+            inputs[:-1] = X.T
+            self._model = (net, Trainer(net, loss=self._loss, optimizer="sgd", lr=1.0, shuffle=False),
+                           inputs, np.ascontiguousarray(y.T, net.dtype))
         return self._model
+
+    @property
+    def _inputs(self) -> np.ndarray:
+        return self._built()[2]
+
+    @property
+    def _targets(self) -> np.ndarray:
+        return self._built()[3]
 
     def _position(self, index: int) -> tuple[int, int, int]:
         """(layer number from 0, row, column) of parameter `index` in its layer's matrix."""

@@ -29,7 +29,12 @@ def confusion_matrix(y_pred, y_true, n_classes: int | None = None) -> np.ndarray
     """counts[i, j] = samples of true class i predicted as class j."""
     predicted, actual = class_labels(y_pred), class_labels(y_true)
     n = n_classes or int(max(predicted.max(initial=0), actual.max(initial=0)) + 1)
-    counts = np.zeros((n, n), int)
+    return label_counts(predicted, actual, n)
+
+
+def label_counts(predicted: np.ndarray, actual: np.ndarray, n_classes: int) -> np.ndarray:
+    """counts[i, j] = samples of class i labelled j, from one integer class per sample."""
+    counts = np.zeros((n_classes, n_classes), int)
     np.add.at(counts, (actual, predicted), 1)
     return counts
 

@@ -199,6 +199,8 @@ def screenshot(out: str | Path, path: str | None = None, preset: str | None = No
         # a big network's curve or map, its predictions and its diagram's node values are computed in threads
         for passes in (window.scatter.grid_forward, window.scatter.predicting, window.network_diagram.passes):
             passes.wait()
+        for panel in (window.network_diagram, window.backprop):  # a wide network's labels come a few per turn
+            panel.diagram.finish_texts()
         if show_epoch is not None:
             window.controller.timeline.scrub_to(show_epoch)
         app.processEvents()

@@ -392,13 +392,15 @@ class Controller(QObject):
 def installable(experiment: Experiment, current: RunValues) -> Installable:
     """`experiment` (owned by the caller) with what the window shows of it once installed; the window's
     redraw cap (in `current`) stays. No Qt: a file's experiment is made ready in the thread that read it
-    (its metrics take a forward pass, its snapshot copies every parameter)."""
+    (its metrics take a forward pass, its snapshot copies every parameter, the panels' training rows
+    are made)."""
     trainer = experiment.trainer
     settings = replace(current, epochs=int(experiment.epochs), display_every=int(experiment.display_every),
                        pace=float(experiment.pace),
                        learning_rate=float(trainer.learning_rate), frozen=np.array(trainer.frozen))
-    return Installable(experiment, Setup.of(experiment), Snapshot.capture(experiment, initial_state(experiment)),
-                       settings)
+    setup = Setup.of(experiment)
+    setup.train_data()
+    return Installable(experiment, setup, Snapshot.capture(experiment, initial_state(experiment)), settings)
 
 
 def _resting_state(snapshot: Snapshot) -> RunState:

@@ -3,8 +3,9 @@
 A pg.TextItem takes about a millisecond to make and add to the view; the 66 labels of a big network's
 first frame, made all at once, were the longest pause of opening it (issue 18). When another network
 is set, `ahead` makes the labels its first frame needs a few per event-loop turn, while a big
-network's frame is worked out in a pool thread; `grow` makes whatever is still missing when a frame
-is drawn (a small network's, drawn at once).
+network's frame is worked out in a pool thread; `grow` makes what is still missing when a frame is
+drawn (a small network's, drawn at once), up to a limit: the diagram draws a frame whose labels are
+not all there without its texts, and again with them on `made`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 
 TEXT_COLOR = "#222222"
@@ -20,6 +21,8 @@ PER_TURN = 6  # labels made per event-loop turn ahead of a frame
 
 
 class LabelPool(QObject):
+    made = Signal()  # the labels asked for `ahead` are all there
+
     def __init__(self, add: Callable[[pg.TextItem], pg.TextItem], parent: QObject | None = None):
         """`add(item)` puts a new label in the view and returns it."""
         super().__init__(parent)
@@ -51,6 +54,15 @@ class LabelPool(QObject):
                 made += 1
         return True
 
+    def finish(self) -> None:
+        """Make the labels asked for `ahead` now (a screenshot)."""
+        if self._turn.isActive():
+            self._turn.stop()
+            self.grow(self._wanted)
+            self.made.emit()
+
     def _grow_a_few(self) -> None:
-        if not self.grow(self._wanted, PER_TURN):
+        if self.grow(self._wanted, PER_TURN):
+            self.made.emit()
+        else:
             self._turn.start()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from fcviz.core.metrics import confusion_matrix
+from fcviz.core.metrics import class_labels, label_counts
 from fcviz.gui.plots import AXIS_COLOR, class_color, colored, diverging_lut, lighter, make_plot_widget
 
 MAPS_PER_ROW = 4
@@ -128,6 +128,11 @@ def short_names(names: list[str], fits) -> list[str]:
     return [""] * len(names)
 
 
+def every_kth(label_pixels: float, units_per_pixel: float) -> int:
+    """How many rows or columns of one unit each a label of `label_pixels` spans (1: every one is named)."""
+    return max(1, math.ceil(label_pixels * units_per_pixel)) if units_per_pixel > 0 else 1
+
+
 class ConfusionMatrixPlot:
     """Counts of true class (rows, top to bottom) against predicted class (columns), in `widget`."""
 
@@ -145,8 +150,8 @@ class ConfusionMatrixPlot:
         self.labels: list[pg.TextItem] = []
         self.counts = np.zeros((0, 0), int)
         self.names: list[str] = []
-        self._column_names: list[str] = []
-        plot.getViewBox().sigTransformChanged.connect(self._fit_column_names)
+        self._ticks: tuple[list, list] = ([], [])  # the names on the left and bottom axes
+        plot.getViewBox().sigTransformChanged.connect(self._fit_names)
 
     def set_classes(self, names: list[str]) -> None:
         plot = self.widget.getPlotItem()
@@ -162,29 +167,40 @@ class ConfusionMatrixPlot:
                 label.setPos(column + 0.5, row + 0.5)
                 plot.addItem(label)
                 self.labels.append(label)
-        self.names, self._column_names = list(names), []
-        plot.getAxis("left").setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
+        self.names, self._ticks = list(names), ([], [])
         self.counts = np.full((n, n), -1)
         self.image.setImage(np.zeros((n, n)), autoLevels=False, levels=(0, 1))
         plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
-        self._fit_column_names()
+        self._fit_names()
 
-    def _fit_column_names(self, *_) -> None:
-        """Class names under the columns, shortened to a column's width: pyqtgraph drops tick labels that
-        overlap, which left one name under three columns. The rows keep the full names."""
+    def _fit_names(self, *_) -> None:
+        """Class names along both axes, only as many as fit: every k-th row's name when rows are lower
+        than a line (pyqtgraph measures every tick label at every paint: 1000 names cost ~50 ms a frame),
+        and the columns' names shortened to their width (pyqtgraph drops tick labels that overlap,
+        which left one name under three columns), of every k-th column when one letter does not fit."""
         plot = self.widget.getPlotItem()
         axis = plot.getAxis("bottom")
-        units_per_pixel = plot.getViewBox().viewPixelSize()[0]
-        width = 1 / units_per_pixel - COLUMN_LABEL_MARGIN if units_per_pixel > 0 else 0
+        units_per_pixel = plot.getViewBox().viewPixelSize()
         metrics = QFontMetrics(axis.style["tickFont"] or self.widget.font())
-        names = short_names(self.names, lambda text: metrics.horizontalAdvance(text) <= width)
-        if names != self._column_names:
-            self._column_names = names
-            axis.setTicks([[(k + 0.5, name) for k, name in enumerate(names)]])
+        rows = range(0, len(self.names), every_kth(metrics.height(), units_per_pixel[1]))
+        columns = range(0, len(self.names), every_kth(metrics.horizontalAdvance("W.") + COLUMN_LABEL_MARGIN,
+                                                      units_per_pixel[0]))
+        width = columns.step / units_per_pixel[0] - COLUMN_LABEL_MARGIN if units_per_pixel[0] > 0 else 0
+        names = short_names([self.names[k] for k in columns], lambda text: metrics.horizontalAdvance(text) <= width)
+        ticks = ([(k + 0.5, self.names[k]) for k in rows], [(k + 0.5, name) for k, name in zip(columns, names)])
+        if ticks != self._ticks:
+            self._ticks = ticks
+            plot.getAxis("left").setTicks([ticks[0]])
+            axis.setTicks([ticks[1]])
 
     def draw(self, predicted: np.ndarray, actual: np.ndarray) -> None:
+        """The counts of the classes of network outputs `predicted` against targets `actual`."""
+        self.draw_labels(class_labels(predicted), class_labels(actual))
+
+    def draw_labels(self, predicted: np.ndarray, actual: np.ndarray) -> None:
+        """The counts of `predicted` against `actual` classes (one integer class per sample)."""
         n = self.counts.shape[0]
-        counts = confusion_matrix(predicted, actual, n)
+        counts = label_counts(predicted, actual, n)
         if np.array_equal(counts, self.counts):
             return  # text items are slow to re-lay out; skip an unchanged matrix
         self.counts = counts

@@ -248,7 +248,9 @@ class ScatterPanel(Panel):
 
     def _left_out_note(self, dataset: Dataset) -> str:
         """Says how many samples are too large (or not finite) to draw, if any."""
-        hidden = int((~plots.plottable(dataset.X)).any(axis=1).sum() + (~plots.plottable(dataset.y)).any(axis=1).sum())
+        hidden = int((~plots.plottable(dataset.X)).any(axis=1).sum())
+        if not dataset.is_classification:  # classes are 0/1 (1000 of them: 16 MB to look through)
+            hidden += int((~plots.plottable(dataset.y)).any(axis=1).sum())
         if not hidden:
             return ""
         return self.tr("{count} samples hold values beyond ±1e150 and are left out of the plot's range").format(
@@ -278,9 +280,11 @@ class ScatterPanel(Panel):
     def _fill_class_box(self, dataset: Dataset) -> None:
         self.class_box.clear()
         if dataset.is_classification:
-            for number, name in enumerate(self._class_names(dataset), 1):
-                self.class_box.addItem(f"{number}: {name}" if number < 10 else name)
-                self.class_box.setItemData(number - 1, class_color(number - 1), Qt.ItemDataRole.DecorationRole)
+            names = self._class_names(dataset)
+            self.class_box.addItems([f"{number}: {name}" if number < 10 else name
+                                     for number, name in enumerate(names, 1)])
+            for row in range(len(names)):
+                self.class_box.setItemData(row, class_color(row), Qt.ItemDataRole.DecorationRole)
 
     def _show_controls(self, setup: Setup) -> None:
         dataset, mode = setup.dataset, self._mode
@@ -462,4 +466,4 @@ class ScatterPanel(Panel):
             rows = self._setup.test_rows if len(self._setup.test_rows) else self._setup.train_rows
             self.confusion_title.setText(self.tr("Confusion matrix, test data") if len(self._setup.test_rows)
                                          else self.tr("Confusion matrix, training data"))
-            self.confusion.draw(predicted[rows], dataset.y[rows])
+            self.confusion.draw_labels(class_labels(predicted)[rows], dataset.labels()[rows])
