@@ -174,6 +174,7 @@ class DatasetDialog(QDialog):
         self._lay_out()
 
         self.reloads = NewestWins(self, gui_limit=MAX_GUI_CELLS)  # big tables load in a pool thread
+        self.finished.connect(self.reloads.cancel)  # closed: a load still running ends unseen
         self._loading = False   # a reload is asked for and its data not shown yet: Open stays disabled
         self._guessing = False  # the problem type is to be guessed from the target (a new target or sheet)
         self._rows = 0
@@ -372,17 +373,12 @@ class DatasetDialog(QDialog):
         """Whether the newest choice is still loading (Open is disabled until it has loaded)."""
         return self._loading
 
-    def _choice(self) -> Choice:
-        return Choice(self.path, tuple(self.chosen_features()), self.chosen_target(), self.chosen_sheet(),
-                      self.chosen_target_sheet(), self.chosen_header(),
-                      None if self._guessing else self.chosen_problem())
-
     @Slot()
     def _reload(self, guess: bool = False) -> None:
         """Load what is chosen; with `guess` (kept until a load shows), first guess the problem type from
         the target. Until the newest choice has loaded, there is no dataset and Open is disabled."""
         self.dataset = None
-        self._open_button().setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(False)
         self._guessing = self._guessing or guess
         self.reloads.cancel()
         self._loading = False
@@ -396,7 +392,10 @@ class DatasetDialog(QDialog):
         self._loading = True
         self._show_error("")
         self.summary.setText(self.tr("Loading the chosen columns…"))
-        self.reloads.run(self._rows * len(self._columns), partial(load_choice, self._choice()), self._on_loaded)
+        choice = Choice(self.path, tuple(self.chosen_features()), self.chosen_target(), self.chosen_sheet(),
+                        self.chosen_target_sheet(), self.chosen_header(),
+                        None if self._guessing else self.chosen_problem())
+        self.reloads.run(self._rows * len(self._columns), partial(load_choice, choice), self._on_loaded)
 
     def _on_loaded(self, loaded: Loaded) -> None:
         """The newest choice's data: the problem type guessed, the choice checked, loss and output suggested."""
@@ -417,9 +416,6 @@ class DatasetDialog(QDialog):
         self._suggest(loaded.dataset)
         self._check_choice()
 
-    def _open_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Open)
-
     def _check_problem(self, dataset: Dataset) -> None:
         problem = self.chosen_problem()
         if problem == REGRESSION and dataset.classes:
@@ -438,7 +434,7 @@ class DatasetDialog(QDialog):
     @Slot()
     def _check_choice(self) -> None:
         """The loaded data with the chosen loss and output: the data report, or why they cannot learn it."""
-        open_button = self._open_button()
+        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
         if self.dataset is None:
             return
         kind = (self.tr("{n} classes").format(n=len(self.dataset.classes)) if self.dataset.classes
@@ -466,6 +462,3 @@ class DatasetDialog(QDialog):
         if self.dataset is not None:
             super().accept()
 
-    def done(self, result: int) -> None:
-        self.reloads.cancel()  # a load still running ends unseen
-        super().done(result)

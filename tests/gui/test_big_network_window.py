@@ -250,7 +250,7 @@ def test_a_new_networks_labels_are_made_a_few_per_turn_before_its_frame_is_drawn
 def test_a_frame_whose_labels_are_not_made_yet_is_drawn_without_texts_and_they_follow(qtbot, open_window):
     """Opening a file installs the network and draws its first frame in one turn of the event loop, so
     the labels made ahead had no turn to come in: making all 66 there was part of the longest pause."""
-    from fcviz.gui.panels.diagram import view as view_module
+    from fcviz.gui.panels.diagram import labels as labels_module
 
     window = open_window()
     panel, diagram = window.network_diagram, window.network_diagram.diagram
@@ -261,7 +261,7 @@ def test_a_frame_whose_labels_are_not_made_yet_is_drawn_without_texts_and_they_f
     window.controller.open_experiment(build_experiment(clothes_dataset(), hidden=(40, 30), activation="tanh"))
     before = labels()
     panel.draw(window.controller.latest)  # in the same turn (a small network's frame is drawn at once)
-    assert labels() - before <= view_module.MAX_NEW_LABELS < 3 * 22 - before
+    assert labels() - before <= labels_module.PER_FRAME < 3 * 22 - before
     assert [len(units) for units in diagram._shown] == [1, 10, 10, 1]  # the frame is there ...
     assert not any(item.isVisible() and item.toPlainText() for item in pool.names)  # ... without its texts
     qtbot.waitUntil(lambda: len(pool.names) == 22 and pool.names[-1].toPlainText() == "ŷ", timeout=5000)

@@ -43,7 +43,6 @@ MIN_WIDTH, MAX_WIDTH = 0.7, 6.0
 FILL_LEVELS = 20          # node fills are quantised to this many shades per sign ...
 MAX_SHADE = 0.75          # ... up to this blend of the colour, so that dark text stays readable
 MAX_TEXT_ROWS = 40        # a column with more shown nodes gets no text labels (tooltips remain)
-MAX_NEW_LABELS = 24       # labels made while a frame is drawn (~1 ms each); the rest follow a few per turn
 BIAS_TEXT_ROWS = 6        # bias values are written beside the nodes of columns this short ...
 LABEL_HEIGHT = 12         # ... and values under nodes where the rows leave this much room (px)
 MIN_NAMED_SIZE = 22       # nodes smaller than this (px) carry no name
@@ -106,8 +105,7 @@ class NetworkDiagram(pg.GraphicsView):
         self._nodes = self._add(pg.ScatterPlotItem(size=NODE_SIZE, pxMode=True, hoverable=False), 2)
         self._biases = self._add(pg.ScatterPlotItem(symbol="s", pxMode=True), 2)
         self._labels = LabelPool(lambda item: self._add(item, 3), self)
-        self._labels.made.connect(self._on_labels_made)
-        self._texts_follow = False  # the frame is drawn without its texts until the labels are made
+        self._labels.made.connect(self._relayout)  # a frame drawn without its texts: now with them
         self._more_items: dict[int, pg.TextItem] = {}
         self._texts: dict[int, str] = {}  # id(item) -> text shown, to skip unchanged setText calls
         self._texts_due = 0.0  # while live, the numbers are written again from this time on
@@ -144,6 +142,10 @@ class NetworkDiagram(pg.GraphicsView):
 
     def toggle_expanded(self, layer: int) -> None:
         self.expanded ^= {layer}
+        self._relayout()
+
+    @Slot()
+    def _relayout(self) -> None:
         self._shown = []
         if self._values is not None:
             self.show(**self._values)
@@ -179,17 +181,14 @@ class NetworkDiagram(pg.GraphicsView):
     def _make_texts(self) -> None:
         """Name and value labels for the drawn nodes (reused), and one '… N more' per cut layer."""
         net, labels = self._net, self._labels
-        wanted = sum(len(units) for units in self._shown if len(units) <= MAX_TEXT_ROWS)
-        self._texts_follow = not labels.grow(wanted, MAX_NEW_LABELS)
-        if self._texts_follow:
-            labels.ahead(wanted)
+        texts = labels.for_frame(sum(len(units) for units in self._shown if len(units) <= MAX_TEXT_ROWS))
         for item in labels.names + labels.values + labels.biases:
             item.setVisible(False)
         outputs = len(net.layer_sizes) - 1
         slot = 0
         self._text_slots = []
         for layer, units in enumerate(self._shown):
-            if len(units) > MAX_TEXT_ROWS or self._texts_follow:
+            if len(units) > MAX_TEXT_ROWS or not texts:
                 self._text_slots.append(None)
                 continue
             self._text_slots.append(slot)
@@ -214,15 +213,8 @@ class NetworkDiagram(pg.GraphicsView):
             item.setPos(layer * COLUMN_GAP, self._y[layer][-1] - self._gaps[layer])
             item.setVisible(True)
 
-    @Slot()
-    def _on_labels_made(self) -> None:
-        if self._texts_follow and self._values is not None:
-            self._shown = []  # laid out again, now with its texts
-            self.show(**self._values)
-
     def finish_texts(self) -> None:
-        """Draw the texts of the frame now if they were still to follow (a screenshot)."""
-        self._labels.finish()
+        self._labels.finish()  # a screenshot: the texts still to follow, now
 
     def _set_text(self, item: pg.TextItem, text: str) -> None:
         if self._texts.get(id(item)) != text:
