@@ -507,10 +507,11 @@ class TrainingWorker(QObject):
         return memento
 
     def _after_parameter_edit(self) -> None:
-        """Values typed before training starts are the starting point that Reset returns to."""
+        """Values typed before training starts are the starting point that Reset returns to (a new array:
+        the setups and snapshots that share the old one keep it)."""
         experiment = self._experiment
         if experiment.trainer.epoch == 0 and experiment.trainer.batch_index == 0:
-            experiment.initial_params[...] = experiment.net.params
+            experiment.start_from_current_weights()
         self._emit()
 
     def _set_data(self, command: SetData) -> None:
