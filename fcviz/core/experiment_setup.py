@@ -8,7 +8,6 @@ changes during training from snapshots.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -53,7 +52,7 @@ class Setup:
             dataset=experiment.dataset, network_config=net.config(),
             trainer_config=experiment.trainer.config(),
             parameter_names=ParameterNames.of(net), parameter_layers=layers,
-            initial_params=_read_only(experiment.initial_params),
+            initial_params=experiment.initial_params,  # read-only, replaced rather than written
             train_rows=train, test_rows=test, test_fraction=experiment.test_fraction,
             split_seed=experiment.split_seed, name=experiment.name, title=experiment.title,
             preprocessing=experiment.preprocessing)
@@ -93,12 +92,6 @@ def _read_only_view(array: np.ndarray) -> np.ndarray:
     view = array.view()
     view.flags.writeable = False
     return view
-
-
-def _read_only(array: Any) -> np.ndarray:
-    copy = np.array(array, copy=True)
-    copy.flags.writeable = False
-    return copy
 
 
 @dataclass(frozen=True)
