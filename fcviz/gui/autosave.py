@@ -246,10 +246,7 @@ class Autosave(QObject):
                        QCoreApplication.translate("Autosave", "{error}\nThe file is kept as {path}.").format(error=error, path=damaged))  # noqa: E501 (lupdate reads the call on one line)
             return False
         experiment = incoming.experiment
-        view = dict(experiment.ui_state)
-        self.window.files.session_path = None
-        self.controller.open_experiment(incoming)
-        self.window.restore_view_state(view)
+        self.window.files.install(incoming, None, dict(experiment.ui_state), unmodified=False)
         self._baseline = None  # unsaved until the person saves it
         written = self.save_now()
         if written is not None and written.exception(timeout=WORKER_REPLY_TIMEOUT_SECONDS) is None:

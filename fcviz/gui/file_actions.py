@@ -92,7 +92,7 @@ class FileActions(QObject):
         except (ValueError, OSError) as error:
             self.report(self.tr("Cannot open the preset"), str(error))
             return
-        self._install(experiment, None)
+        self.install(experiment, None)
         title = QCoreApplication.translate(PRESETS_CONTEXT, PRESETS[name].title)
         self.status(self.tr("Opened the {title} lab.").format(title=title))
 
@@ -109,9 +109,7 @@ class FileActions(QObject):
             self.report(self.tr("Cannot open the session"), str(error))
             return False
         experiment = incoming.experiment
-        view = dict(experiment.ui_state)
-        self._install(incoming, path)
-        self.window.restore_view_state(view)
+        self.install(incoming, path, dict(experiment.ui_state))
         self._add_recent_file(path)
         self.status(self.tr("Opened {path} at epoch {epoch}.").format(
             path=path.name, epoch=f"{experiment.trainer.epoch:,}"))
@@ -164,15 +162,21 @@ class FileActions(QObject):
         except ValueError as error:
             self.report(self.tr("Cannot build a network for this dataset"), str(error))
             return
-        self._install(incoming, None)
+        self.install(incoming, None)
         self._add_recent_file(path)
         self.status(self.tr("Loaded {path}: {rows} rows, {inputs} inputs, {outputs} outputs.").format(
             path=path.name, rows=dataset.n_samples, inputs=dataset.n_features, outputs=dataset.n_outputs))
 
-    def _install(self, experiment: Experiment | Installable, session_path: Path | None) -> None:
+    def install(self, experiment: Experiment | Installable, session_path: Path | None, view: dict | None = None,
+                unmodified: bool = True) -> None:
+        """Make `experiment` the window's and put back `view`, how a session's window looked, if given. It
+        is unmodified (just opened) unless not `unmodified`: recovered autosaved work stays unsaved."""
         self.session_path = session_path
         self.controller.open_experiment(experiment)
-        self.window.mark_unmodified()
+        if unmodified:
+            self.window.mark_unmodified()
+        if view is not None:
+            self.window.restore_view_state(view)
 
     # --- saving ----------------------------------------------------------------------------------------
 
