@@ -86,6 +86,8 @@ def test_the_diagram_writes_its_numbers_a_few_times_a_second_while_training_and_
     monkeypatch.setattr(diagram_view, "LIVE_TEXT_SECONDS", text_seconds)
     window = open_window(spiral_every_epoch(10**6))
     diagram, setup = window.network_diagram.diagram, window.controller.setup
+    # the first frame made at most PER_FRAME of its 57 labels: drawn without texts, they follow
+    qtbot.waitUntil(lambda: diagram._text_slots[-1] is not None, timeout=5000)
     output_bias = diagram._labels.biases[diagram._text_slots[-1]]   # "b …" beside the output node
     texts: list[str] = []
     window.controller.snapshot_changed.connect(
