@@ -325,7 +325,7 @@ def cmd_train(args) -> int:
         from fcviz.io.weights import apply_weights
 
         preprocessing = apply_weights(experiment.net, args.weights_in)
-        experiment.initial_params = experiment.net.params.copy()
+        experiment.start_from_current_weights()
         if preprocessing is not None:  # the weights were learned through this preprocessing
             experiment.preprocessing, experiment.scale = preprocessing, preprocessing.scale
             experiment.apply_data()

@@ -31,6 +31,12 @@ def split_indices(n_samples: int, test_fraction: float, seed: int) -> tuple[np.n
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 
 
+def _read_only_copy(array: np.ndarray) -> np.ndarray:
+    copy = np.array(array, copy=True)
+    copy.flags.writeable = False
+    return copy
+
+
 @dataclass(frozen=True)
 class RunMemento:
     """A run's weights, trainer state and timeline at one moment (see Experiment.memento)."""
@@ -50,7 +56,9 @@ class Experiment:
     split_seed: int = 0
     name: str = ""
     title: str = ""
-    initial_params: np.ndarray | None = None  # where Reset goes back to; None: the weights as built
+    # where Reset goes back to (None: the weights as built); read-only, replaced rather than written, so that
+    # setups and snapshots share it (`start_from_current_weights`)
+    initial_params: np.ndarray = None  # type: ignore[assignment]  # set in __post_init__
     ui_state: dict = field(default_factory=dict)
     scale: str = "none"   # how a fresh experiment fits `preprocessing` (ignored when one is given)
     preprocessing: Preprocessing | None = None
@@ -61,8 +69,7 @@ class Experiment:
     _metrics_memo: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        if self.initial_params is None:
-            self.initial_params = self.net.params.copy()
+        self.initial_params = _read_only_copy(self.net.params if self.initial_params is None else self.initial_params)
         if self.preprocessing is None and (self.scale != "none" or np.isnan(self.dataset.X).any()):
             self.preprocessing = self._fit_preprocessing()
         if self.preprocessing is not None:
@@ -84,6 +91,10 @@ class Experiment:
         groups = [tuple(group) for group in self.dataset.meta.get("one_hot_groups", ())]
         return Preprocessing.fit(self.dataset.X[train], self.dataset.y[train], self.scale,
                                  scale_target=regression, groups=groups)
+
+    def start_from_current_weights(self) -> None:
+        """The current weights become where Reset goes back to (a new array: published ones stay as they were)."""
+        self.initial_params = _read_only_copy(self.net.params)
 
     def network_inputs(self, X) -> np.ndarray:
         return X if self.preprocessing is None else self.preprocessing.inputs(X)

@@ -8,7 +8,6 @@ changes during training from snapshots.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -53,7 +52,7 @@ class Setup:
             dataset=experiment.dataset, network_config=net.config(),
             trainer_config=experiment.trainer.config(),
             parameter_names=ParameterNames.of(net), parameter_layers=layers,
-            initial_params=_read_only(experiment.initial_params),
+            initial_params=experiment.initial_params,  # read-only, replaced rather than written
             train_rows=train, test_rows=test, test_fraction=experiment.test_fraction,
             split_seed=experiment.split_seed, name=experiment.name, title=experiment.title,
             preprocessing=experiment.preprocessing)
@@ -81,12 +80,6 @@ class Setup:
         """This setup over edited data (same inputs and outputs), split as the worker will split it."""
         train, test = split_indices(dataset.n_samples, test_fraction, self.split_seed)  # as the worker splits
         return replace(self, dataset=dataset, test_fraction=test_fraction, train_rows=train, test_rows=test)
-
-
-def _read_only(array: Any) -> np.ndarray:
-    copy = np.array(array, copy=True)
-    copy.flags.writeable = False
-    return copy
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,8 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the panels draw. Arrays are read-only copies, never views of live state.
-
-    """
+    """What the panels draw. Arrays are read-only copies, never views of live state (`initial_params` is the
+    experiment's read-only array, which is replaced, never written)."""
 
     epoch: int
     batch_index: int
@@ -76,7 +75,6 @@ class Snapshot:
         history = trainer.history
         positions, loss = history.loss.sample(curve_indices(len(history.loss)))
         val_loss = history.val_loss.sample(positions)[1] if len(history.val_loss) else np.zeros(0)
-        initial = experiment.net.params if experiment.initial_params is None else experiment.initial_params
         return cls(
             epoch=trainer.epoch, batch_index=trainer.batch_index, target_epochs=experiment.epochs,
             state=state, params=_frozen(experiment.net.params),
@@ -84,7 +82,7 @@ class Snapshot:
             loss_history=_frozen(loss), val_loss_history=_frozen(val_loss), loss_epochs=_frozen(positions + 1),
             metrics=experiment.metrics() if with_metrics else {},
             epochs_per_second=epochs_per_second, message=message, data_version=data_version,
-            commands_applied=commands_applied, initial_params=_frozen(initial),
+            commands_applied=commands_applied, initial_params=experiment.initial_params,  # read-only, shared
             preprocessing=experiment.preprocessing,
             timeline=experiment.timeline.view(), engine=trainer.engine,
         )

@@ -25,6 +25,7 @@ doubling copy of 42 MB at the 16,384th frame held the recording thread, and with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -202,7 +203,7 @@ class Timeline:
     # --- storage ------------------------------------------------------------------
 
     def _max_frames(self) -> int:
-        frame_bytes = sum(column.itemsize * int(np.prod(column.shape[1:])) for column in self._columns.values())
+        frame_bytes = sum(column.itemsize * math.prod(column.shape[1:]) for column in self._columns.values())
         return max(4, self.max_bytes // max(1, frame_bytes))
 
     def _add_columns(self, row: dict) -> None:

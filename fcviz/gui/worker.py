@@ -227,6 +227,11 @@ class RecordBudget:
 
     def __init__(self):
         self._tokens, self._time = RECORD_BURST, time.perf_counter()
+        self._starting = True   # a run's start, until its burst is used up (`restart` begins another)
+
+    def restart(self) -> None:
+        """A run starts (Play): its first frames are all recorded while the bucket lasts."""
+        self._starting = True
 
     def _refill(self) -> None:
         now = time.perf_counter()
@@ -241,9 +246,12 @@ class RecordBudget:
         return True
 
     def bursting(self) -> bool:
-        """True while more than one frame is left of the burst: the start of a run keeps every frame."""
+        """True at a run's start while more than one frame is left of the burst: it keeps every frame. Not
+        again when the bucket has refilled later in the run: a stop of its own for every token (~50 a second
+        of one-epoch kernel calls, each waiting for the GIL) cost the window a fifth of its training (issue 14)."""
         self._refill()
-        return self._tokens >= 2
+        self._starting = self._starting and self._tokens >= 2
+        return self._starting
 
 
 class TrainingWorker(QObject):
@@ -460,6 +468,7 @@ class TrainingWorker(QObject):
     def _enter(self, state: RunState, message: str = "") -> None:
         if state == RUNNING and self._state != RUNNING:
             self._rate.restart(self._experiment.trainer.epoch)
+            self._records.restart()
         self._state = state
         self._emit(message)
 
@@ -507,10 +516,11 @@ class TrainingWorker(QObject):
         return memento
 
     def _after_parameter_edit(self) -> None:
-        """Values typed before training starts are the starting point that Reset returns to."""
+        """Values typed before training starts are the starting point that Reset returns to (a new array:
+        the setups and snapshots that share the old one keep it)."""
         experiment = self._experiment
         if experiment.trainer.epoch == 0 and experiment.trainer.batch_index == 0:
-            experiment.initial_params[...] = experiment.net.params
+            experiment.start_from_current_weights()
         self._emit()
 
     def _set_data(self, command: SetData) -> None:

@@ -69,3 +69,21 @@ def test_the_snapshot_cache_computes_once_per_snapshot_and_setup(qtbot, open_win
     second = controller.latest
     assert cache.predictions(second) is not predictions
     np.testing.assert_array_equal(cache.predictions(second), second.network().predict(controller.setup.dataset.X))
+
+
+def test_an_edit_before_training_moves_the_start_in_a_new_array_that_setups_and_snapshots_share(qtbot, open_window):
+    """The start Reset returns to is the experiment's read-only array, shared (not copied) by every setup
+    and snapshot: an edit at epoch 0 replaces it, so those taken before the edit keep the old start."""
+    window = open_window()
+    controller = window.controller
+    setup_before, snapshot_before = controller.setup, controller.latest
+    start_before = setup_before.initial_params.copy()
+    index = setup_before.parameter_index("b1_1")
+    controller.edit_parameter("b1_1", -1.25)
+    qtbot.waitUntil(lambda: controller.latest.initial_params[index] == -1.25, timeout=5000)
+    snapshot_after = controller.latest
+    np.testing.assert_array_equal(setup_before.initial_params, start_before)
+    np.testing.assert_array_equal(snapshot_before.initial_params, start_before)
+    start = controller.call_in_worker(lambda experiment: experiment.initial_params)
+    assert snapshot_after.initial_params is start and not start.flags.writeable
+    assert snapshot_before.initial_params is setup_before.initial_params

@@ -203,6 +203,10 @@ def test_past_the_burst_the_compiled_training_does_not_stop_only_to_record_a_fra
     worker._records._tokens = 0.0  # the burst is used up
     interval_epochs = worker._min_interval / worker._epoch_seconds
     assert worker._next_shown_epoch(time.perf_counter()) - epoch >= 0.9 * interval_epochs
+    worker._records._tokens = 10.0  # refilled later in the run: still no stops of the recording's own
+    assert worker._next_shown_epoch(time.perf_counter()) - epoch >= 0.9 * interval_epochs
+    worker._enter(RunState.RUNNING)  # Play: a new run's start records every frame again
+    assert worker._next_shown_epoch(time.perf_counter()) == epoch + 1
 
 
 def test_the_diagram_draws_bias_squares_in_a_few_sizes_so_their_symbols_are_rendered_once(qtbot, open_window):
