@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -54,9 +55,10 @@ class Dataset:
     def n_outputs(self) -> int:
         return self.y.shape[1]
 
-    @property
+    @cached_property
     def is_classification(self) -> bool:
-        """True for one-hot classes or a single target holding only 0 and 1."""
+        """True for one-hot classes or a single target holding only 0 and 1 (y is read-only: known once;
+        every recorded frame's metrics ask)."""
         if self.classes:
             return True
         return self.n_outputs == 1 and bool(np.isin(self.y, (0.0, 1.0)).all())

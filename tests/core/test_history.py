@@ -76,3 +76,23 @@ def test_history_round_trips_through_its_arrays():
     back = History.from_dict(arrays)
     assert len(back.loss) == 50 and back.loss[-1] == 49.0 and back.val_loss[-1] == 24.5
     assert set(History(LossSeries(np.ones(3))).as_dict()) == {"loss"}  # an exact history: as before
+
+
+def nearest_kept(series: LossSeries, positions) -> tuple[np.ndarray, np.ndarray]:
+    """`sample`'s meaning, one position at a time: the kept entry nearest to each (the later on a tie),
+    in order, without repeats."""
+    kept, values = series.kept()
+    chosen = sorted({len(kept) - 1 - int(np.argmin(np.abs(kept[::-1] - p))) for p in np.asarray(positions)})
+    return kept[chosen], values[chosen]
+
+
+@pytest.mark.parametrize("positions", [np.arange(0, 1000, 7), np.array([-5, 3, 3, 999, 1000, 2500, 0]),
+                                       np.array([10.4, 10.6, 2000.0])])
+def test_a_curve_sample_takes_the_kept_entries_nearest_to_the_positions(positions):
+    exact = LossSeries(np.sin(np.arange(1000.0)))
+    thinned = LossSeries(np.cos(np.arange(3000.0)), exact=100, thinned=64)
+    for series in (exact, thinned):
+        got, expected = series.sample(positions), nearest_kept(series, positions)
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+    assert exact.is_exact and not thinned.is_exact
