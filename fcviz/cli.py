@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="epochs to train (default 200; fewer for tables over 200k rows)")
     fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
                      help="samples per step, or 'full' (default 200, full for fewer training rows)")
-    fit.add_argument("--seed", type=int, help="seed for initial weights, shuffling and the test split (default 0)")
+    fit.add_argument("--seed", type=_count(0, limits.MAX_SEED),
+                     help="seed for initial weights, shuffling and the test split (default 0)")
     fit.add_argument("--no-shuffle", action="store_true", help="keep the sample order in every epoch")
     out = train.add_argument_group("files")
     out.add_argument("--weights-in", help="start from the weights in this JSON file")

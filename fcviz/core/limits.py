@@ -40,6 +40,8 @@ MAX_PACE = 1000.0                      # display epochs drawn a second (0 = as f
 MIN_REDRAW_HZ, MAX_REDRAW_HZ = 1, 120  # the window's redraws a second at most while training
 DEFAULT_REDRAW_HZ = 30.0
 
+MAX_SEED = 2 ** 128 - 1                # a random seed (weights, shuffling, the test split): NumPy's 128-bit pool
+
 # --- loss history (fcviz.core.history) --------------------------------------------------------
 HISTORY_EXACT_EPOCHS = 2 ** 18         # the last 262,144 epochs are always kept exactly
 HISTORY_THINNED_POINTS = 2 ** 18       # earlier epochs: at most this many, evenly spread

@@ -220,9 +220,10 @@ def load_session(path, on_adjusted: Callable[[limits.Adjustment], None] | None =
 
 
 def _describe(exc: BaseException) -> str:
+    """One line: a message quoting a file's text may hold line breaks."""
     if isinstance(exc, KeyError):
-        return f"{exc.args[0]!r} is missing"
-    return str(exc) or type(exc).__name__
+        return f"{exc.args[0]!r} is missing"[:200]
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], where: str) -> None:
@@ -429,9 +430,15 @@ def _unpack(document: dict, arrays: dict[str, np.ndarray], notify: Notify) -> Ex
     (run settings beyond their ranges clamped, and reported to `notify`)."""
     net_config = _typed(document, "network", "session", dict)
     n_params = _parameter_count(net_config)
+    trainer_config = _typed(document, "trainer", "session", dict)
+    for config, where in ((net_config, "network"), (trainer_config, "trainer")):
+        if "seed" in config:
+            _count(config, "seed", where, maximum=limits.MAX_SEED)
+    if not isinstance(trainer_config.get("shuffle", True), bool):
+        raise ValueError(f"trainer 'shuffle' must be true or false, not {trainer_config['shuffle']!r}")
     params = _array(arrays, "net.params", (n_params,))
     net = Network.from_config(net_config, params)
-    trainer = Trainer.from_config(net, _trainer_config(_typed(document, "trainer", "session", dict), notify))
+    trainer = Trainer.from_config(net, _trainer_config(trainer_config, notify))
 
     about = _typed(document, "dataset", "session", dict)
     feature_names = _texts(about, "feature_names", "dataset", limits.MAX_COLUMNS)

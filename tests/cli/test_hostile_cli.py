@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from test_cli import SAMPLES, lab_weights, run  # noqa: F401, F811 - lab_weights is a fixture
 
+from fcviz.core import limits
+
 CLOTHES = SAMPLES / "clothes_size.csv"
 
 
@@ -29,6 +31,7 @@ CLOTHES = SAMPLES / "clothes_size.csv"
     (["train", CLOTHES, "--batch-size", "1e308"], "argument --batch-size: expected a number or 'full'"),
     (["train", CLOTHES, "--lr", "1e-12"], "argument --lr: the learning rate must be 1e-09 to 1e+06, got 1e-12"),
     (["train", CLOTHES, "--lr", "inf"], "argument --lr: the learning rate must be 1e-09 to 1e+06"),
+    (["train", CLOTHES, "--seed", "-1"], f"argument --seed: expected 0 to {limits.MAX_SEED:,}, got -1"),
 ])
 def test_extreme_numbers_are_one_line_naming_the_flag(capsys, argv, message):
     code, out, err = run(capsys, *argv)

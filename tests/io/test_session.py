@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcviz.core import Dataset, Network, Trainer
+from fcviz.core import Dataset, Network, Trainer, limits
 from fcviz.core.experiment import Experiment
 from fcviz.core.presets import build_preset
 from fcviz.io import session
@@ -380,6 +380,28 @@ def test_an_unknown_version_is_damage(saved, version, shown):
     document, arrays = members(path)
     write_session(path, {**document, "version": version}, arrays)
     assert load_error(path) == f"{path} is damaged: unknown format version {shown}"
+
+
+@pytest.mark.parametrize("part, key, value, why", [
+    ("trainer", "seed", "\n0", "trainer 'seed' must be an integer, not '\\n0'"),   # found by the fuzz run
+    ("trainer", "seed", -1, "trainer 'seed' must be at least 0, not -1"),
+    ("network", "seed", 2 ** 128, f"network 'seed' must be at most {limits.MAX_SEED:,}, not a 39-digit number"),
+    ("trainer", "shuffle", "no", "trainer 'shuffle' must be true or false, not 'no'"),
+])
+def test_a_seed_or_shuffle_of_the_wrong_kind_is_named_on_one_line(saved, part, key, value, why):
+    path, _ = saved
+    document, arrays = members(path)
+    document[part][key] = value
+    write_session(path, document, arrays)
+    assert load_error(path) == f"{path} is damaged: {why}"
+
+
+def test_a_message_quoting_the_file_stays_on_one_line(saved, monkeypatch):
+    path, _ = saved
+    def refuse(net, config):
+        raise ValueError("bad value 'a\nb'\n  in the trainer")   # as NumPy's own messages may read
+    monkeypatch.setattr("fcviz.io.session.Trainer.from_config", refuse)
+    assert load_error(path) == f"{path} is damaged: bad value 'a b' in the trainer"
 
 
 def test_another_format_is_refused(saved):
