@@ -4,19 +4,22 @@ Half the time on the clothes lab, half on the 2-8-8-1 spiral drawn every epoch (
 New from preset in the same window), with autosave on as in the app (into a temporary folder).
 A 10 ms timer measures how late the event loop answers.
 Every report interval prints the RSS, the items in all plot scenes, the window's QObjects, the
-Python objects, the interval's redraws a second and its lateness p99. Targets (issue 10), for each phase from the end of
+Python objects, the interval's redraws a second, its lateness p99 and the autosaves written in it (with
+the longest one's seconds from asking to written). Targets (issue 10), for each phase from the end of
 its warm-up to its end: RSS growth < 20 MB beyond the run's bounded timeline (fcviz.core.timeline,
 at most 64 MB), no more scene items or QObjects (the fewest of the last STEADY reports against the
 fewest of the first STEADY: a leak raises both, a short-lived object caught by one report does not);
 and lateness p99
 < 50 ms in every interval. Exit code 1 if a target is missed (latency only with --strict-latency).
 
+`--autosave-every SECONDS` autosaves more often than the app's 3 minutes (to see what a write costs).
+
 `--phases spiral --spiral-from 12000` runs the spiral phase alone, from a run trained to epoch 12,000
 first (headless, recording every epoch as the window does): the long-run state of the 30-minute soak
 (a 30,000-frame timeline, autosaves of 50 MB and more) in a third of the time.
 
     python benchmarks/soak.py [--seconds 1800] [--report-every 30] [--strict-latency]
-                              [--phases lab,spiral] [--spiral-from EPOCH]
+                              [--phases lab,spiral] [--spiral-from EPOCH] [--autosave-every SECONDS]
 """
 
 from __future__ import annotations
@@ -74,7 +77,8 @@ class Soak:
     """Drives the phases on the window's event loop and keeps the figures."""
 
     def __init__(self, seconds: float, report_every: float, autosave_folder: Path,
-                 phases: tuple[str, ...] = ("lab", "spiral"), spiral_from: int = 0):
+                 phases: tuple[str, ...] = ("lab", "spiral"), spiral_from: int = 0,
+                 autosave_every: float | None = None):
         self.app = application()
         self.phase_list = [phase for phase in PHASES if phase[0] in phases]
         self.spiral_from = spiral_from
@@ -84,7 +88,8 @@ class Soak:
         experiment = open_preset("clothes")
         experiment.epochs = RUN_EPOCHS["lab"]
         self.window = MainWindow(experiment, settings=None)
-        self.window.autosave = Autosave(self.window, autosave_folder)
+        self.window.autosave = Autosave(self.window, autosave_folder,
+                                        round(1000 * autosave_every) if autosave_every else None)
         self.window.autosave.ask = lambda _: QMessageBox.StandardButton.Discard  # the trained lab is not kept
         self.window.resize(1400, 900)
         self.window.show()
@@ -98,8 +103,22 @@ class Soak:
         self.probe.timeout.connect(self._on_probe)
         self.runs = 0
         self.redraws = 0
+        self.writes: list[float] = []  # seconds from asking to written, of the autosaves written this interval
+        self._time_writes(self.window.controller.writer)
         self.window.controller.snapshot_received.connect(self._on_snapshot)
         self.window.controller.snapshot_changed.connect(self._on_redraw)
+
+    def _time_writes(self, writer) -> None:
+        """Keep how long each session write took, from asking to written."""
+        save = writer.save
+
+        def timed_save(path, view):
+            begin = time.perf_counter()
+            written = save(path, view)
+            written.add_done_callback(lambda _: self.writes.append(time.perf_counter() - begin))
+            return written
+
+        writer.save = timed_save
 
     def _on_probe(self) -> None:
         now = time.perf_counter()
@@ -135,6 +154,7 @@ class Soak:
         while time.perf_counter() - begin < self.phase_seconds:
             self.lateness.clear()
             self.redraws, interval = 0, time.perf_counter()
+            self.writes.clear()
             self._spin(min(self.report_every, self.phase_seconds - (time.perf_counter() - begin)))
             phase["rss end"], now = self._report(name, controller.latest.epoch, time.perf_counter() - interval)
             phase["counts"].append(now)
@@ -167,9 +187,10 @@ class Soak:
         rss = rss_mb()
         now = counts(self.window)
         figures = ", ".join(f"{key} {value:,}" for key, value in now.items())
+        writes = f"saves {len(self.writes)} ({max(self.writes):4.1f} s)" if self.writes else "saves 0         "
         print(f"{time.perf_counter() - self._started:7.0f} s  {phase:<6} run {self.runs + 1:>4} epoch {epoch:>9,}  "
               f"RSS {rss:7.1f} MB  {figures}  redraws {self.redraws / seconds:4.1f}/s  lateness p99 {p99:5.1f} ms  "
-              f"load {os.getloadavg()[0]:.2f}",
+              f"{writes}  load {os.getloadavg()[0]:.2f}",
               flush=True)
         return rss, now
 
@@ -219,12 +240,15 @@ def main() -> int:
     parser.add_argument("--phases", default="lab,spiral", help="which phases, of lab,spiral (default both)")
     parser.add_argument("--spiral-from", type=int, default=0, metavar="EPOCH",
                         help="start the spiral phase from its run trained to EPOCH (default 0)")
+    parser.add_argument("--autosave-every", type=float, default=None, metavar="SECONDS",
+                        help="autosave this often (default the app's 3 minutes)")
     args = parser.parse_args()
     phases = tuple(args.phases.split(","))
     if not phases or not set(phases) <= {name for name, _, _ in PHASES}:
         parser.error(f"--phases: one or both of lab,spiral, not {args.phases!r}")
     with tempfile.TemporaryDirectory() as folder:
-        soak = Soak(args.seconds, min(args.report_every, args.seconds / 6), Path(folder), phases, args.spiral_from)
+        soak = Soak(args.seconds, min(args.report_every, args.seconds / 6), Path(folder), phases, args.spiral_from,
+                    args.autosave_every)
         soak.run()
     return 0 if soak.verdict(args.strict_latency) else 1
 

@@ -17,15 +17,18 @@ what training needs to go on from there exactly (optimizer slots and the shuffli
 Memory is bounded: past `max_bytes` (64 MB) every other frame is dropped (the first is kept) and
 from then on frames are recorded at least `min_gap` epochs apart, so the frames stay evenly spread;
 `TimelineView.thinned` says that this happened. The storage is made at the bound at once and never
-grown by copying: `np.empty` takes address space, and memory is used only as rows are written (a
+grown by copying: it takes address space, and memory is used only as rows are written (a
 doubling copy of 42 MB at the 16,384th frame held the recording thread, and with it the GIL, for
-0.2–0.45 s on a busy machine). Sessions store `arrays()` as append-only arrays
-(`timeline.*` in arrays.npz); a session without them starts a timeline at its current state.
+0.2–0.45 s on a busy machine). Big columns are pages of their own (`_storage`), so storage replaced by
+thinning or truncating goes back to the system once the last view of it is gone. Sessions store
+`arrays()` as append-only arrays (`timeline.*` in arrays.npz); a session without them starts a timeline
+at its current state.
 """
 
 from __future__ import annotations
 
 import math
+import mmap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -37,6 +40,7 @@ _MASK64 = (1 << 64) - 1
 PACES = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0)  # display epochs drawn a second; 0 means as fast as possible
 MAX_PACE = 0.0
 COMFORTABLE_RUN_SECONDS = 6.0  # a preset's default run should take about this long to watch
+OWN_PAGES_BYTES = 2 ** 20  # columns at least this big are anonymous memory maps (`_storage`)
 
 
 def default_pace(epochs: int, display_every: int) -> float:
@@ -214,7 +218,7 @@ class Timeline:
                 continue
             value = np.asarray(value)
             dtype = value.dtype if value.dtype.kind in "iuf" else np.dtype(np.float64)
-            column = np.empty((capacity, *value.shape), dtype)
+            column = _storage((capacity, *value.shape), dtype)
             if dtype.kind == "f":
                 column[: self._count] = np.nan
             self._columns[name] = column
@@ -240,7 +244,7 @@ class Timeline:
         self.min_gap = max(2 * self.min_gap, int(np.median(np.diff(epochs)))) if len(keep) > 1 else 2 * self.min_gap
         fresh = {}
         for name, column in self._columns.items():
-            fresh[name] = np.empty_like(column)
+            fresh[name] = _storage(column.shape, column.dtype)
             fresh[name][: len(keep)] = column[keep]
         self._columns, self._count = fresh, len(keep)
 
@@ -281,7 +285,20 @@ class Timeline:
         return timeline
 
 
+def _storage(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An uninitialised column; from OWN_PAGES_BYTES on, an anonymous memory map: its pages are used as
+    rows are written and all go back to the system when the last view of it is gone. (np.empty's columns
+    of ~20 MB came from glibc's arenas once its mmap threshold had risen, after any freed block of that
+    size: the storage a thinning replaced stayed resident, +42 MB in the 30-minute soak.)"""
+    dtype = np.dtype(dtype)
+    size = dtype.itemsize * int(np.prod(shape))
+    if size < OWN_PAGES_BYTES:
+        return np.empty(shape, dtype)
+    pages = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE) if hasattr(mmap, "MAP_PRIVATE") else mmap.mmap(-1, size)
+    return np.frombuffer(pages, dtype).reshape(shape)
+
+
 def _resized(column: np.ndarray, size: int, count: int) -> np.ndarray:
-    grown = np.empty((size, *column.shape[1:]), column.dtype)
+    grown = _storage((size, *column.shape[1:]), column.dtype)
     grown[:count] = column[:count]
     return grown

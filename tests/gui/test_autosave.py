@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import os
+import sys
 import threading
 import zipfile
 from dataclasses import replace
@@ -88,6 +90,31 @@ def test_training_is_a_change_and_the_copy_holds_it(qtbot, guarded, tmp_path):
     restored = load_session(copy)
     assert restored.trainer.epoch == 1
     np.testing.assert_array_equal(restored.net.params, window.controller.latest.params)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux threads have a nice value of their own")
+def test_the_copy_is_compressed_in_a_thread_of_lower_cpu_priority_than_the_window(qtbot, guarded, monkeypatch):
+    """On busy cores compressing a copy (seconds for a long timeline) gives way to the window and training."""
+    import fcviz.io.session
+
+    niceness = []
+    write_session = fcviz.io.session.write_session
+
+    def observed_write(path, packed, inputs=()):
+        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        write_session(path, packed, inputs)
+
+    monkeypatch.setattr(fcviz.io.session, "write_session", observed_write)
+    window, _ = guarded(open_preset("spiral"))
+    controller = window.controller
+    controller.play()
+    qtbot.waitUntil(lambda: controller.latest.epoch > 20, timeout=10_000)
+    controller.pause()
+    wait_for_state(qtbot, window, PAUSED)
+    written = window.autosave.save_now()
+    qtbot.waitUntil(written.done, timeout=20_000)
+    assert written.exception() is None
+    assert niceness == [min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 10)]
 
 
 def test_training_goes_on_while_the_copy_is_written_and_the_copy_holds_the_state_it_was_asked_at(
