@@ -64,6 +64,8 @@ class RedrawPacer(QObject):
         self._timer.timeout.connect(self.tick)
         self._soon = QTimer(self, singleShot=True, interval=0)
         self._soon.timeout.connect(self.tick)
+        self._first = QTimer(self, singleShot=True, interval=0)  # see restart
+        self._first.timeout.connect(self.tick)
         self.set_rate(hz)
 
     def set_rate(self, hz: float) -> None:
@@ -81,6 +83,18 @@ class RedrawPacer(QObject):
             # where it always ran (drawn from posted events, the window's other timers came late).
             self._soon.start()
 
+    def restart(self) -> None:
+        """Another experiment was installed: its first frame is drawn from a zero timer, after the timers
+        already due, never in the turn that installed it (a 1000-class network's install and first
+        frame were one 0.3 s pause)."""
+        self.drawn = None
+        self._first.start()
+
+    def draw_now(self) -> None:
+        """Draw the newest snapshot now (a screenshot, the timeline), even a first frame still to come."""
+        self._first.stop()
+        self.tick()
+
     def start(self) -> None:
         self._last_draw = (time.perf_counter(), time.thread_time())  # building the window is not drawing
         self._timer.start()
@@ -88,12 +102,14 @@ class RedrawPacer(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self._soon.stop()
+        self._first.stop()
         self.gui_idle.set()
 
     @Slot()
     def tick(self) -> None:
         snapshot = self._latest()
-        if self._drawing or snapshot is self.drawn or (self._shares_the_gil(snapshot) and self._over_gui_budget()):
+        if self._first.isActive() or self._drawing or snapshot is self.drawn \
+                or (self._shares_the_gil(snapshot) and self._over_gui_budget()):
             return
         self._last_draw = (time.perf_counter(), time.thread_time())
         if self._timer.isActive():
