@@ -396,8 +396,10 @@ class TrainingWorker(QObject):
             trainer.fit(epochs=epochs)
             # This thread's CPU time, not the wall time: a return to Python that waited for the GIL (or a
             # busy machine) made a short call look slow, the next call shorter still, and at "max" pace
-            # a third of the calls trained one epoch each (issue 14).
-            self._epoch_seconds = (time.thread_time() - cpu) / epochs
+            # a third of the calls trained one epoch each (issue 14). The wall time where the CPU clock
+            # is too coarse to tell (Windows counts in 15.6 ms steps).
+            spent = time.thread_time() - cpu
+            self._epoch_seconds = (spent if spent > 0 else time.perf_counter() - start) / epochs
         if trainer.diverged:
             self._enter(DIVERGED, message=trainer.divergence_message)
             return True

@@ -311,6 +311,20 @@ def test_a_timer_that_falls_due_while_the_panels_draw_runs_before_the_window_pai
     assert events.index("timer") < events.index("paint")
 
 
+def test_where_the_cpu_clock_is_too_coarse_to_time_a_call_the_pace_is_timed_by_the_wall_clock(qtbot, monkeypatch):
+    """Windows counts a thread's CPU time in 15.6 ms steps: a short call may read as no time at all."""
+    worker = TrainingWorker(spiral_every_epoch(10**6), threading.Event())
+    worker._experiment.trainer.fit(epochs=10)
+    clock = SimpleNamespace(perf_counter=time.perf_counter, thread_time=lambda: 1.0)
+    monkeypatch.setattr(worker_module, "time", clock)
+    worker._epoch_seconds = 1e-4
+    worker._records._tokens = 0.0
+    worker._state = RUNNING
+    worker._train_chunk()
+    assert 0 < worker._epoch_seconds < 1
+    worker._train_chunk()   # and the next call is sized by it
+
+
 def test_the_window_paints_without_holding_the_gil_in_qts_own_widgets(qtbot, open_window):
     """Qt paints the window in C++ and takes the GIL only for Python paint code (the plots). With an event()
     of the window's own, PySide held the GIL through the whole paint (~11 ms a spiral frame), and every
