@@ -14,9 +14,12 @@ rows is computed transposed (samples as rows, then copied back); others are spli
 Two independent products of the backward pass (`Products.pair`) are each computed whole, side by
 side: one hand-over to the helper for both, and no blocks at all.
 
-`ThreadPolicy` decides the count from the training's own batches: it probes one and two threads for
-`PROBE_SECONDS` each, keeps the faster, and probes again every `REPROBE_SECONDS` of training or at once
-when a batch window runs `DRIFT`× slower than the chosen count's probe (a machine that became busy).
+`ThreadPolicy` decides the count from the training's own batches: it times windows of `PROBE_SECONDS`
+in the order 1, 2, 2, 1 (the chosen count first on a later probe), so that a load arriving or leaving
+during the probe weighs on both counts alike, takes each count's best window (a moment of the machine's
+noise slows one window, never speeds one up), keeps the faster count, and probes again every
+`REPROBE_SECONDS` of training or at once when a batch window runs `DRIFT`× slower than the chosen
+count's probe (a machine that became busy).
 """
 
 from __future__ import annotations
@@ -59,9 +62,10 @@ class ThreadPolicy:
                  drift: float = DRIFT):
         self.candidates = [1] if most <= 1 else [1, most]
         self.probe_seconds, self.reprobe_seconds, self.drift = probe_seconds, reprobe_seconds, drift
-        self.rates: dict[int, float] = {}         # threads → seconds per sample of its last probe
-        self.probes = 0                           # probes finished (each times every candidate)
-        self._to_probe = list(self.candidates) if len(self.candidates) > 1 else []
+        self.rates: dict[int, float] = {}         # threads → seconds per sample of its last probe (best window)
+        self.probes = 0                           # probes finished (each times every candidate twice)
+        self._windows: dict[int, list[float]] = {}  # the running probe's windows, by threads
+        self._to_probe = self._probe_order(self.candidates[0]) if len(self.candidates) > 1 else []
         self.threads = 1
         self._samples = self._seconds = self._since_probe = 0.0
         self._first = True
@@ -82,18 +86,25 @@ class ThreadPolicy:
         rate, window = self._seconds / self._samples, self._seconds
         self._samples = self._seconds = 0.0
         if self.probing:
-            self.rates[self._to_probe.pop(0)] = rate
+            self._windows.setdefault(self._to_probe.pop(0), []).append(rate)
             if self.probing:
                 self.threads = self._to_probe[0]
             else:
+                self.rates = {n: min(rates) for n, rates in self._windows.items()}
+                self._windows = {}
                 self.probes += 1
                 self.threads = min(self.candidates, key=lambda n: self.rates[n])
                 self._since_probe = 0.0
             return
         self._since_probe += window
         if self._since_probe >= self.reprobe_seconds or rate > self.drift * self.rates[self.threads]:
-            self._to_probe = sorted(self.candidates, key=lambda n: n != self.threads)   # the chosen one first
+            self._to_probe = self._probe_order(self.threads)
             self.threads = self._to_probe[0]
+
+    def _probe_order(self, first: int) -> list[int]:
+        """`first`, the others, then the same backwards: every count timed early and late alike."""
+        order = [first] + [n for n in self.candidates if n != first]
+        return order + order[::-1]
 
 
 class _Helper:

@@ -1,6 +1,8 @@
 """The NumPy engine's large products: the same numbers on one or two threads, and the policy that picks
 the count from timings (fed here by hand, so its decisions are exact)."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -24,10 +26,9 @@ def probed(fast_one, fast_two):
     """A policy that has finished its first probe of one thread (fast_one s/sample) and two (fast_two)."""
     p = policy()
     p.record(100, 99.0)                     # the first batch allocates: not counted
-    assert p.threads == 1 and p.probing
-    feed(p, fast_one, PROBE)
-    assert p.threads == 2 and p.probing
-    feed(p, fast_two, PROBE)
+    for threads, speed in ((1, fast_one), (2, fast_two), (2, fast_two), (1, fast_one)):
+        assert p.threads == threads and p.probing
+        feed(p, speed, PROBE)
     assert not p.probing and p.probes == 1
     return p
 
@@ -35,6 +36,24 @@ def probed(fast_one, fast_two):
 def test_the_policy_keeps_the_faster_count_of_its_probe():
     assert probed(fast_one=2e-5, fast_two=1e-5).threads == 2
     assert probed(fast_one=1e-5, fast_two=2e-5).threads == 1
+
+
+def probe_windows(*seconds_per_sample):
+    """A new policy's probe, one window (one batch just over PROBE seconds) at each speed."""
+    p = policy()
+    p.record(100, 99.0)
+    for speed in seconds_per_sample:
+        samples = math.ceil(PROBE / speed) + 1
+        p.record(samples, samples * speed)
+    assert not p.probing
+    return p
+
+
+def test_a_load_that_comes_and_goes_during_the_probe_does_not_decide_it():
+    """Two threads are faster on the quiet machine; a hog runs through the probe's first half only."""
+    p = probe_windows(1.5e-5, 4e-5, 1e-5, 1.5e-5)   # windows of 1 (quiet), 2 (hog), 2 (quiet), 1 (quiet) threads
+    assert p.threads == 2 and p.rates == pytest.approx({1: 1.5e-5, 2: 1e-5})
+    assert probe_windows(1e-5, 1.2e-5, 1.2e-5, 1e-5).threads == 1   # one thread faster in every window
 
 
 def test_a_machine_that_gets_busy_falls_back_to_one_thread_after_one_window():
@@ -46,6 +65,9 @@ def test_a_machine_that_gets_busy_falls_back_to_one_thread_after_one_window():
     feed(p, 1e-4, PROBE)
     assert p.threads == 1
     feed(p, 3e-5, PROBE)                    # one thread, busy machine: 3e-5 beats 1e-4
+    feed(p, 3e-5, PROBE)
+    assert p.threads == 2
+    feed(p, 1e-4, PROBE)
     assert p.threads == 1 and not p.probing and p.probes == 2
 
 
@@ -58,8 +80,8 @@ def test_the_policy_probes_again_after_a_while_and_takes_two_threads_once_the_ma
         feed(p, 3e-5, PROBE)
         windows += 1
     assert p.probing and p.threads == 1
-    feed(p, 2e-5, PROBE)
-    feed(p, 1e-5, PROBE)
+    for speed in (2e-5, 1e-5, 1e-5, 2e-5):
+        feed(p, speed, PROBE)
     assert p.threads == 2 and p.probes == 2
 
 
