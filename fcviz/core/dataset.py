@@ -63,6 +63,18 @@ class Dataset:
             return True
         return self.n_outputs == 1 and bool(np.isin(self.y, (0.0, 1.0)).all())
 
+    @cached_property
+    def target_range(self) -> tuple[float, float]:
+        """The smallest and largest finite target ((0, 0) if none), known once: 1000 classes' targets are
+        16 MB to look through, and the dataset dialog checks them at every choice of loss or output."""
+        finite = self.y[np.isfinite(self.y)]
+        return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+
+    @cached_property
+    def one_hot(self) -> bool:
+        """True when every target row is 0s and a single 1 (known once, as `target_range`)."""
+        return bool(np.isin(self.y, (0.0, 1.0)).all() and (self.y.sum(axis=1) == 1).all())
+
     def labels(self) -> np.ndarray:
         """Integer class of every sample (argmax of one-hot, or the 0/1 target), read-only. Worked out
         once (the panels ask for every frame; 1000 classes' targets are 16 MB to look through)."""

@@ -99,15 +99,13 @@ def table_settings(dataset: Dataset, loss: str | None = None, output_activation:
 
 def check_settings(dataset: Dataset, loss: str, output_activation: str) -> None:
     """ValueError in one line when this loss or output cannot learn the dataset's targets."""
-    y = dataset.y
-    low, high = _range(y)
+    low, high = dataset.target_range
     target = ", ".join(dataset.target_names[:3]) + ("…" if dataset.n_outputs > 3 else "")
     if loss == "bce" and (low < 0 or high > 1):
         raise ValueError(f'binary cross-entropy (bce) needs targets between 0 and 1, but "{target}" holds '
                          f"{_g(low)} to {_g(high)}; use mse for numbers, or cce for class labels")
     if loss == "cce":
-        one_hot = bool(np.isin(y, (0.0, 1.0)).all() and (y.sum(axis=1) == 1).all())
-        if dataset.n_outputs < 2 or not one_hot:
+        if dataset.n_outputs < 2 or not dataset.one_hot:
             raise ValueError(f'categorical cross-entropy (cce) needs one-hot class targets (one 1 per row in '
                              f'two or more columns), but "{target}" holds {_g(low)} to {_g(high)} '
                              f"in {dataset.n_outputs} column(s); use bce for a 0/1 target, mse for numbers")
@@ -122,11 +120,6 @@ def check_settings(dataset: Dataset, loss: str, output_activation: str) -> None:
     if loss == "mse" and bounds is not None and (low < bounds[0] or high > bounds[1]):
         raise ValueError(f'a {output_activation} output lies between {_g(bounds[0])} and {_g(bounds[1])}, but '
                          f'"{target}" holds {_g(low)} to {_g(high)}; use a linear output')
-
-
-def _range(y: np.ndarray) -> tuple[float, float]:
-    finite = y[np.isfinite(y)]
-    return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
 
 
 def _g(value: float) -> str:
@@ -170,7 +163,7 @@ def data_report(dataset: Dataset, loss: str, output_activation: str, scale: str,
         shown = ", ".join(dataset.classes[:8]) + (", …" if len(dataset.classes) > 8 else "")
         lines.append(f"target: {task}, {len(dataset.classes)} classes ({shown})")
     else:
-        low, high = _range(dataset.y)
+        low, high = dataset.target_range
         lines.append(f"target: {target}, {task}, {_g(low)} to {_g(high)}")
     scaling = {"standard": "standardized", "minmax": "min-max scaled", "none": "not scaled"}.get(scale, scale)
     lines.append(f"loss {loss}, output {output_activation}; inputs {scaling}"

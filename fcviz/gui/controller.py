@@ -358,6 +358,7 @@ class Controller(QObject):
         if incoming.settings.pace != current.pace:
             self.pace_changed.emit(self.settings.pace)
         self.setup_changed.emit(self.setup)
+        self.pacer.restart()  # the first frame: in a turn of its own
         return outgoing
 
     def _send(self, command) -> None:
@@ -375,7 +376,7 @@ class Controller(QObject):
 
     def redraw_now(self) -> None:
         """Hand the newest snapshot to the panels without waiting for the timer."""
-        self.pacer.tick()
+        self.pacer.draw_now()
 
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -400,6 +401,8 @@ def installable(experiment: Experiment, current: RunValues) -> Installable:
                        learning_rate=float(trainer.learning_rate), frozen=np.array(trainer.frozen))
     setup = Setup.of(experiment)
     setup.train_data()
+    if setup.dataset.is_classification:
+        setup.dataset.labels()  # the scatter panel colours its points by class
     return Installable(experiment, setup, Snapshot.capture(experiment, initial_state(experiment)), settings)
 
 

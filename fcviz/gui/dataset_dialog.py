@@ -4,7 +4,9 @@ Each choice reloads the data with fcviz.io, so problems (an unreadable file,
 an impossible loss, ...) show inline in red with the loader's or core's own
 message, and Open stays disabled until the newest choice has loaded and works.
 A small table reloads at once; a bigger one in a pool thread, the newest
-choice winning (NewestWins), while the dialog keeps answering. The
+choice winning (NewestWins), while the dialog keeps answering. Another
+sheet, target sheet or header of a bigger file is read so too (the reads are
+remembered: the dialog then fills its lists from memory). The
 header, the problem type (fcviz.core.tasks, the CLI's rules) and, in a
 workbook whose sheets pair by row count, the input/target sheets are
 proposed and can be changed; the loss and output activation follow the
@@ -55,11 +57,13 @@ from fcviz.io.tables import (
     list_sheets,
     load_dataset,
     paired_sheets,
+    read_sheet_for_dialog,
     read_table,
 )
 
 PREVIEW_ROWS = 200
 MAX_GUI_CELLS = 2_000  # a table this small (rows x columns) reloads in 10-20 ms: at once, on the GUI thread
+MAX_GUI_BYTES = 20_000  # a file this small is read again (another sheet or header) at once, on the GUI thread
 ERROR_STYLE = "color: #c62828;"
 LOSSES = ("mse", "bce", "cce")
 OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "softmax", "tanh", "relu")
@@ -95,7 +99,9 @@ def load_choice(choice: Choice) -> Loaded:
     try:
         if problem is None:
             problem = infer_task(choice.load(one_hot=None))
-        return Loaded(problem, choice.load(one_hot=problem == MULTI_CLASS))
+        dataset = choice.load(one_hot=problem == MULTI_CLASS)
+        _ = dataset.target_range, dataset.one_hot  # worked out here, not at each choice of loss on the GUI thread
+        return Loaded(problem, dataset)
     except (DatasetError, OSError) as error:
         return Loaded(problem, None, str(error))
 
@@ -174,8 +180,11 @@ class DatasetDialog(QDialog):
         self._lay_out()
 
         self.reloads = NewestWins(self, gui_limit=MAX_GUI_CELLS)  # big tables load in a pool thread
-        self.finished.connect(self.reloads.cancel)  # closed: a load still running ends unseen
+        self.reads = NewestWins(self, gui_limit=MAX_GUI_BYTES)  # another sheet or header of a big file
+        for work in (self.reloads, self.reads):
+            self.finished.connect(work.cancel)  # closed: a load still running ends unseen
         self._loading = False   # a reload is asked for and its data not shown yet: Open stays disabled
+        self._reading = False   # another sheet or header is being read: the lists still show the last one
         self._guessing = False  # the problem type is to be guessed from the target (a new target or sheet)
         self._rows = 0
         self._columns: list[str] = []
@@ -183,7 +192,7 @@ class DatasetDialog(QDialog):
         self._header_detected = True
         self._fill_sheets()
         self.sheet.currentIndexChanged.connect(self._on_sheet_chosen)
-        self.target_sheet.currentIndexChanged.connect(self._on_target_sheet_changed)
+        self.target_sheet.currentIndexChanged.connect(lambda: self._read_then(self._on_target_sheet_changed))
         self.target.currentIndexChanged.connect(self._on_target_changed)
         self.problem.currentIndexChanged.connect(self._on_problem_changed)
         self.header.toggled.connect(self._on_header_toggled)
@@ -285,13 +294,33 @@ class DatasetDialog(QDialog):
     @Slot()
     def _on_sheet_chosen(self) -> None:
         self._header_detected = True
-        self._detect_header()
-        self._on_sheet_changed()
+        self._read_then(lambda: (self._detect_header(), self._on_sheet_changed()))
 
     @Slot()
     def _on_header_toggled(self) -> None:
         self._header_detected = False
-        self._on_sheet_changed()
+        self._read_then(self._on_sheet_changed)
+
+    def _read_then(self, show) -> None:
+        """`show()` the chosen sheet, header and target sheet once read: a big file is read in a pool thread
+        (the newest choice wins) while the dialog answers, and `show` then fills the lists from memory."""
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            size = 0  # `show` says why the file cannot be read
+        self._reading = True
+        self._reload()  # no dataset, Open disabled, a load of the last sheet dropped
+        self.summary.setText(self.tr("Reading the table…"))
+        sheet, header, target_sheet = self.chosen_sheet(), self.chosen_header(), self.chosen_target_sheet()
+
+        def read() -> bool:
+            read_sheet_for_dialog(self.path, sheet, header, target_sheet)
+            return True
+
+        def shown(_read: bool) -> None:
+            self._reading = False
+            show()
+        self.reads.run(size, read, shown)
 
     def _detect_header(self) -> None:
         try:
@@ -370,8 +399,8 @@ class DatasetDialog(QDialog):
     # --- loading --------------------------------------------------------------------------------
 
     def loading(self) -> bool:
-        """Whether the newest choice is still loading (Open is disabled until it has loaded)."""
-        return self._loading
+        """Whether the newest choice is still being read or loaded (Open is disabled until it has loaded)."""
+        return self._loading or self._reading
 
     @Slot()
     def _reload(self, guess: bool = False) -> None:
@@ -382,6 +411,8 @@ class DatasetDialog(QDialog):
         self._guessing = self._guessing or guess
         self.reloads.cancel()
         self._loading = False
+        if self._reading:  # another sheet or header: loaded once it is read
+            return
         if not self._columns:  # the table could not be read: its error is showing
             self.summary.setText("")
             return

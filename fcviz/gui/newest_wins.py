@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 
 from fcviz.core.network import Network
+from fcviz.gui.give_way import give_way
 
 MAX_GUI_WORK = 20_000_000  # multiply-adds computed on the GUI thread (about 10 ms)
 
@@ -62,6 +63,7 @@ class NewestWins(QObject):
         self._waiting, self._running = None, True
 
         def run() -> None:
+            give_way()  # the window's drawing comes first
             try:
                 result = compute()
             except Exception:  # noqa: BLE001 - failed work must not leave the panel waiting forever

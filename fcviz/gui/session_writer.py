@@ -11,8 +11,6 @@ lower CPU priority (Linux): on busy cores compressing gives way to the window an
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,22 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fcviz.core.experiment import Experiment
+from fcviz.gui.give_way import give_way
 
 if TYPE_CHECKING:
     from fcviz.io.session import PackedSession
-
-
-WRITER_NICENESS = 10  # added to the writer thread's nice value (at most 19)
-
-
-def _give_way() -> None:
-    """Lower the CPU priority of this thread only (Linux threads have their own nice value)."""
-    if sys.platform.startswith("linux"):
-        thread = threading.get_native_id()
-        try:
-            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + WRITER_NICENESS))
-        except OSError:
-            pass  # a sandbox refusing it: the writer runs at normal priority
 
 
 # fcviz.io.session is imported at the first save, not while the window starts.
@@ -87,7 +73,7 @@ class SessionWriter:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fcviz-writer",
-                                                initializer=_give_way)
+                                                initializer=give_way)
             return self._pool.submit(function, *args)
 
     def close(self) -> None:

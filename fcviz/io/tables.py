@@ -108,12 +108,22 @@ def read_for_dialog(path) -> None:
     path = Path(path)
     try:
         sheets, pair = list_sheets(path), paired_sheets(path)
-        sheet = pair[0] if pair else (sheets[0] if sheets else None)
+    except (DatasetError, OSError):
+        return
+    read_sheet_for_dialog(path, pair[0] if pair else (sheets[0] if sheets else None), None,
+                          pair[1] if pair else None)
+
+
+def read_sheet_for_dialog(path, sheet: str | None, header: bool | None, target_sheet: str | None) -> None:
+    """Read what the dataset dialog shows of `sheet` read with `header` (None: detected) and of
+    `target_sheet` (None: the same sheet): the dialog then answers from memory (see `read_for_dialog`)."""
+    path = Path(path)
+    try:
         has_header(path, sheet)
-        read_table(path, sheet)
-        left_out_columns(path, sheet)
-        if pair:
-            read_table(path, pair[1])
+        read_table(path, sheet, header)
+        left_out_columns(path, sheet, header)
+        if target_sheet is not None:
+            read_table(path, target_sheet)
     except (DatasetError, OSError):
         return
 

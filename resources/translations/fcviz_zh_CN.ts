@@ -532,6 +532,10 @@ The file is kept as {path}.</source>
         <translation>（同一工作表）</translation>
     </message>
     <message>
+        <source>Reading the table…</source>
+        <translation>正在读取表格…</translation>
+    </message>
+    <message>
         <source>(the whole sheet)</source>
         <translation>（整个工作表）</translation>
     </message>

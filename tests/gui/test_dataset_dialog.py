@@ -14,6 +14,7 @@ from qt_helpers import wait_for_state
 from fcviz.gui import dataset_dialog
 from fcviz.gui.dataset_dialog import DatasetDialog
 from fcviz.gui.worker import FINISHED
+from fcviz.io import tables
 from fcviz.io.samples import sample_path
 from fcviz.io.tables import DatasetError, load_dataset
 
@@ -226,3 +227,90 @@ def test_a_problem_type_chosen_while_loading_is_checked_when_the_data_arrives(qt
     qtbot.waitUntil(lambda: not dialog.loading(), timeout=10_000)
     assert dialog.dataset.classes == ("setosa", "versicolor", "virginica")
     assert dialog.buttons.button(OPEN).isEnabled() and dialog.loss() == "cce"
+
+
+def reads_in(monkeypatch) -> list[threading.Thread]:
+    """The threads that read a file's bytes or open its workbook from now on."""
+    threads = []
+    for name in ("_read_bytes", "_with_workbook"):
+        real = getattr(tables, name)
+        monkeypatch.setattr(tables, name, lambda *args, real=real: (threads.append(threading.current_thread()),
+                                                                    real(*args))[1])
+    return threads
+
+
+def test_a_big_tables_header_is_read_again_off_the_gui_thread_and_the_newest_choice_wins(qtbot, tmp_path,
+                                                                                       monkeypatch):
+    path = tmp_path / "big.csv"  # 60 KB: more than a file read again at once
+    path.write_text("size,weight,label\n" + "".join(f"{k},{k % 7},{'xyz'[k % 3]}\n" for k in range(5_000)))
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10_000)
+    threads = reads_in(monkeypatch)
+    dialog.header.click()  # the first row as data: columns x1..x3
+    assert dialog.loading() and dialog.dataset is None and not dialog.buttons.button(OPEN).isEnabled()
+    assert dialog.summary.text() == "Reading the table…"
+    dialog.header.click()  # and back, before the first read has shown
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=20_000)
+    assert threads and threading.main_thread() not in threads, "the table was read again on the GUI thread"
+    assert dialog.header.isChecked() and dialog.chosen_features() == ["size", "weight"]
+    assert dialog.dataset.classes == ("x", "y", "z") and dialog.buttons.button(OPEN).isEnabled()
+    dialog.header.click()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=20_000)
+    assert [dialog.target.itemText(k) for k in range(dialog.target.count())] == ["x1", "x2", "x3"]
+    assert threading.main_thread() not in threads
+
+
+def test_another_sheet_of_a_big_workbook_is_read_off_the_gui_thread_and_its_errors_shown(qtbot, tmp_path,
+                                                                                        monkeypatch):
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.title = "first"
+    book.active.append(["a", "b", "label"])
+    for k in range(4000):
+        book.active.append([k, k % 5, k % 2])
+    second = book.create_sheet("second")
+    second.append(["height", "kind"])
+    for k in range(3000):  # not as many rows: no input/target pair is proposed
+        second.append([k % 11, "uv"[k % 2]])
+    book.create_sheet("empty")
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    assert path.stat().st_size > dataset_dialog.MAX_GUI_BYTES
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=20_000)
+    threads = reads_in(monkeypatch)
+    dialog.sheet.setCurrentIndex(dialog.sheet.findText("second"))
+    assert dialog.loading() and not dialog.buttons.button(OPEN).isEnabled()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=20_000)
+    assert threads and threading.main_thread() not in threads, "the sheet was read on the GUI thread"
+    assert dialog.chosen_features() == ["height"] and dialog.dataset.classes == ("u", "v")
+    assert dialog.buttons.button(OPEN).isEnabled() and dialog.error.isHidden()
+    dialog.sheet.setCurrentIndex(dialog.sheet.findText("empty"))
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=20_000)
+    assert "empty" in dialog.error.text() and dialog.dataset is None and not dialog.buttons.button(OPEN).isEnabled()
+    assert threading.main_thread() not in threads
+
+
+def test_a_big_tables_targets_are_looked_through_once_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    """1000 classes' targets are 16 MB: the dialog checked them on the GUI thread at every choice of loss."""
+    from functools import cached_property
+
+    from fcviz.core.dataset import Dataset
+    threads = []
+    for name in ("target_range", "one_hot"):
+        real = getattr(Dataset, name).func
+        recorded = cached_property(lambda self, real=real: (threads.append(threading.current_thread()), real(self))[1])
+        recorded.__set_name__(Dataset, name)
+        monkeypatch.setattr(Dataset, name, recorded)
+    path = tmp_path / "classes.csv"
+    path.write_text("a,b,label\n" + "".join(f"{k % 13},{k % 7},kind{k % 1000}\n" for k in range(1999)))
+    dialog = DatasetDialog(path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=20_000)
+    assert dialog.buttons.button(OPEN).isEnabled() and "1000 classes" in dialog.summary.text()
+    for loss in ("mse", "bce", "cce"):  # each choice is checked against the targets
+        dialog.loss_box.setCurrentIndex(dialog.loss_box.findData(loss))
+    assert dialog.buttons.button(OPEN).isEnabled() and dialog.error.isHidden()
+    assert len(threads) == 2 and threading.main_thread() not in threads

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
 from fcviz.core.limits import short_number
@@ -120,6 +120,54 @@ def test_a_table_network_and_its_first_metrics_are_made_off_the_gui_thread(qtbot
     window.files.open_dataset(tables.load_dataset(path), path)
     assert window.controller.setup.dataset.n_samples == tables.load_dataset(path).n_samples
     assert measured_in and threading.main_thread() not in measured_in
+
+
+def test_an_opened_experiments_first_frame_waits_for_the_timers_already_due(qtbot, open_window):
+    """Opening a file installs its network and draws its first frame: two turns of the event loop, not one
+    (a 1000-class table's were one 0.3 s pause)."""
+    window = open_window()  # the clothes lab: paced, so a snapshot is drawn as it arrives
+    order = []
+    window.controller.snapshot_changed.connect(
+        lambda snapshot: order.append(("frame", snapshot.network_config["layer_sizes"])))
+    due = QTimer(singleShot=True, interval=0)
+    due.timeout.connect(lambda: order.append("timer"))
+    due.start()
+    window.files.open_preset("xor")
+    window.controller.pacer.offer()  # the worker's first snapshot, arriving in the install's turn
+    assert order == []
+    qtbot.waitUntil(lambda: len(order) >= 2, timeout=5000)
+    assert order[:2] == ["timer", ("frame", window.controller.setup.layer_sizes)]
+
+
+def test_the_neuron_maps_are_one_image_made_once_and_each_drawn_where_it_belongs(qtbot, open_window, tmp_path):
+    """64 image items made anew for every network were most of opening a 1000-class table (issue 18)."""
+    from fcviz.gui.panels.scatter.maps import MAP_STEP, activation_levels
+    from fcviz.gui.plots import colored
+    window = open_window()
+    path = tmp_path / "classes.csv"
+    path.write_text("a,b,label\n" + "".join(f"{k % 13},{k % 7},kind{k % 1000}\n" for k in range(1999)))
+    window.files.open_dataset(tables.load_dataset(path), path)
+    maps = window.scatter.neuron_maps
+    items = list(maps.box.addedItems)
+    window.files.open_preset("xor")
+    window.files.open_dataset(tables.load_dataset(path), path)
+    assert maps.box.addedItems == items, "the maps' items were made again"
+    assert len(maps.cells) == 64
+    window.controller.redraw_now()
+    window.scatter.grid_forward.wait()
+    view = window.scatter.mode_view
+    hidden = window.controller.latest.network().forward(view.grid)[0][1]  # (units, grid points)
+    for unit in (0, 37, 63):
+        values = hidden[unit]
+        expected = colored(values.reshape(view.size, view.size)[::MAP_STEP, ::MAP_STEP].T,
+                           activation_levels("relu", values), maps._lut)
+        top, left = maps._corners[unit]
+        np.testing.assert_array_equal(maps.mosaic.image[top:top + expected.shape[0], left:left + expected.shape[1]],
+                                      expected)
+        shown = maps.mosaic.mapRectToView(QRectF(left, top, expected.shape[1], expected.shape[0]))
+        cell = maps.cells[unit]  # where a click chooses this unit
+        assert [shown.left(), shown.top(), shown.width(), shown.height()] == pytest.approx(
+            [cell.left(), cell.top(), cell.width(), cell.height()])
 
 
 def test_a_thousand_classes_share_ten_point_styles(qtbot, open_window, tmp_path):

@@ -194,7 +194,7 @@ def test_neuron_maps_show_every_hidden_unit_and_a_click_shows_one_large(qtbot, o
     window = open_window(xor_lab(hidden=(4, 3)))
     panel = window.scatter
     maps = panel.neuron_maps
-    assert len(maps.images) == 7
+    assert len(maps.cells) == 7
     window.controller.redraw_now()
     view = maps.mapFromScene(maps.center_of(5))
     qtbot.mouseClick(maps.viewport(), Qt.MouseButton.LeftButton, pos=view)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QRectF, QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -123,6 +123,9 @@ class LossSurfacePanel(Panel):
         self.mode = QComboBox()
         self.mode.addItems([self.tr("Surface: two parameters"), self.tr("Curve: one parameter")])
         self.x_choice, self.y_choice = QComboBox(), QComboBox()
+        self.parameter_list = QStringListModel(self)  # both axes offer the same names: one list, filled once
+        for box in (self.x_choice, self.y_choice):
+            box.setModel(self.parameter_list)
         self.x_choice.setToolTip(self.tr("The parameter along the horizontal axis"))
         self.y_choice.setToolTip(self.tr("The parameter along the vertical axis"))
         self.grid_size = QSpinBox()
@@ -199,8 +202,8 @@ class LossSurfacePanel(Panel):
         names = setup.parameter_names[:MAX_CHOOSABLE_PARAMETERS]  # a combo box of millions freezes the window
         for box in (self.x_choice, self.y_choice):
             box.blockSignals(True)
-            box.clear()
-            box.addItems(names)
+        self.parameter_list.setStringList(names)
+        for box in (self.x_choice, self.y_choice):
             box.blockSignals(False)
         if surface.sampled:
             text = self.tr("Loss on a fixed sample of {used:,} of the {total:,} training rows.")

@@ -34,7 +34,8 @@ def activation_levels(activation: str, values: np.ndarray) -> tuple[float, float
 
 class NeuronMaps(pg.GraphicsView):
     """One small map per hidden unit (its activation over the input plane), laid out layer by layer
-    in a single view; click one to choose it."""
+    in a single view; click one to choose it. The maps are pieces of one image (a mosaic), made
+    once: 64 image items, made anew for each network, were most of opening a 1000-class table."""
 
     chosen = Signal(int)  # index among all hidden units, or -1 for "the output again"
 
@@ -42,56 +43,76 @@ class NeuronMaps(pg.GraphicsView):
         super().__init__(parent, background="w")
         self.box = pg.ViewBox(lockAspect=True, enableMouse=False, enableMenu=False)
         self.setCentralItem(self.box)
+        self.mosaic = pg.ImageItem(axisOrder="row-major")  # rows are y: the grids' transposes
+        self.box.addItem(self.mosaic)
         self.frame = QGraphicsRectItem()
         self.frame.setPen(SELECTED_PEN)
         self.frame.setVisible(False)
         self.box.addItem(self.frame)
-        self.images: list[pg.ImageItem] = []
-        self.cells: list[QRectF] = []
+        self.cells: list[QRectF] = []    # each map's place in the view
         self.activations: list[str] = []
         self.selected = -1
-        self._titles: list[pg.TextItem] = []
+        self._pixels = np.zeros((0, 0, 4), np.uint8)  # the mosaic: transparent between the maps
+        self._corners: list[tuple[int, int]] = []      # each map's first row and column in it
+        self._titles: list[pg.TextItem] = []           # one per hidden layer made so far (the others hidden)
         self._lut = diverging_lut()
         self.scene().sigMouseClicked.connect(self._on_clicked)
 
     def set_layers(self, layer_sizes: list[int], activations: list[str], rect: QRectF,
                    shape: tuple[int, int]) -> None:
-        """Rebuild the maps for hidden layers of `layer_sizes` units: images of `shape` over `rect`."""
-        for item in self.images + self._titles:
-            self.box.removeItem(item)
-        self.images, self.cells, self.activations, self._titles = [], [], [], []
+        """Lay out the maps for hidden layers of `layer_sizes` units, for grids of `shape` over `rect`."""
         self.select(-1)
-        width, height = 1.0, rect.height() / rect.width()  # cells keep the input plane's proportions
-        depth = 0.0  # how far down the next layer starts (the view's y grows upwards, as in the big plot)
-        for layer, (units, activation) in enumerate(zip(layer_sizes, activations), 1):
-            title = pg.TextItem(self.tr("Layer {layer} ({activation})").format(layer=layer, activation=activation),
-                                color=AXIS_COLOR, anchor=(0, 0))
-            title.setFont(QFont(title.textItem.font().family(), TITLE_POINTS))
-            title.setPos(0, -depth)
-            self.box.addItem(title)
-            self._titles.append(title)
-            depth += LAYER_GAP * height
+        columns, rows = (math.ceil(side / MAP_STEP) for side in shape)  # a map's pixels
+        gap_x, gap_y, title_rows = max(1, round(GAP * columns)), max(1, round(GAP * rows)), round(LAYER_GAP * rows)
+        # pixel offsets from the top left; a pixel is 1 / columns wide and keeps the input plane's proportions
+        width, height = 1.0 / columns, rect.height() / rect.width() / rows
+        self.cells, self.activations, self._corners, title_tops = [], [], [], []
+        depth = 0  # rows down to where the next layer starts
+        for units, activation in zip(layer_sizes, activations):
+            title_tops.append(depth)
+            depth += title_rows
             for unit in range(units):
                 row, column = divmod(unit, MAPS_PER_ROW)
-                bottom = -(depth + row * height * (1 + GAP) + height)
-                cell = QRectF(column * width * (1 + GAP), bottom, width, height)
-                image = pg.ImageItem(axisOrder="row-major")  # rows are y: the grids' transposes
-                blank = np.zeros(shape)[::MAP_STEP, ::MAP_STEP].T
-                image.setImage(colored(blank, (-1.0, 1.0), self._lut), autoLevels=False, levels=None)
-                image.setRect(cell)  # after an image of the final shape: setRect scales by its size
-                self.box.addItem(image)
-                self.images.append(image)
-                self.cells.append(cell)
+                self._corners.append((depth + row * (rows + gap_y), column * (columns + gap_x)))
                 self.activations.append(activation)
-            depth += math.ceil(units / MAPS_PER_ROW) * height * (1 + GAP)
+            depth += math.ceil(units / MAPS_PER_ROW) * (rows + gap_y)
+        total = (depth, MAPS_PER_ROW * columns + (MAPS_PER_ROW - 1) * gap_x) if layer_sizes else (0, 0)
+        for top, left in self._corners:
+            self.cells.append(QRectF(left * width, -(top + rows) * height, columns * width, rows * height))
+        self._pixels = np.zeros((*total, 4), np.uint8)
+        self._corners = [(total[0] - top - rows, left) for top, left in self._corners]  # image rows go up
+        blank = colored(np.zeros((rows, columns)), (-1.0, 1.0), self._lut)
+        for top, left in self._corners:
+            self._pixels[top:top + rows, left:left + columns] = blank
+        self._show_pixels(QRectF(0, -total[0] * height, total[1] * width, total[0] * height))
+        for layer, (activation, top) in enumerate(zip(activations, title_tops), 1):
+            if layer > len(self._titles):
+                self._titles.append(pg.TextItem(color=AXIS_COLOR, anchor=(0, 0)))
+                self._titles[-1].setFont(QFont(self._titles[-1].textItem.font().family(), TITLE_POINTS))
+                self.box.addItem(self._titles[-1])
+            title = self._titles[layer - 1]
+            title.setText(self.tr("Layer {layer} ({activation})").format(layer=layer, activation=activation))
+            title.setPos(0, -top * height)
+        for index, title in enumerate(self._titles):
+            title.setVisible(index < len(layer_sizes))
         self.box.autoRange(padding=0.02)
+
+    def _show_pixels(self, rect: QRectF | None = None) -> None:
+        shown = self._pixels.size > 0
+        self.mosaic.setVisible(shown)
+        if shown:
+            self.mosaic.setImage(self._pixels, autoLevels=False, levels=None)
+            if rect is not None:
+                self.mosaic.setRect(rect)  # after an image of the final shape: setRect scales by its size
 
     def draw(self, hidden: list[np.ndarray], shape: tuple[int, int]) -> None:
         """`hidden`: each hidden layer's activations (units, grid points) on a grid of `shape`."""
         rows = np.vstack(hidden) if hidden else np.zeros((0, shape[0] * shape[1]))
-        for image, values, activation in zip(self.images, rows, self.activations):
-            grid = values.reshape(shape)[::MAP_STEP, ::MAP_STEP]
-            image.setImage(colored(grid.T, activation_levels(activation, values), self._lut), autoLevels=False)
+        for (top, left), values, activation in zip(self._corners, rows, self.activations):
+            grid = colored(values.reshape(shape)[::MAP_STEP, ::MAP_STEP].T, activation_levels(activation, values),
+                           self._lut)
+            self._pixels[top:top + grid.shape[0], left:left + grid.shape[1]] = grid
+        self._show_pixels()
 
     def select(self, index: int) -> None:
         self.selected = index

@@ -14,7 +14,7 @@ from fcviz.core.dataset import Dataset
 from fcviz.core.network import Network
 from fcviz.gui import plots
 from fcviz.gui.panels.scatter.maps import activation_levels
-from fcviz.gui.plots import class_color, diverging_lut, lighter
+from fcviz.gui.plots import CLASS_COLORS, class_color, diverging_lut, lighter
 
 if TYPE_CHECKING:
     from fcviz.gui.panels.scatter.panel import ScatterPanel
@@ -176,7 +176,8 @@ class MapView(ModeView):
             lut = diverging_lut()
         elif dataset.n_outputs > 1:
             n = dataset.n_outputs
-            lut = np.array([lighter(class_color(k)) for k in range(n)])
+            palette = np.array([lighter(class_color(k)) for k in range(min(n, len(CLASS_COLORS)))])
+            lut = palette[np.arange(n) % len(palette)]  # the class colours repeat (1000 classes: 1000 calls)
             self.levels = (-0.5, n - 0.5)
         elif dataset.is_classification:
             ramp = np.linspace(0.0, 1.0, 256)[:, None]
