@@ -188,6 +188,29 @@ def test_a_data_table_behind_its_tab_fits_its_columns_once_shown(qtbot, open_win
     assert header.sectionSize(1) >= header.sectionSizeHint(1)
 
 
+def test_the_network_is_exported_off_the_gui_thread_and_cancel_writes_nothing(qtbot, open_window, tmp_path,
+                                                                              monkeypatch):
+    """Exporting 8M parameters takes half a minute: done on the GUI thread, the window froze for it."""
+    from fcviz.io import weights
+    window = open_window()
+    threads, release = [], threading.Event()
+    real = weights.export_numpy
+
+    def slow_export(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(weights, "export_numpy", slow_export)
+    path = tmp_path / "net.py"
+    cancel_when_shown(qtbot)
+    assert window.files.export_network(path, "numpy") is False
+    release.set()
+    qtbot.waitUntil(lambda: not threads[0].is_alive(), timeout=10_000)
+    assert threads[0] is not threading.main_thread() and not path.exists()
+    assert window.files.export_network(path, "numpy") and "def predict" in path.read_text()
+    assert threads[1] is not threading.main_thread()
+
+
 def test_a_thousand_classes_share_ten_point_styles(qtbot, open_window, tmp_path):
     """pyqtgraph renders a symbol per brush object: one brush per class drew 1000 symbols, and more at each edit."""
     from fcviz.gui.plots import CLASS_COLORS, class_color
