@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("fcvizMainWindow")
         self.settings = settings
         self.controller = Controller(experiment, self)
-        self._deferred_paint = DeferredPaint(self)
+        self._deferred_paint = DeferredPaint(self, self.controller.pacer)
         self._divergence_box: QMessageBox | None = None
         self._last_state = self.controller.latest.state
         self._layout_pending = True
@@ -196,14 +196,6 @@ class MainWindow(QMainWindow):
         if flash:
             Highlight.flash(dock)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.UpdateRequest:  # the whole window's pending painting
-            if self._deferred_paint.scheduled:
-                return True  # painted in a moment (DeferredPaint)
-            with self.controller.pacer.gui_busy():
-                return super().event(event)
-        return super().event(event)
-
     def showEvent(self, event):
         super().showEvent(event)
         if self._layout_pending:
@@ -264,7 +256,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
         # The panels drew; the window paints in a moment, after any timer or input that fell due (see
-        # DeferredPaint), inside the controller's busy section (the NumPy engine's training waits).
+        # DeferredPaint, which also says why the window has no event() of its own).
         self._deferred_paint.schedule()
 
     @Slot(object)

@@ -7,7 +7,9 @@ engine trains without the GIL, so then the panels draw at the full rate. While t
 `gui_busy` holds the NumPy engine back so that drawing never waits for the GIL.
 
 DeferredPaint paints the window a moment after the panels drew, so that a timer or an input event
-that fell due meanwhile goes first: the event loop never waits for a whole redraw at once.
+that fell due meanwhile goes first: the event loop never waits for a whole redraw at once. Qt paints
+the window in C++ without the GIL (the panels' Python paint code takes it as it needs it), so a
+compiled chunk that ends meanwhile does not wait for the whole paint.
 
 ReplyRelay runs a callback in the GUI thread once the worker has answered a command's Future,
 and says whether any answer is still awaited (`busy_changed`).
@@ -124,6 +126,11 @@ class RedrawPacer(QObject):
         if self._paced() and self._latest() is not self.drawn:
             QTimer.singleShot(0, self, self.tick)
 
+    def training_takes_the_gil(self) -> bool:
+        """True while the NumPy engine trains: it holds the GIL (the compiled engine does not)."""
+        snapshot = self._latest()
+        return snapshot.state == RunState.RUNNING and snapshot.engine != COMPILED
+
     def _shares_the_gil(self, snapshot: Snapshot) -> bool:
         """True while drawing takes the GIL from training: the NumPy engine runs at "max" pace."""
         return snapshot.state == RunState.RUNNING and snapshot.engine != COMPILED and not self._paced()
@@ -151,26 +158,43 @@ class DeferredPaint(QObject):
 
     Qt posts the request as soon as something changes, and handles posted events before timers: the
     panels' drawing and the window's painting ran as one stretch of ~20 ms (issue 14's event-loop
-    lateness). While a paint is `scheduled`, the window drops the request; the timer, which fires
+    lateness). While a paint is `scheduled`, an event filter drops the request; the timer, which fires
     after the timers already due, then sends it again.
+
+    The filter is not an override of the window's `event()`: with one, PySide ran Qt's whole paint of
+    the window (~11 ms a spiral frame, issue 14) holding the GIL, and every compiled chunk that ended
+    meanwhile waited for it. Without one, Qt paints in C++ without the GIL. While the NumPy engine
+    trains, the filter paints the window itself inside `pacer.gui_busy()`, so that training waits.
     """
 
-    def __init__(self, window: QWidget):
+    def __init__(self, window: QWidget, pacer: RedrawPacer):
         super().__init__(window)
-        self._window = window
+        self._window, self._pacer = window, pacer
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._paint)
+        window.installEventFilter(self)
 
     def schedule(self) -> None:
         self._timer.start()
 
     @property
     def scheduled(self) -> bool:
-        """True while a paint is scheduled: the window drops Qt's update requests meanwhile."""
+        """True while a paint is scheduled: the window's update requests are dropped meanwhile."""
         return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self._window or event.type() != QEvent.Type.UpdateRequest:
+            return False
+        if self.scheduled:
+            return True   # painted in a moment
+        if not self._pacer.training_takes_the_gil():
+            return False  # Qt paints in C++, taking the GIL only for the panels' Python paint code
+        with self._pacer.gui_busy():
+            self._window.event(event)  # with the GIL held throughout: the NumPy engine waits
+        return True
 
     @Slot()
     def _paint(self) -> None:

@@ -26,6 +26,7 @@ from fcviz.core.divergence import BlowUpWatch
 from fcviz.core.experiment import Experiment, RunMemento
 from fcviz.core.snapshot import RunState, Snapshot
 from fcviz.core.trainer import Trainer
+from fcviz.gui.redraw import ARRIVAL_TOLERANCE
 
 IDLE, RUNNING, PAUSED, FINISHED, DIVERGED = (RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED,
                                              RunState.DIVERGED)
@@ -46,6 +47,10 @@ PACE_POLL_SECONDS = 0.05     # longest wait between looks at the queue while a p
 # (every slice, every snapshot): each return waits for the GIL the GUI thread holds while it draws.
 RECORDS_PER_SECOND = 50.0
 RECORD_BURST = 100.0
+# At "max" pace a compiled call is sized (by the pace so far) to end this share of the redraw interval after
+# the next snapshot falls due. Sized to end at the due time, it ended a moment before it (the pace so far
+# counts each return's own cost), and every snapshot cost a second return to Python, of one epoch (issue 14).
+DUE_OVERSHOOT = 0.1
 
 
 # --- commands (GUI -> worker) -------------------------------------------------
@@ -279,13 +284,12 @@ class TrainingWorker(QObject):
         self._stopping = False
         self._commands_applied = 0
         self._min_interval = 1.0 / DEFAULT_MAX_RATE_HZ
-        self._last_emit = 0.0
         self._records = RecordBudget()
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
         self._epoch_started = 0.0
         self._wakeup = threading.Event()  # a command arrived or the GUI drew: a paced wait looks again
-        self._frame_due = 0.0             # when the next paced frame may be handed over
+        self._frame_due = 0.0             # when the next frame may be handed over (paced, or at the redraw cap)
         self._blow_up = BlowUpWatch()  # a finite blow-up stops the run as the CLI's does
         self._blow_up.start_at(experiment.trainer)
 
@@ -388,8 +392,12 @@ class TrainingWorker(QObject):
         else:
             epochs = min(self._next_shown_epoch(start), experiment.epochs) - epoch
             epochs = max(1, min(epochs, int(chunk / self._epoch_seconds)))
+            cpu = time.thread_time()
             trainer.fit(epochs=epochs)
-            self._epoch_seconds = (time.perf_counter() - start) / epochs
+            # This thread's CPU time, not the wall time: a return to Python that waited for the GIL (or a
+            # busy machine) made a short call look slow, the next call shorter still, and at "max" pace
+            # a third of the calls trained one epoch each (issue 14).
+            self._epoch_seconds = (time.thread_time() - cpu) / epochs
         if trainer.diverged:
             self._enter(DIVERGED, message=trainer.divergence_message)
             return True
@@ -437,20 +445,22 @@ class TrainingWorker(QObject):
             return 1
         if experiment.pace > 0:   # paced: every display epoch is drawn
             return experiment.next_display_epoch()
-        wait = self._last_emit + self._min_interval - now if self._min_interval > 0 else 0.0
+        wait = self._frame_due - now if self._min_interval > 0 else 0.0
+        if wait > 0:  # end a little after the snapshot falls due, not a little before it (see DUE_OVERSHOOT)
+            wait += DUE_OVERSHOOT * self._min_interval
         if not self._drawn.is_set():
             wait = max(wait, SLICE_SECONDS)  # the GUI still draws: look again after a slice
         if self._records.bursting():
             wait = 0.0  # past the burst, frames are recorded when training returns anyway (not a stop of its own)
         pace = max(self._epoch_seconds, 1e-9)
-        shown = epoch + max(1, int(wait / pace)) if math.isfinite(pace) else epoch + 1
+        shown = epoch + max(1, math.ceil(wait / pace)) if math.isfinite(pace) else epoch + 1
         return -(-shown // every) * every
 
     def _snapshot_wanted(self) -> bool:
         """True if a display epoch reached now is handed to the GUI: always when paced; at "max" pace
         only when the throttle says the GUI wants one (latest wins)."""
         return (self._experiment.pace > 0 or self._min_interval <= 0
-                or (self._drawn.is_set() and time.perf_counter() - self._last_emit >= self._min_interval))
+                or (self._drawn.is_set() and time.perf_counter() >= self._frame_due))
 
     def _emit(self, message: str = "") -> None:
         rate = self._rate.update(self._experiment.trainer.epoch) if self._state == RUNNING else 0.0
@@ -459,10 +469,13 @@ class TrainingWorker(QObject):
                                     commands_applied=self._commands_applied)
         self._emitted = snapshot
         self._drawn.clear()
-        self._last_emit = time.perf_counter()
+        # The next frame is due an interval after this one was due: a frame handed over late does not delay
+        # the ones after it (so "max" pace keeps the redraw cap's rate although each call ends a moment
+        # after the due time), nor do they come much faster to catch up: paced at most twice as fast, at "max"
+        # pace no sooner than the redraw pacer draws a snapshot at once (ARRIVAL_TOLERANCE).
         pace = self._experiment.pace
-        if pace > 0:  # on time, or a late frame's successor a full interval after it
-            self._frame_due = max(self._frame_due + 1.0 / pace, self._last_emit + 0.5 / pace)
+        interval, least = (1.0 / pace, 0.5) if pace > 0 else (self._min_interval, ARRIVAL_TOLERANCE)
+        self._frame_due = max(self._frame_due + interval, time.perf_counter() + least * interval)
         self.snapshot.emit(snapshot)
 
     def _enter(self, state: RunState, message: str = "") -> None:
@@ -650,6 +663,7 @@ def _set_display_every(worker: TrainingWorker, command: SetDisplayEvery) -> None
 @handles(SetMaxRate)
 def _set_max_rate(worker: TrainingWorker, command: SetMaxRate) -> None:
     worker._min_interval = 1.0 / command.hz if command.hz > 0 else 0.0
+    worker._frame_due = 0.0
 
 
 @handles(SetPace)
