@@ -20,6 +20,9 @@ from fcviz.gui.language import LANGUAGE_KEY, set_language
 from fcviz.io.samples import open_preset, resources_dir
 
 SWITCH_INTERVAL_SECONDS = 0.0005  # docs/ARCHITECTURE.md, Threads: the 5 ms default starves redraws
+# Qt's raster engine hands every fill of 96 spans or more to a pool of its own and waits for it: the GUI thread
+# then waits for threads the machine may not run soon (docs/ARCHITECTURE.md, Threads). Set, the fills stay on it.
+NO_GUI_THREAD_POOL = "QT_NO_GUI_THREADPOOL"
 SIGNAL_POLL_MS = 200
 SETTLE_ROUNDS = 5
 # Qt's offscreen platform says this on every window it shows; it is true and of no use to anyone.
@@ -30,8 +33,10 @@ def application(language: str | None = None) -> QApplication:
     """The QApplication (created once), with fcviz's names, switch interval and translations.
 
     `language` ("en", "zh_CN") overrides the one saved in the settings, which overrides the system's.
+    Qt reads NO_GUI_THREAD_POOL once, at the first big fill: call this before anything paints.
     """
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    os.environ.setdefault(NO_GUI_THREAD_POOL, "1")
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName(APP_ID)
