@@ -51,6 +51,7 @@ RECORD_BURST = 100.0
 # the next snapshot falls due. Sized to end at the due time, it ended a moment before it (the pace so far
 # counts each return's own cost), and every snapshot cost a second return to Python, of one epoch (issue 14).
 DUE_OVERSHOOT = 0.1
+PACE_SECONDS = 0.25   # the pace of fast epochs is that of about the last this many seconds of training
 
 
 # --- commands (GUI -> worker) -------------------------------------------------
@@ -287,6 +288,7 @@ class TrainingWorker(QObject):
         self._records = RecordBudget()
         self._rate = EpochRate()
         self._epoch_seconds = math.inf  # measured on the first epoch
+        self._paced_epochs = 0.0        # how many epochs `_epoch_seconds` stands for (see `_time_epochs`)
         self._epoch_started = 0.0
         self._wakeup = threading.Event()  # a command arrived or the GUI drew: a paced wait looks again
         self._frame_due = 0.0             # when the next frame may be handed over (paced, or at the redraw cap)
@@ -392,12 +394,8 @@ class TrainingWorker(QObject):
         else:
             epochs = min(self._next_shown_epoch(start), experiment.epochs) - epoch
             epochs = max(1, min(epochs, int(chunk / self._epoch_seconds)))
-            cpu = time.thread_time()
             trainer.fit(epochs=epochs)
-            # This thread's CPU time, not the wall time: a return to Python that waited for the GIL (or a
-            # busy machine) made a short call look slow, the next call shorter still, and at "max" pace
-            # a third of the calls trained one epoch each (issue 14).
-            self._epoch_seconds = (time.thread_time() - cpu) / epochs
+            self._time_epochs(epochs, time.perf_counter() - start)
         if trainer.diverged:
             self._enter(DIVERGED, message=trainer.divergence_message)
             return True
@@ -420,6 +418,16 @@ class TrainingWorker(QObject):
         if shown:
             self._emit()
         return False
+
+    def _time_epochs(self, epochs: int, seconds: float) -> None:
+        """The pace of training: the wall time per epoch of the calls of about the last PACE_SECONDS, weighted
+        by their epochs. Timed by each call alone, a call whose return waited for the GIL looked slow, the
+        next call was made shorter, its return weighed more still, and at "max" pace a third of the calls
+        trained one epoch each (issue 14). The wall clock, not this thread's CPU time: on a busy machine a
+        call sized by CPU time ran twice as long as meant, and the redraws halved."""
+        keep = math.exp(-seconds / PACE_SECONDS) * self._paced_epochs if math.isfinite(self._epoch_seconds) else 0.0
+        self._epoch_seconds = (self._epoch_seconds * keep + seconds) / (keep + epochs) if keep else seconds / epochs
+        self._paced_epochs = keep + epochs
 
     def _wait_for_turn(self) -> bool:
         """At a paced speed, hold a display epoch until the GUI has drawn the previous one and the
