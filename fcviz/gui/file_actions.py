@@ -3,6 +3,7 @@ files, save (in the worker, without waiting for it) and export the network, a pl
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -222,10 +223,16 @@ class FileActions(QObject):
     # --- exporting --------------------------------------------------------------------------------------
 
     def export_network(self, path: str | Path, export_format: str) -> bool:
-        """Write the current weights as `export_format` (json, numpy, torch or keras; see fcviz.io.weights)."""
+        """Write the current weights as `export_format` (json, numpy, torch or keras; see fcviz.io.weights),
+        off the GUI thread with progress (8M parameters take half a minute); Cancel writes nothing."""
         from fcviz.io.weights import export
+        stop = threading.Event()
         try:
-            export(self.controller.latest.network(), export_format, path)
+            run_with_progress(self.window, self.tr("Exporting to {path}…").format(path=Path(path).name), export,
+                              self.controller.latest.network(), export_format, path, (), None, stop.is_set)
+        except Cancelled:
+            stop.set()
+            return False
         except (ValueError, OSError) as error:
             self.report(self.tr("Cannot export the network"), str(error))
             return False

@@ -12,6 +12,7 @@ import copy
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -532,10 +533,11 @@ import numpy as np
 
 
 def export(net: Network | PreprocessedNetwork, fmt: str, path, inputs=(),
-           preprocessing: Preprocessing | None = None) -> None:
+           preprocessing: Preprocessing | None = None, cancelled: Callable[[], bool] = lambda: False) -> None:
     """Write `net` to `path` as `fmt`: numpy, torch or keras code, or json weights (never over `inputs`).
 
-    A PreprocessedNetwork (what a snapshot hands out) brings its preprocessing along.
+    A PreprocessedNetwork (what a snapshot hands out) brings its preprocessing along. Nothing is written
+    if `cancelled()` once the text is made (the window's Cancel: 8M parameters take half a minute).
     """
     plain: Network = net.net if isinstance(net, PreprocessedNetwork) else net
     if isinstance(net, PreprocessedNetwork):
@@ -547,4 +549,6 @@ def export(net: Network | PreprocessedNetwork, fmt: str, path, inputs=(),
     key = str(fmt).strip().lower()
     if key not in writers:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(writers)}")
-    _write_text(path, writers[key](), inputs)
+    text = writers[key]()
+    if not cancelled():
+        _write_text(path, text, inputs)

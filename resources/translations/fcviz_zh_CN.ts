@@ -795,6 +795,10 @@ The file is kept as {path}.</source>
         <translation>fcviz 会话 (*.fcviz)</translation>
     </message>
     <message>
+        <source>Exporting to {path}…</source>
+        <translation>正在导出到 {path}…</translation>
+    </message>
+    <message>
         <source>Cannot export the network</source>
         <translation>无法导出网络</translation>
     </message>

@@ -170,6 +170,47 @@ def test_the_neuron_maps_are_one_image_made_once_and_each_drawn_where_it_belongs
             [cell.left(), cell.top(), cell.width(), cell.height()])
 
 
+def test_a_data_table_behind_its_tab_fits_its_columns_once_shown(qtbot, open_window, tmp_path, monkeypatch):
+    """Measuring a hidden table's columns was part of opening a 1000-class table (issue 18)."""
+    window = open_window()
+    table = window.data_table.table
+    fitted = []
+    real = table.resizeColumnsToContents
+    monkeypatch.setattr(table, "resizeColumnsToContents", lambda: (fitted.append(True), real())[1])
+    path = tmp_path / "wide.csv"
+    path.write_text("x,a_rather_long_column_name\n" + "".join(f"{k},{k % 2}\n" for k in range(50)))
+    window.files.open_dataset(tables.load_dataset(path), path)
+    assert window.data_table.visibleRegion().isEmpty()  # behind the Training tab
+    assert fitted == [], "its columns were measured behind its tab"
+    window.show_panel("data_table", flash=False)
+    qtbot.waitUntil(lambda: fitted == [True], timeout=5000)
+    header = table.horizontalHeader()
+    assert header.sectionSize(1) >= header.sectionSizeHint(1)
+
+
+def test_the_network_is_exported_off_the_gui_thread_and_cancel_writes_nothing(qtbot, open_window, tmp_path,
+                                                                              monkeypatch):
+    """Exporting 8M parameters takes half a minute: done on the GUI thread, the window froze for it."""
+    from fcviz.io import weights
+    window = open_window()
+    threads, release = [], threading.Event()
+    real = weights.export_numpy
+
+    def slow_export(*args, **kwargs):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(weights, "export_numpy", slow_export)
+    path = tmp_path / "net.py"
+    cancel_when_shown(qtbot)
+    assert window.files.export_network(path, "numpy") is False
+    release.set()
+    qtbot.waitUntil(lambda: not threads[0].is_alive(), timeout=10_000)
+    assert threads[0] is not threading.main_thread() and not path.exists()
+    assert window.files.export_network(path, "numpy") and "def predict" in path.read_text()
+    assert threads[1] is not threading.main_thread()
+
+
 def test_a_thousand_classes_share_ten_point_styles(qtbot, open_window, tmp_path):
     """pyqtgraph renders a symbol per brush object: one brush per class drew 1000 symbols, and more at each edit."""
     from fcviz.gui.plots import CLASS_COLORS, class_color

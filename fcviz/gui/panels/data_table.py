@@ -244,7 +244,24 @@ class DataTablePanel(Panel):
 
     def set_setup(self, setup: Setup) -> None:
         self.model.set_setup(setup)
-        self.table.resizeColumnsToContents()
+        self._columns_fitted = False
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents, once the table is on screen: behind its tab, a 1000-class
+        table's columns were measured while the file opened."""
+        if not self._columns_fitted and self._on_screen():
+            self.table.resizeColumnsToContents()
+            self._columns_fitted = True
+
+    @Slot(bool)
+    def on_dock_visibility_changed(self, visible: bool) -> None:
+        super().on_dock_visibility_changed(visible)
+        self._fit_columns()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._fit_columns()
 
     @Slot(object)
     def _on_data_changed(self, setup: Setup) -> None:
