@@ -408,7 +408,8 @@ class TrainingWorker(QObject):
         if not (finished or experiment.is_display_epoch()):
             return False
         shown = self._snapshot_wanted()
-        if shown or finished or self._records.take():
+        # A command that waits (a save, Continue from here) comes next: it finds this epoch in the timeline.
+        if shown or finished or not self._commands.empty() or self._records.take():
             experiment.record_if_display_epoch()
         if experiment.pace > 0 and not self._wait_for_turn():
             return True

@@ -25,7 +25,7 @@ from fcviz.gui.formulas import fmt
 from fcviz.gui.panels.diagram import view as diagram_view
 from fcviz.gui.redraw import ARRIVAL_TOLERANCE, RedrawPacer
 from fcviz.gui.widgets import SteadyLabel
-from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST, RUNNING, TrainingWorker
+from fcviz.gui.worker import FINISHED, PAUSED, RECORD_BURST, RUNNING, Pause, TrainingWorker
 from fcviz.io.samples import open_preset
 
 
@@ -245,6 +245,24 @@ def test_at_max_pace_snapshots_keep_the_redraw_caps_rate_though_each_goes_a_litt
     assert worker._snapshot_wanted()
     worker._emit()
     assert worker._frame_due == pytest.approx(now[0] + ARRIVAL_TOLERANCE * interval)  # ... the one after it no sooner
+
+
+def test_past_the_burst_a_display_epoch_that_a_command_follows_is_recorded(qtbot):
+    """A save packs the timeline as it is: the epoch it is packed at must be in it (a session opens with a
+    frame at its epoch), even when the record budget would have skipped that frame."""
+    worker = TrainingWorker(spiral_every_epoch(10**6), threading.Event())
+    experiment = worker._experiment
+    experiment.trainer.fit(epochs=10)
+    experiment.record_if_display_epoch()
+    worker._epoch_seconds = 1e-4
+    worker._records = SimpleNamespace(take=lambda: False, bursting=lambda: False)   # the budget says no
+    worker._state = RUNNING
+    worker._drawn.clear()   # the GUI still draws: no snapshot is wanted
+    worker._train_chunk()
+    assert experiment.timeline.last_epoch < experiment.trainer.epoch, "skipped without a command"
+    worker.send(Pause())
+    worker._train_chunk()
+    assert experiment.timeline.last_epoch == experiment.trainer.epoch
 
 
 def test_a_call_whose_return_waited_for_the_gil_hardly_changes_the_pace_of_training(qtbot, monkeypatch):
