@@ -126,14 +126,15 @@ class RedrawPacer(QObject):
         if self._paced() and self._latest() is not self.drawn:
             QTimer.singleShot(0, self, self.tick)
 
-    def training_takes_the_gil(self) -> bool:
-        """True while the NumPy engine trains: it holds the GIL (the compiled engine does not)."""
-        snapshot = self._latest()
+    def training_takes_the_gil(self, snapshot: Snapshot | None = None) -> bool:
+        """True while the NumPy engine trains (the newest snapshot's run, unless one is given): it holds
+        the GIL (the compiled engine does not)."""
+        snapshot = snapshot or self._latest()
         return snapshot.state == RunState.RUNNING and snapshot.engine != COMPILED
 
     def _shares_the_gil(self, snapshot: Snapshot) -> bool:
         """True while drawing takes the GIL from training: the NumPy engine runs at "max" pace."""
-        return snapshot.state == RunState.RUNNING and snapshot.engine != COMPILED and not self._paced()
+        return self.training_takes_the_gil(snapshot) and not self._paced()
 
     def _over_gui_budget(self) -> bool:
         """True while the GUI thread has used more than its share of CPU since the last redraw
