@@ -14,6 +14,11 @@ rows is computed transposed (samples as rows, then copied back); others are spli
 Two independent products of the backward pass (`Products.pair`) are each computed whole, side by
 side: one hand-over to the helper for both, and no blocks at all.
 
+The helper: a thread that polls for products in compiled code (`spin_kernels`, no GIL) and sleeps after
+SPIN_SECONDS without one, where numba, POSIX x86-64 and NumPy's own BLAS are found (each block is then
+the GEMM call NumPy's dot makes, run from compiled code); elsewhere a thread woken through a queue,
+which on a virtual machine costs 120–150 µs a round trip, more than the blocks of a small batch.
+
 `ThreadPolicy` decides the count from the training's own batches: it times windows of `PROBE_SECONDS`
 in the order 1, 2, 2, 1 (the chosen count first on a later probe), so that a load arriving or leaving
 during the probe weighs on both counts alike, takes each count's best window (a moment of the machine's
@@ -24,12 +29,18 @@ count's probe (a machine that became busy).
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import platform
 import queue
 import threading
 import weakref
+from types import ModuleType
 
 import numpy as np
+
+from fcviz.core import native_blas
 
 PARALLEL_MIN_WORK = 500_000    # multiply-adds (rows × columns × inner size) before a product is split
 PARALLEL_MIN_PARAMS = 100_000  # parameters before SGD's step is shared by the threads (a hand-over costs ~5-10 µs)
@@ -39,6 +50,8 @@ LONG_INNER = 4                 # a product whose inner size is this many times i
 PROBE_SECONDS = 0.02           # training time timed for each thread count (0.05: W3, 0.12 s, ran ~60 % probing)
 REPROBE_SECONDS = 5.0          # training time between probes
 DRIFT = 1.5                    # a window this much slower than the chosen count's probe probes again
+SPIN_SECONDS = 0.002           # the helper polls this long after a call before it sleeps (an epoch's gaps are shorter)
+CALL_LENGTH = 16               # integers of a described call (spin_kernels)
 
 
 def is_large(rows: int, inner: int, columns: int) -> bool:
@@ -107,8 +120,9 @@ class ThreadPolicy:
         return order + order[::-1]
 
 
-class _Helper:
-    """A daemon thread that computes the blocks it is given (NumPy's dot releases the GIL)."""
+class _QueueHelper:
+    """A daemon thread that runs the NumPy calls it is given (they let the GIL go), woken through a queue:
+    where the compiled loops cannot run. Each hand-over wakes a sleeping thread (~60 µs on a virtual machine)."""
 
     def __init__(self) -> None:
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -125,17 +139,126 @@ class _Helper:
             except Exception as error:   # handed to the caller, who raises it
                 done.put(error)
 
+    def side_by_side(self, function, first: tuple, second: tuple) -> None:
+        self.jobs.put((function, second))
+        function(*first)
+        error = self.done.get()
+        if error is not None:
+            raise error
+
     def stop(self) -> None:
         self.jobs.put(None)
 
 
-class Products:
-    """`dot(a, b, out)` as `np.dot`, large products in fixed blocks on `threads` threads (1 or 2), and
-    `pair`: two independent products side by side."""
+class _PollingHelper:
+    """A daemon thread in compiled code (`spin_kernels.serve`) that polls for products and sleeps only after
+    SPIN_SECONDS without one: a hand-over takes microseconds.
 
-    def __init__(self, threads: int = 1):
+    Going to sleep and posting meet under `_lock`: a call posted just then is seen, or wakes the thread."""
+
+    def __init__(self, kernels: ModuleType) -> None:
+        self.kernels = kernels
+        self.state = np.zeros(kernels.STATE_SIZE, np.int64)
+        self.call = np.zeros(CALL_LENGTH, np.int64)
+        self.time_spec = np.zeros(2, np.int64)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._sleeping = False
+        threading.Thread(target=self._run, name="fcviz-products", daemon=True).start()
+
+    def _run(self) -> None:
+        state, kernels = self.state, self.kernels
+        spin_ns, calls = round(SPIN_SECONDS * 1e9), functions()
+        while True:
+            kernels.serve(state, self.call, calls, self.time_spec, spin_ns)
+            with self._lock:
+                if state[kernels.STOP]:
+                    return
+                if state[kernels.POSTED] != state[kernels.DONE]:
+                    continue
+                self._sleeping = True
+            self._wake.wait()
+            self._wake.clear()
+
+    def post(self) -> None:
+        """Hand over the call described in `call` (waking the thread if it sleeps)."""
+        with self._lock:
+            self.state[self.kernels.POSTED] += 1
+            if self._sleeping:
+                self._sleeping = False
+                self._wake.set()
+
+    def wait(self) -> None:
+        self.kernels.wait(self.state, functions())
+
+    def stop(self) -> None:
+        with self._lock:
+            self.state[self.kernels.STOP] = 1
+            self._wake.set()
+
+
+@functools.cache
+def functions() -> np.ndarray:
+    """The addresses the compiled loops call (`spin_kernels`' order): NumPy's BLAS routines, then the C
+    library's sched_yield and clock_gettime."""
+    library = ctypes.CDLL(None)
+    own = [ctypes.cast(getattr(library, name), ctypes.c_void_p).value for name in ("sched_yield", "clock_gettime")]
+    return np.array([*(native_blas.addresses() or ()), *own], np.int64)
+
+
+_polling_kernels: ModuleType | None = None
+_polling_checked = False
+
+
+def polling_kernels(compile_here: bool = True) -> ModuleType | None:
+    """`spin_kernels`, loaded, where they can run (POSIX x86-64, numba, NumPy's BLAS found); None elsewhere,
+    or while they are not loaded yet and `compile_here` is False (compiling holds the GIL ~1 s)."""
+    global _polling_kernels, _polling_checked
+    if _polling_checked or not compile_here:
+        return _polling_kernels
+    _polling_checked = True
+    from fcviz.core import engine
+    if os.name != "posix" or platform.machine().lower() not in ("x86_64", "amd64") \
+            or native_blas.addresses() is None or not engine.numba_installed():
+        return None
+    try:
+        kernels = engine.spin_kernels()
+        _compile_locked(kernels)
+    except Exception:   # numba cannot type this BLAS's functions: NumPy's dot and the queue helper
+        return None
+    _polling_kernels = kernels
+    return kernels
+
+
+def _compile_locked(kernels: ModuleType) -> None:
+    """Compile (or load from numba's cache) each kernel, the describing ones for operands of any layout ('A')
+    of both number types, and allow no other signature: a view's layout never compiles anew in training."""
+    from numba import types
+    integers = types.Array(types.int64, 1, "C")
+    kernels.serve.compile((integers, integers, integers, integers, types.int64))
+    kernels.wait.compile((integers, integers))
+    kernels.run.compile((integers, integers))
+    for dtype in (types.float32, types.float64):
+        matrix, vector = types.Array(dtype, 2, "A"), types.Array(dtype, 1, "A")
+        kernels.describe.compile((matrix, matrix, matrix, integers))
+        kernels.describe_subtract.compile((vector, vector, integers))
+    for kernel in (kernels.serve, kernels.wait, kernels.run, kernels.describe, kernels.describe_subtract):
+        kernel.disable_compile()
+
+
+class Products:
+    """`dot(a, b, out)` as `np.dot`, large products in fixed blocks on `threads` threads (1 or 2), `pair`:
+    two independent products side by side, and `subtract`: SGD's step in two halves.
+
+    Through `spin_kernels` (NumPy's BLAS called from compiled code, a polling helper) where they are loaded
+    when the first product needs them, else `np.dot` and a queue helper: the same GEMM calls either way."""
+
+    def __init__(self, threads: int = 1, kernels: ModuleType | None = None):
         self.threads = threads
-        self._helper: _Helper | None = None
+        self._kernels = kernels
+        self._chosen = kernels is not None
+        self._call = np.zeros(CALL_LENGTH, np.int64)   # the call being described on this thread
+        self._helper: _QueueHelper | _PollingHelper | None = None
         self._work: dict[tuple, np.ndarray] = {}   # a split product's second half or transposed result
 
     def dot(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -170,27 +293,75 @@ class Products:
 
     def pair(self, first: tuple, second: tuple) -> None:
         """np.dot(*first) and np.dot(*second), each whole (a, b, out): the second on the helper thread with two."""
-        self._side_by_side(np.dot, first, second)
+        kernels = self._chosen_kernels()
+        if kernels is None:
+            self._side_by_side(np.dot, first, second)
+            return
+        helper = self._helper_thread() if self.threads > 1 else None
+        if helper is not None and kernels.describe(*second, helper.call):
+            helper.post()
+            self._here(np.dot, first, kernels.describe(*first, self._call))
+            helper.wait()
+            return
+        for product in (first, second):
+            self._here(np.dot, product, kernels.describe(*product, self._call))
 
-    def halves(self, ufunc: np.ufunc, *arrays: np.ndarray) -> None:
-        """`ufunc(*arrays)` over flat arrays (the last is `out`), each half whole: elementwise, so the same numbers."""
-        half = arrays[0].size // BLOCKS
-        self._side_by_side(ufunc, tuple(a[:half] for a in arrays), tuple(a[half:] for a in arrays))
+    def subtract(self, y: np.ndarray, x: np.ndarray) -> None:
+        """y ← y − x over flat arrays, each half whole: elementwise, so the same numbers on any thread."""
+        half = y.size // BLOCKS
+        first, second = (y[:half], x[:half], y[:half]), (y[half:], x[half:], y[half:])
+        kernels = self._chosen_kernels()
+        if kernels is None or not (y.flags.c_contiguous and x.flags.c_contiguous):
+            self._side_by_side(np.subtract, first, second)
+            return
+        if self.threads > 1:
+            helper = self._helper_thread()
+            kernels.describe_subtract(*second[:2], helper.call)
+            helper.post()
+            kernels.describe_subtract(*first[:2], self._call)
+            kernels.run(self._call, functions())
+            helper.wait()
+            return
+        for half_ in (first, second):
+            kernels.describe_subtract(*half_[:2], self._call)
+            kernels.run(self._call, functions())
+
+    def _here(self, function, arguments: tuple, described: bool) -> None:
+        """Run the call just described on this thread, or where there is none `function(*arguments)`."""
+        if described and self._kernels is not None:
+            self._kernels.run(self._call, functions())
+        else:
+            function(*arguments)
 
     def _side_by_side(self, function, first: tuple, second: tuple) -> None:
         if self.threads == 1:
             function(*first)
             function(*second)
-            return
-        helper = self._helper_thread()
-        helper.jobs.put((function, second))
-        function(*first)
-        error = helper.done.get()
-        if error is not None:
-            raise error
+        else:
+            self._helper_thread().side_by_side(function, first, second)
 
-    def _helper_thread(self) -> _Helper:
+    def _chosen_kernels(self) -> ModuleType | None:
+        """The compiled kernels, or None for NumPy's dot: chosen at the first product, then kept."""
+        if not self._chosen:
+            from fcviz.core import engine
+            self._kernels = polling_kernels(compile_here=not engine.WARM_UP.stand_in or engine.WARM_UP.done.is_set())
+            self._chosen = True
+        return self._kernels
+
+    def prepare(self) -> None:
+        """Choose the kernels and start the helper thread now, not in the first timed batch."""
+        self._chosen_kernels()
+        self._helper_thread()
+
+    def _helper_thread(self):
         if self._helper is None:
-            self._helper = _Helper()
+            kernels = self._chosen_kernels()
+            self._helper = _PollingHelper(kernels) if kernels is not None else _QueueHelper()
             weakref.finalize(self, self._helper.stop)
         return self._helper
+
+    def close(self) -> None:
+        """Stop the helper thread (also done when this object goes)."""
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None

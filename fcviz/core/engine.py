@@ -85,6 +85,11 @@ def shuffle_kernel() -> ModuleType:
     return _compiled_module("shuffle_kernel")
 
 
+def spin_kernels() -> ModuleType:
+    """The NumPy engine's helper thread's compiled polling loop (see `kernels`)."""
+    return _compiled_module("spin_kernels")
+
+
 def requested() -> str:
     """FCVIZ_ENGINE: 'numpy' forces the reference engine; anything else lets fcviz choose."""
     return os.environ.get("FCVIZ_ENGINE", "").strip().lower()
@@ -127,7 +132,8 @@ def kernels_cached(dtype: str) -> bool:
         return any(key[1] == magic and first_argument in str(key[0][0]) for key in index)
 
     try:   # the training kernel for `dtype`, and the sample orders' (one signature)
-        return cached(kernels().train_chunk, f"({dtype},") and cached(shuffle_kernel().draw_orders, "")
+        return cached(kernels().train_chunk, f"({dtype},") and cached(shuffle_kernel().draw_orders, "") \
+            and cached(spin_kernels().serve, "")
     except Exception:   # numba's internals changed: say cold, which costs only a compile in another process
         return False
 
@@ -159,8 +165,13 @@ def compile_for_parent(dtype: str, parent: int, poll_seconds: float = 0.5) -> No
 
 
 def warm_up(dtypes=("float64", "float32")) -> None:
-    """Load (or compile) the kernels for these number types: a few epochs of a tiny network."""
-    if not numba_installed() or requested() == NUMPY:
+    """Load (or compile) the kernels for these number types: a few epochs of a tiny network; and the NumPy
+    engine's polling loop (both number types, whichever engine is requested)."""
+    if not numba_installed():
+        return
+    from fcviz.core.blas_threads import polling_kernels
+    polling_kernels()
+    if requested() == NUMPY:
         return
     from fcviz.core.network import Network
     from fcviz.core.trainer import Trainer

@@ -173,6 +173,8 @@ class NumpyLoop:
         self.gathered: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.products = Products()
         self.policy = ThreadPolicy(max_threads() if self.batches[0][0].parallel else 1)
+        if len(self.policy.candidates) > 1:
+            self.products.prepare()
 
     def source(self, batch: int, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Feature-major inputs (with a ones row) and targets of `batch` in `order`.
@@ -240,7 +242,7 @@ class NumpyLoop:
             if frozen is not None:
                 grad[frozen] = 0.0
             if shared_step and products.threads > 1:
-                products.halves(np.subtract, params, grad, params)
+                products.subtract(params, grad)
             else:
                 optimizer.apply(params, grad)
             if timed:

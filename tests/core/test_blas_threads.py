@@ -2,6 +2,7 @@
 the count from timings (fed here by hand, so its decisions are exact)."""
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -103,15 +104,75 @@ def test_a_product_has_the_same_bits_on_one_thread_or_two(shape):
         Products(2).dot(a, right, out=two)
         assert np.array_equal(one, two)
         np.testing.assert_allclose(one, a @ b, rtol=1e-4, atol=1e-3)
+        if shape[0] * shape[1] * shape[2] < blas_threads.PARALLEL_MIN_WORK:
+            assert np.array_equal(one, np.dot(a, right))   # not split: NumPy's dot itself
 
 
-def test_elementwise_halves_give_the_same_bits_on_one_thread_or_two():
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sgds_step_in_halves_gives_the_same_bits_on_one_thread_or_two(dtype):
     rng = np.random.default_rng(2)
-    params, grad = rng.normal(size=150_001).astype(np.float32), rng.normal(size=150_001).astype(np.float32)
+    params, grad = rng.normal(size=150_001).astype(dtype), rng.normal(size=150_001).astype(dtype)
     one, two = params.copy(), params.copy()
-    Products(1).halves(np.subtract, one, grad, one)
-    Products(2).halves(np.subtract, two, grad, two)
+    Products(1).subtract(one, grad)
+    Products(2).subtract(two, grad)
     assert np.array_equal(one, two) and np.array_equal(one, params - grad)
+
+
+needs_polling = pytest.mark.skipif(blas_threads.polling_kernels() is None,
+                                   reason="compiled polling needs numba, POSIX x86-64 and NumPy's own BLAS")
+
+
+@needs_polling
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_compiled_blas_call_gives_numpys_bits_for_every_layout_of_the_operands(dtype):
+    """`spin_kernels.describe` makes the GEMM call NumPy's dot makes: C, F and strided operands, of both types."""
+    kernels, rng = blas_threads.polling_kernels(), np.random.default_rng(3)
+    big = rng.normal(size=(90, 80)).astype(dtype)
+    call = np.zeros(blas_threads.CALL_LENGTH, np.int64)
+    readable = 0
+    for a in (big[:30, :40], big[:40, :30].T, big[::2, :40][:30], big[5:35, 10:50], big[:60:2, :80:2][:, :40]):
+        for b in (big[:40, :20], big[:20, :40].T, big[:80:2, :20], big[:80:2, :40:2]):
+            out = np.full((30, 20), np.nan, dtype)
+            described = kernels.describe(a, b, out, call)
+            assert described == (a.itemsize in a.strides and b.itemsize in b.strides)   # no copy: BLAS reads it
+            if described:
+                readable += 1
+                kernels.run(call, blas_threads.functions())
+                assert np.array_equal(out, np.dot(a, b))
+    assert readable == 12
+
+
+@needs_polling
+def test_the_helper_polls_then_sleeps_and_a_product_posted_to_a_sleeping_helper_wakes_it(monkeypatch):
+    monkeypatch.setattr(blas_threads, "SPIN_SECONDS", 0.001)
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=(300, 785)), rng.normal(size=(785, 32))
+    products = Products(2)
+    for _ in range(3):
+        out = np.empty((300, 32))
+        products.dot(a, b, out)
+        assert np.array_equal(out, np.dot(a, b))
+        helper = products._helper
+        assert isinstance(helper, blas_threads._PollingHelper)
+        for _ in range(500):   # up to 5 s: the helper goes to sleep once it has polled for SPIN_SECONDS
+            if helper._sleeping:
+                break
+            threading.Event().wait(0.01)
+        assert helper._sleeping
+    products.close()
+
+
+@needs_polling
+def test_without_compiled_polling_the_products_are_numpys_dot_with_the_same_bits(monkeypatch):
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(25, 401)).astype(np.float32), rng.normal(size=(401, 3000)).astype(np.float32)
+    polled, queued = np.empty((25, 3000), np.float32), np.empty((25, 3000), np.float32)
+    Products(2).dot(a, b, polled)
+    monkeypatch.setattr(blas_threads, "_polling_kernels", None)
+    products = Products(2)
+    products.dot(a, b, queued)
+    assert isinstance(products._helper, blas_threads._QueueHelper)
+    assert np.array_equal(polled, queued)
 
 
 class Alternating(ThreadPolicy):

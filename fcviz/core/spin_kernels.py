@@ -1,0 +1,136 @@
+"""The NumPy engine's split products in compiled code (numba, no GIL): NumPy's own BLAS (`native_blas`)
+described (`describe`) and run on this thread (`run`) or by the helper thread, whose loop (`serve`) polls for
+calls and sleeps only after `spin_ns` without one; the posting thread polls for the result (`wait`).
+
+Why poll: on a virtual machine a thread woken from sleep on the other core answers ~60 µs late (a queue's
+round trip measured 120–150 µs here, 10 µs on one core), longer than many of the products it was meant
+to share. OpenBLAS's own threads poll too, but between every pair of their blocks and without end; these
+loops give the core away at every turn (sched_yield), so a busy machine's other programs run.
+
+A product is the GEMM call NumPy's dot makes for it (row-major, each operand's transposition and leading
+dimension read from its strides), so the numbers are `np.dot`'s on either thread. Products NumPy computes
+otherwise (a vector operand: GEMV; an operand BLAS cannot read in place) are left to `np.dot`
+(`describe` returns False). A call is described (arrays in) and then run (integers in), here or by the
+helper.
+
+`state` is an int64 array: POSTED (calls posted so far), DONE (calls done) and STOP, each in its own
+cache line; `call` holds the posted call's integers. The BLAS and C-library functions come in as
+addresses (`functions`), so numba's cache keeps these kernels across processes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+POSTED, DONE, STOP = 0, 8, 16
+STATE_SIZE = 24
+NO_TRANS, TRANS = 111, 112
+GEMM, AXPY = 0, 1
+SINGLE, DOUBLE = 1, 2
+# `functions`: the addresses of these C functions (64-bit BLAS integers), in this order
+SGEMM, DGEMM, SAXPY, DAXPY, SCHED_YIELD, CLOCK_GETTIME = range(6)
+
+
+@intrinsic
+def _call(typingctx, address, arguments):
+    """Call the C function at `address` (an int64) with the tuple `arguments`; its result is ignored. (numba
+    matches ctypes functions passed in only by compiling again, ~0.4 ms a call: addresses are integers.)"""
+    def codegen(context, builder, signature, args):
+        values = [builder.extract_value(args[1], i) for i in range(len(signature.args[1]))]
+        function_type = ir.FunctionType(ir.VoidType(), [value.type for value in values])
+        function = builder.inttoptr(args[0], function_type.as_pointer())
+        builder.call(function, values)
+        return context.get_dummy_value()
+    return types.none(address, arguments), codegen
+
+
+@njit(nogil=True, cache=True)
+def _layout(x):
+    """(NO_TRANS or TRANS, leading dimension) of a 2-D operand read row-major in place, or (0, 0)."""
+    rows, columns = x.shape
+    size = x.itemsize
+    along_rows, along_columns = x.strides
+    if along_rows % size or along_columns % size:
+        return 0, 0
+    if along_columns == size and along_rows // size >= max(columns, 1):
+        return NO_TRANS, along_rows // size
+    if along_rows == size and along_columns // size >= max(rows, 1):
+        return TRANS, along_columns // size
+    return 0, 0
+
+
+@njit(nogil=True, cache=True)
+def describe(a, b, out, call):
+    """Write the GEMM call for out = a·b into `call`; False where NumPy's dot would not make one."""
+    rows, inner = a.shape
+    columns = b.shape[1]
+    if rows < 2 or columns < 2 or inner < 1 or out.shape[0] != rows or out.shape[1] != columns \
+            or a.ctypes.data == b.ctypes.data:
+        return False
+    trans_a, lda = _layout(a)
+    trans_b, ldb = _layout(b)
+    trans_out, ldc = _layout(out)
+    if trans_a == 0 or trans_b == 0 or trans_out != NO_TRANS:
+        return False
+    call[0] = GEMM
+    call[1], call[2], call[3], call[4], call[5] = trans_a, trans_b, rows, columns, inner
+    call[6], call[7], call[8], call[9], call[10], call[11] = (a.ctypes.data, lda, b.ctypes.data, ldb,
+                                                              out.ctypes.data, ldc)
+    call[12] = SINGLE if out.itemsize == 4 else DOUBLE
+    return True
+
+
+@njit(nogil=True, cache=True)
+def run(call, functions):
+    """Run a described call on this thread."""
+    order, trans_a, trans_b = np.int32(101), np.int32(call[1]), np.int32(call[2])
+    if call[0] == GEMM and call[12] == SINGLE:
+        _call(functions[SGEMM], (order, trans_a, trans_b, call[3], call[4], call[5], np.float32(1.0), call[6],
+                                 call[7], call[8], call[9], np.float32(0.0), call[10], call[11]))
+    elif call[0] == GEMM:
+        _call(functions[DGEMM], (order, trans_a, trans_b, call[3], call[4], call[5], 1.0, call[6], call[7], call[8],
+                                 call[9], 0.0, call[10], call[11]))
+    elif call[12] == SINGLE:
+        _call(functions[SAXPY], (call[1], np.float32(-1.0), call[2], np.int64(1), call[3], np.int64(1)))
+    else:
+        _call(functions[DAXPY], (call[1], -1.0, call[2], np.int64(1), call[3], np.int64(1)))
+
+
+@njit(nogil=True, cache=True)
+def describe_subtract(y, x, call):
+    """Write the call y ← y − x (flat contiguous arrays) into `call`: AXPY with α = −1, one rounding as
+    NumPy's subtract."""
+    call[0], call[1], call[2], call[3] = AXPY, y.size, x.ctypes.data, y.ctypes.data
+    call[12] = SINGLE if y.itemsize == 4 else DOUBLE
+
+
+@njit(nogil=True, cache=True)
+def _now(functions, time_spec):
+    _call(functions[CLOCK_GETTIME], (np.int32(1), time_spec.ctypes.data))   # CLOCK_MONOTONIC
+    return time_spec[0] * 1_000_000_000 + time_spec[1]
+
+
+@njit(nogil=True, cache=True)
+def serve(state, call, functions, time_spec, spin_ns):
+    """Run each posted call; return after `spin_ns` nanoseconds without one, or at STOP."""
+    last = _now(functions, time_spec)
+    while state[STOP] == 0:
+        posted = state[POSTED]
+        if posted == state[DONE]:
+            _call(functions[SCHED_YIELD], ())
+            if _now(functions, time_spec) - last > spin_ns:
+                return
+            continue
+        run(call, functions)
+        state[DONE] = posted
+        last = _now(functions, time_spec)
+
+
+@njit(nogil=True, cache=True)
+def wait(state, functions):
+    """Until the helper has done every posted call."""
+    while state[DONE] != state[POSTED]:
+        _call(functions[SCHED_YIELD], ())
