@@ -298,11 +298,13 @@ class Products:
             self._side_by_side(np.dot, first, second)
             return
         helper = self._helper_thread() if self.threads > 1 else None
-        if helper is not None and kernels.describe(*second, helper.call):
-            helper.post()
-            self._here(np.dot, first, kernels.describe(*first, self._call))
-            helper.wait()
-            return
+        if helper is not None:
+            for posted, here in ((second, first), (first, second)):   # one NumPy would copy: on this thread
+                if kernels.describe(*posted, helper.call):
+                    helper.post()
+                    self._here(np.dot, here, kernels.describe(*here, self._call))
+                    helper.wait()
+                    return
         for product in (first, second):
             self._here(np.dot, product, kernels.describe(*product, self._call))
 

@@ -49,16 +49,21 @@ def _call(typingctx, address, arguments):
 
 @njit(nogil=True, cache=True)
 def _layout(x):
-    """(NO_TRANS or TRANS, leading dimension) of a 2-D operand read row-major in place, or (0, 0)."""
+    """(NO_TRANS or TRANS, leading dimension) of a matrix operand as NumPy's dot hands it to GEMM, read in
+    place, or (0, 0) where NumPy would copy it transposed (then `np.dot` computes the product).
+
+    NumPy passes an F-contiguous operand transposed and any other as a C-contiguous one (a copy unless it
+    is one): rows with a gap between them are read in place with their leading dimension, which changes
+    no number (only where BLAS reads); columns with a gap would be copied into rows."""
     rows, columns = x.shape
     size = x.itemsize
     along_rows, along_columns = x.strides
-    if along_rows % size or along_columns % size:
+    if along_rows <= 0 or along_columns <= 0 or along_rows % size or along_columns % size or x.ctypes.data % size:
         return 0, 0
-    if along_columns == size and along_rows // size >= max(columns, 1):
+    if along_rows == size and along_columns == rows * size:
+        return TRANS, rows
+    if along_columns == size and along_rows // size >= columns:
         return NO_TRANS, along_rows // size
-    if along_rows == size and along_columns // size >= max(rows, 1):
-        return TRANS, along_columns // size
     return 0, 0
 
 
@@ -67,8 +72,8 @@ def describe(a, b, out, call):
     """Write the GEMM call for out = a·b into `call`; False where NumPy's dot would not make one."""
     rows, inner = a.shape
     columns = b.shape[1]
-    if rows < 2 or columns < 2 or inner < 1 or out.shape[0] != rows or out.shape[1] != columns \
-            or a.ctypes.data == b.ctypes.data:
+    if rows < 2 or columns < 2 or inner < 2 or out.shape[0] != rows or out.shape[1] != columns \
+            or a.ctypes.data == b.ctypes.data:   # vectors (GEMV) and a matrix by its transpose (SYRK)
         return False
     trans_a, lda = _layout(a)
     trans_b, ldb = _layout(b)

@@ -125,16 +125,18 @@ needs_polling = pytest.mark.skipif(blas_threads.polling_kernels() is None,
 @needs_polling
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_a_compiled_blas_call_gives_numpys_bits_for_every_layout_of_the_operands(dtype):
-    """`spin_kernels.describe` makes the GEMM call NumPy's dot makes: C, F and strided operands, of both types."""
+    """`spin_kernels.describe` makes the GEMM call NumPy's dot makes (the same transpositions: a product's
+    last bits depend on them), for C, F and strided operands of both types."""
     kernels, rng = blas_threads.polling_kernels(), np.random.default_rng(3)
-    big = rng.normal(size=(90, 80)).astype(dtype)
+    big, other = rng.normal(size=(90, 80)).astype(dtype), rng.normal(size=(90, 80)).astype(dtype)
     call = np.zeros(blas_threads.CALL_LENGTH, np.int64)
     readable = 0
-    for a in (big[:30, :40], big[:40, :30].T, big[::2, :40][:30], big[5:35, 10:50], big[:60:2, :80:2][:, :40]):
-        for b in (big[:40, :20], big[:20, :40].T, big[:80:2, :20], big[:80:2, :40:2]):
+    for a in (big[:30, :40], big[:40, :30].copy().T, big[::2, :40][:30], big[5:35, 10:50], big[:60:2, :80:2][:, :40],
+              big[:40, :30].T):
+        for b in (other[:40, :20], other[:20, :40].copy().T, other[:80:2, :20], other[:80:2, :40:2], other[:20, :40].T):
             out = np.full((30, 20), np.nan, dtype)
-            described = kernels.describe(a, b, out, call)
-            assert described == (a.itemsize in a.strides and b.itemsize in b.strides)   # no copy: BLAS reads it
+            described = kernels.describe(a, b, out, call)   # where NumPy copies no column apart
+            assert described == all(x.flags.f_contiguous or x.strides[1] == x.itemsize for x in (a, b))
             if described:
                 readable += 1
                 kernels.run(call, blas_threads.functions())
