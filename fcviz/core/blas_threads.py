@@ -231,17 +231,19 @@ def polling_kernels(compile_here: bool = True) -> ModuleType | None:
 
 
 def _compile_locked(kernels: ModuleType) -> None:
-    """Compile (or load from numba's cache) each kernel, the describing ones for operands of any layout ('A')
-    of both number types, and allow no other signature: a view's layout never compiles anew in training."""
+    """Compile (or load from numba's cache) each kernel, the describing ones for operands of any layout ('A'),
+    read-only or not, of both number types, and allow no other signature: a view's layout never compiles
+    anew in training."""
     from numba import types
     integers = types.Array(types.int64, 1, "C")
     kernels.serve.compile((integers, integers, integers, integers, types.int64))
     kernels.wait.compile((integers, integers))
     kernels.run.compile((integers, integers))
-    for dtype in (types.float32, types.float64):
+    for dtype in (types.float32, types.float64):   # operands read-only: writable ones match them too
         matrix, vector = types.Array(dtype, 2, "A"), types.Array(dtype, 1, "A")
-        kernels.describe.compile((matrix, matrix, matrix, integers))
-        kernels.describe_subtract.compile((vector, vector, integers))
+        operand, subtrahend = types.Array(dtype, 2, "A", readonly=True), types.Array(dtype, 1, "A", readonly=True)
+        kernels.describe.compile((operand, operand, matrix, integers))
+        kernels.describe_subtract.compile((vector, subtrahend, integers))
     for kernel in (kernels.serve, kernels.wait, kernels.run, kernels.describe, kernels.describe_subtract):
         kernel.disable_compile()
 
