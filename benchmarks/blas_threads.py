@@ -53,9 +53,9 @@ def seconds(case, blas: int, threads: int | None) -> float:
         start = time.perf_counter()
         trainer.fit(epochs=1)
         first = time.perf_counter() - start
-        if threads is not None:
-            trainer._loop.policy = ThreadPolicy(1)   # never probes: this count throughout
-            trainer._loop.policy.threads = threads
+        if threads is not None:   # a policy that never probes, and this count throughout
+            trainer._loop.policy = ThreadPolicy(1)
+            trainer._loop.products.threads = threads
         epochs = max(2, round(SECONDS / first))
         start = time.perf_counter()
         trainer.fit(epochs=epochs)
