@@ -121,8 +121,9 @@ def limit_blas_threads() -> None:
 
 
 def kernels_cached(dtype: str) -> bool:
-    """Whether numba's cache holds the training kernel for `dtype` on this machine, fresh for this source
-    and numba (loading it takes ~0.3 s, compiling ~10 s of CPU). Imports numba; compiles nothing."""
+    """Whether numba's cache holds what `warm_up` of `dtype` loads on this machine, fresh for this source
+    and numba: the training kernel (loading it takes ~0.3 s, compiling ~10 s of CPU) unless the NumPy engine
+    is requested, and the NumPy engine's compiled products (~5 s). Imports numba; compiles nothing."""
     if not numba_installed():
         return False
 
@@ -131,9 +132,9 @@ def kernels_cached(dtype: str) -> bool:
         index = dispatcher._cache._cache_file._load_index()   # {} when stale (numba's version, source stamp)
         return any(key[1] == magic and first_argument in str(key[0][0]) for key in index)
 
-    try:   # the training kernel for `dtype`, and the sample orders' (one signature)
-        return cached(kernels().train_chunk, f"({dtype},") and cached(shuffle_kernel().draw_orders, "") \
-            and cached(spin_kernels().serve, "")
+    try:   # the training kernel for `dtype`, the sample orders' and the products' polling loop (one signature)
+        return cached(spin_kernels().serve, "") and (requested() == NUMPY or (
+            cached(kernels().train_chunk, f"({dtype},") and cached(shuffle_kernel().draw_orders, "")))
     except Exception:   # numba's internals changed: say cold, which costs only a compile in another process
         return False
 
@@ -165,22 +166,20 @@ def compile_for_parent(dtype: str, parent: int, poll_seconds: float = 0.5) -> No
 
 
 def warm_up(dtypes=("float64", "float32")) -> None:
-    """Load (or compile) the kernels for these number types: a few epochs of a tiny network; and the NumPy
-    engine's polling loop (both number types, whichever engine is requested)."""
+    """Load (or compile) the kernels for these number types: a few epochs of a tiny network; then the NumPy
+    engine's compiled products (`blas_threads.polling_kernels`, both types, whichever engine is requested)."""
     if not numba_installed():
         return
     from fcviz.core.blas_threads import polling_kernels
-    polling_kernels()
-    if requested() == NUMPY:
-        return
     from fcviz.core.network import Network
     from fcviz.core.trainer import Trainer
 
     X = np.linspace(-1.0, 1.0, 4)[:, None]
-    for dtype in dtypes:
+    for dtype in dtypes if requested() != NUMPY else ():
         trainer = Trainer(Network([1, 2, 1], "sigmoid", dtype=dtype), "mse", "sgd", lr=0.1, batch_size=2,
                           engine=COMPILED)
         trainer.fit(X, X, epochs=2)
+    polling_kernels()
 
 
 class _WarmUp:
@@ -229,7 +228,7 @@ class _WarmUp:
 
     def _run(self, dtypes: tuple[str, ...]) -> None:
         try:
-            self.compiling_elsewhere = self.stand_in and numba_installed() and requested() != NUMPY \
+            self.compiling_elsewhere = self.stand_in and numba_installed() \
                 and not all(kernels_cached(dtype) for dtype in dtypes)
             self.decided.set()
             if self.compiling_elsewhere:

@@ -177,6 +177,21 @@ def test_without_compiled_polling_the_products_are_numpys_dot_with_the_same_bits
     assert np.array_equal(polled, queued)
 
 
+def test_in_the_window_before_the_warm_up_the_products_compile_nothing_and_use_numpys_dot(monkeypatch):
+    """Compiling the polling kernels holds the GIL for seconds: the window's training must not do it."""
+    monkeypatch.setattr(blas_threads, "_polling_kernels", None)
+    monkeypatch.setattr(blas_threads, "_polling_checked", False)
+    monkeypatch.setattr(engine.WARM_UP, "stand_in", True)
+    monkeypatch.setattr(engine.WARM_UP, "done", threading.Event())   # warming up: not done
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(size=(300, 785)), rng.normal(size=(785, 32))
+    products, out = Products(2), np.empty((300, 32))
+    products.dot(a, b, out)
+    assert isinstance(products._helper, blas_threads._QueueHelper) and not blas_threads._polling_checked
+    assert np.array_equal(out[:150], np.dot(a[:150], b)) and np.array_equal(out[150:], np.dot(a[150:], b))
+    products.close()
+
+
 class Alternating(ThreadPolicy):
     """One thread, then two, batch after batch, whatever the timings."""
 
