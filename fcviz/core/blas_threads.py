@@ -15,7 +15,7 @@ Two independent products of the backward pass (`Products.pair`) are each compute
 side: one hand-over to the helper for both, and no blocks at all.
 
 The helper: a thread that polls for products in compiled code (`spin_kernels`, no GIL) and sleeps after
-SPIN_SECONDS without one, where numba, POSIX x86-64 and NumPy's own BLAS are found (each block is then
+SPIN_SECONDS without one, where numba, x86-64 Linux and NumPy's own BLAS are found (each block is then
 the GEMM call NumPy's dot makes, run from compiled code); elsewhere a thread woken through a queue,
 which on a virtual machine costs 120–150 µs a round trip, more than the blocks of a small batch.
 
@@ -34,6 +34,7 @@ import functools
 import os
 import platform
 import queue
+import sys
 import threading
 import weakref
 from types import ModuleType
@@ -211,14 +212,15 @@ _polling_checked = False
 
 
 def polling_kernels(compile_here: bool = True) -> ModuleType | None:
-    """`spin_kernels`, loaded, where they can run (POSIX x86-64, numba, NumPy's BLAS found); None elsewhere,
+    """`spin_kernels`, loaded, where they can run (x86-64 Linux: its stores in order, its CLOCK_MONOTONIC;
+    numba; NumPy's BLAS found); None elsewhere,
     or while they are not loaded yet and `compile_here` is False (compiling holds the GIL ~1 s)."""
     global _polling_kernels, _polling_checked
     if _polling_checked or not compile_here:
         return _polling_kernels
     _polling_checked = True
     from fcviz.core import engine
-    if os.name != "posix" or platform.machine().lower() not in ("x86_64", "amd64") \
+    if not sys.platform.startswith("linux") or platform.machine().lower() not in ("x86_64", "amd64") \
             or native_blas.addresses() is None or not engine.numba_installed():
         return None
     try:

@@ -114,7 +114,7 @@ def describe_subtract(y, x, call):
 
 @njit(nogil=True, cache=True)
 def _now(functions, time_spec):
-    _call(functions[CLOCK_GETTIME], (np.int32(1), time_spec.ctypes.data))   # CLOCK_MONOTONIC
+    _call(functions[CLOCK_GETTIME], (np.int32(1), time_spec.ctypes.data))   # Linux's CLOCK_MONOTONIC
     return time_spec[0] * 1_000_000_000 + time_spec[1]
 
 

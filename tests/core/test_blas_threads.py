@@ -119,7 +119,7 @@ def test_sgds_step_in_halves_gives_the_same_bits_on_one_thread_or_two(dtype):
 
 
 needs_polling = pytest.mark.skipif(blas_threads.polling_kernels() is None,
-                                   reason="compiled polling needs numba, POSIX x86-64 and NumPy's own BLAS")
+                                   reason="compiled polling needs numba, x86-64 Linux and NumPy's own BLAS")
 
 
 @needs_polling
