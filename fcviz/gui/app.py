@@ -101,12 +101,13 @@ def run_gui(path: str | None = None, preset: str | None = None, language: str | 
         path, preset_error = None, str(problem)
     else:
         preset_error = None
+    # Load the training kernels once the window is up, off the GUI thread; on a cold cache they compile in
+    # another process and the NumPy engine trains meanwhile (engine.WARM_UP.stand_in). Said before the window
+    # is built: its first frame's products must not compile the NumPy engine's kernels (`blas_threads`) here.
+    engine.WARM_UP.stand_in = True
     window = MainWindow(experiment, settings=QSettings())
     window.autosave = Autosave(window, autosave_directory())
     window.show()
-    # Load the training kernels once the window is up, off the GUI thread; on a cold cache they compile in
-    # another process and the NumPy engine trains meanwhile (engine.WARM_UP.stand_in).
-    engine.WARM_UP.stand_in = True
     engine.WARM_UP.request()
     QTimer.singleShot(0, lambda: engine.WARM_UP.start(experiment.net.dtype.name))
     if preset_error is not None:

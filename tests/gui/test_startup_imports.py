@@ -34,7 +34,8 @@ DRIVER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("arguments", [(), ("--preset", "spiral")], ids=["clothes lab", "spiral preset"])
+@pytest.mark.parametrize("arguments", [(), ("--preset", "spiral"), ("--preset", "digits")],
+                         ids=["clothes lab", "spiral preset", "digits preset (the NumPy engine)"])
 def test_the_window_shows_before_table_readers_pillow_and_numba_are_imported(tmp_path, arguments):
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
