@@ -165,7 +165,8 @@ class _PollingHelper:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._sleeping = False
-        threading.Thread(target=self._run, name="fcviz-products", daemon=True).start()
+        self.thread = threading.Thread(target=self._run, name="fcviz-products", daemon=True)
+        self.thread.start()
 
     def _run(self) -> None:
         state, kernels = self.state, self.kernels
@@ -189,8 +190,9 @@ class _PollingHelper:
                 self._sleeping = False
                 self._wake.set()
 
-    def wait(self) -> None:
-        self.kernels.wait(self.state, functions())
+    def finish(self) -> None:
+        """The posted call done (here, if the thread has not taken it yet)."""
+        self.kernels.finish(self.state, self.call, functions())
 
     def stop(self) -> None:
         with self._lock:
@@ -239,14 +241,14 @@ def _compile_locked(kernels: ModuleType) -> None:
     from numba import types
     integers = types.Array(types.int64, 1, "C")
     kernels.serve.compile((integers, integers, integers, integers, types.int64))
-    kernels.wait.compile((integers, integers))
+    kernels.finish.compile((integers, integers, integers))
     kernels.run.compile((integers, integers))
     for dtype in (types.float32, types.float64):   # operands read-only: writable ones match them too
         matrix, vector = types.Array(dtype, 2, "A"), types.Array(dtype, 1, "A")
         operand, subtrahend = types.Array(dtype, 2, "A", readonly=True), types.Array(dtype, 1, "A", readonly=True)
         kernels.describe.compile((operand, operand, matrix, integers))
         kernels.describe_subtract.compile((vector, subtrahend, integers))
-    for kernel in (kernels.serve, kernels.wait, kernels.run, kernels.describe, kernels.describe_subtract):
+    for kernel in (kernels.serve, kernels.finish, kernels.run, kernels.describe, kernels.describe_subtract):
         kernel.disable_compile()
 
 
@@ -307,7 +309,7 @@ class Products:
                 if kernels.describe(*posted, helper.call):
                     helper.post()
                     self._here(np.dot, here, kernels.describe(*here, self._call))
-                    helper.wait()
+                    helper.finish()
                     return
         for product in (first, second):
             self._here(np.dot, product, kernels.describe(*product, self._call))
@@ -326,7 +328,7 @@ class Products:
             helper.post()
             kernels.describe_subtract(*first[:2], self._call)
             kernels.run(self._call, functions())
-            helper.wait()
+            helper.finish()
             return
         for half_ in (first, second):
             kernels.describe_subtract(*half_[:2], self._call)

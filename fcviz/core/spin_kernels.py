@@ -13,8 +13,9 @@ otherwise (a vector operand: GEMV; an operand BLAS cannot read in place) are lef
 (`describe` returns False). A call is described (arrays in) and then run (integers in), here or by the
 helper.
 
-`state` is an int64 array: POSTED (calls posted so far), DONE (calls done) and STOP, each in its own
-cache line; `call` holds the posted call's integers. The BLAS and C-library functions come in as
+`state` is an int64 array: POSTED (calls posted so far), CLAIMED (the last call a thread took, by an
+atomic compare-and-swap: the helper, or the poster when it finds its own part done first), DONE and
+STOP, each in its own cache line; `call` holds the posted call's integers. The BLAS and C-library functions come in as
 addresses (`functions`), so numba's cache keeps these kernels across processes.
 """
 
@@ -25,13 +26,22 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
-POSTED, DONE, STOP = 0, 8, 16
-STATE_SIZE = 24
+POSTED, CLAIMED, DONE, STOP = 0, 8, 16, 24
+STATE_SIZE = 32
 NO_TRANS, TRANS = 111, 112
 GEMM, AXPY = 0, 1
 SINGLE, DOUBLE = 1, 2
 # `functions`: the addresses of these C functions (64-bit BLAS integers), in this order
 SGEMM, DGEMM, SAXPY, DAXPY, SCHED_YIELD, CLOCK_GETTIME = range(6)
+
+
+@intrinsic
+def _swap_if(typingctx, address, expected, new):
+    """Atomically: if the int64 at `address` is `expected`, make it `new`; True when it did."""
+    def codegen(context, builder, signature, args):
+        pointer = builder.inttoptr(args[0], ir.IntType(64).as_pointer())
+        return builder.extract_value(builder.cmpxchg(pointer, args[1], args[2], "seq_cst", "seq_cst"), 1)
+    return types.boolean(types.int64, types.int64, types.int64), codegen
 
 
 @intrinsic
@@ -119,12 +129,20 @@ def _now(functions, time_spec):
 
 
 @njit(nogil=True, cache=True)
+def claim(state, posted):
+    """Take the call numbered `posted` for this thread, unless the other one took it (atomic): True when taken."""
+    claimed = state[CLAIMED]
+    return claimed != posted and _swap_if(state.ctypes.data + CLAIMED * 8, claimed, posted)
+
+
+@njit(nogil=True, cache=True)
 def serve(state, call, functions, time_spec, spin_ns):
-    """Run each posted call; return after `spin_ns` nanoseconds without one, or at STOP."""
+    """Run each posted call (unless the poster took it back); return after `spin_ns` nanoseconds without
+    one, or at STOP."""
     last = _now(functions, time_spec)
     while state[STOP] == 0:
         posted = state[POSTED]
-        if posted == state[DONE]:
+        if posted == state[CLAIMED] or not claim(state, posted):
             _call(functions[SCHED_YIELD], ())
             if _now(functions, time_spec) - last > spin_ns:
                 return
@@ -135,7 +153,13 @@ def serve(state, call, functions, time_spec, spin_ns):
 
 
 @njit(nogil=True, cache=True)
-def wait(state, functions):
-    """Until the helper has done every posted call."""
-    while state[DONE] != state[POSTED]:
+def finish(state, call, functions):
+    """The posted call done: run here if the helper has not taken it yet (it sleeps, or a busy machine
+    keeps it off a core), else wait for it. Either way the same call, so the same numbers."""
+    posted = state[POSTED]
+    if claim(state, posted):
+        run(call, functions)
+        state[DONE] = posted
+        return
+    while state[DONE] != posted:
         _call(functions[SCHED_YIELD], ())

@@ -165,6 +165,26 @@ def test_the_helper_polls_then_sleeps_and_a_product_posted_to_a_sleeping_helper_
 
 
 @needs_polling
+def test_a_product_the_helper_does_not_take_is_computed_by_the_thread_that_posted_it():
+    """A busy machine can keep the helper off a core: the poster, its own half done, takes the other back
+    (an atomic claim) instead of waiting. Here the helper has stopped altogether."""
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(300, 785)), rng.normal(size=(785, 32))
+    products, out = Products(2), np.empty((300, 32))
+    products.dot(a, b, out)
+    helper = products._helper
+    helper.stop()
+    helper.thread.join(5.0)
+    assert not helper.thread.is_alive()
+    out[:] = np.nan
+    worker = threading.Thread(target=products.dot, args=(a, b, out), daemon=True)
+    worker.start()
+    worker.join(10.0)
+    assert not worker.is_alive(), "the poster waited for a helper that never came"
+    assert np.array_equal(out[:150], np.dot(a[:150], b)) and np.array_equal(out[150:], np.dot(a[150:], b))
+
+
+@needs_polling
 def test_without_compiled_polling_the_products_are_numpys_dot_with_the_same_bits(monkeypatch):
     rng = np.random.default_rng(5)
     a, b = rng.normal(size=(25, 401)).astype(np.float32), rng.normal(size=(401, 3000)).astype(np.float32)
