@@ -1,22 +1,23 @@
-"""The NumPy engine's split products in compiled code (numba, no GIL): NumPy's own BLAS (`native_blas`)
-described (`describe`) and run on this thread (`run`) or by the helper thread, whose loop (`serve`) polls for
-calls and sleeps only after `spin_ns` without one; the posting thread polls for the result (`wait`).
+"""The NumPy engine's split products in compiled code (numba, no GIL): a block is described as the call to
+NumPy's own BLAS (`native_blas`) that NumPy's dot would make (`describe`) and run on this thread (`run`) or by
+the helper thread, whose loop (`serve`) polls for calls and sleeps only after `spin_ns` without one; the
+posting thread then finishes (`finish`): it runs the call itself if the helper has not taken it, else polls
+for the result.
 
 Why poll: on a virtual machine a thread woken from sleep on the other core answers ~60 µs late (a queue's
 round trip measured 120–150 µs here, 10 µs on one core), longer than many of the products it was meant
 to share. OpenBLAS's own threads poll too, but between every pair of their blocks and without end; these
 loops give the core away at every turn (sched_yield), so a busy machine's other programs run.
 
-A product is the GEMM call NumPy's dot makes for it (row-major, each operand's transposition and leading
-dimension read from its strides), so the numbers are `np.dot`'s on either thread. Products NumPy computes
-otherwise (a vector operand: GEMV; an operand BLAS cannot read in place) are left to `np.dot`
-(`describe` returns False). A call is described (arrays in) and then run (integers in), here or by the
-helper.
+A product is the GEMM call NumPy's dot makes for it (row-major, each operand's transposition read from its
+strides as NumPy reads it: the last bits depend on it), so the numbers are `np.dot`'s on either thread.
+Products NumPy computes otherwise (a vector: GEMV; a matrix by its transpose: SYRK; an operand NumPy would
+copy into rows) are left to `np.dot` (`describe` returns False).
 
 `state` is an int64 array: POSTED (calls posted so far), CLAIMED (the last call a thread took, by an
 atomic compare-and-swap: the helper, or the poster when it finds its own part done first), DONE and
-STOP, each in its own cache line; `call` holds the posted call's integers. The BLAS and C-library functions come in as
-addresses (`functions`), so numba's cache keeps these kernels across processes.
+STOP, each in its own cache line; `call` holds the posted call's integers. The BLAS and C-library
+functions come in as addresses (`functions`), so numba's cache keeps these kernels across processes.
 """
 
 from __future__ import annotations
