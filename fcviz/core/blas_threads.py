@@ -252,6 +252,10 @@ def _compile_locked(kernels: ModuleType) -> None:
         kernel.disable_compile()
 
 
+def _subtract_into(y: np.ndarray, x: np.ndarray) -> None:
+    np.subtract(y, x, out=y)
+
+
 class Products:
     """`dot(a, b, out)` as `np.dot`, large products in fixed blocks on `threads` threads (1 or 2), `pair`:
     two independent products side by side, and `subtract`: SGD's step in two halves.
@@ -259,10 +263,10 @@ class Products:
     Through `spin_kernels` (NumPy's BLAS called from compiled code, a polling helper) where they are loaded
     when the first product needs them, else `np.dot` and a queue helper: the same GEMM calls either way."""
 
-    def __init__(self, threads: int = 1, kernels: ModuleType | None = None):
+    def __init__(self, threads: int = 1):
         self.threads = threads
-        self._kernels = kernels
-        self._chosen = kernels is not None
+        self._kernels: ModuleType | None = None
+        self._chosen = False
         self._call = np.zeros(CALL_LENGTH, np.int64)   # the call being described on this thread
         self._helper: _QueueHelper | _PollingHelper | None = None
         self._work: dict[tuple, np.ndarray] = {}   # a split product's second half or transposed result
@@ -300,53 +304,43 @@ class Products:
     def pair(self, first: tuple, second: tuple) -> None:
         """np.dot(*first) and np.dot(*second), each whole (a, b, out): the second on the helper thread with two."""
         kernels = self._chosen_kernels()
-        if kernels is None:
-            self._side_by_side(np.dot, first, second)
-            return
-        helper = self._helper_thread() if self.threads > 1 else None
-        if helper is not None:
-            for posted, here in ((second, first), (first, second)):   # one NumPy would copy: on this thread
-                if kernels.describe(*posted, helper.call):
-                    helper.post()
-                    self._here(np.dot, here, kernels.describe(*here, self._call))
-                    helper.finish()
-                    return
-        for product in (first, second):
-            self._here(np.dot, product, kernels.describe(*product, self._call))
+        self._side_by_side(np.dot, first, second, kernels.describe if kernels else None)
 
     def subtract(self, y: np.ndarray, x: np.ndarray) -> None:
         """y ← y − x over flat arrays, each half whole: elementwise, so the same numbers on any thread."""
         half = y.size // BLOCKS
-        first, second = (y[:half], x[:half], y[:half]), (y[half:], x[half:], y[half:])
         kernels = self._chosen_kernels()
-        if kernels is None or not (y.flags.c_contiguous and x.flags.c_contiguous):
-            self._side_by_side(np.subtract, first, second)
-            return
-        if self.threads > 1:
-            helper = self._helper_thread()
-            kernels.describe_subtract(*second[:2], helper.call)
-            helper.post()
-            kernels.describe_subtract(*first[:2], self._call)
-            kernels.run(self._call, functions())
-            helper.finish()
-            return
-        for half_ in (first, second):
-            kernels.describe_subtract(*half_[:2], self._call)
-            kernels.run(self._call, functions())
+        self._side_by_side(_subtract_into, (y[:half], x[:half]), (y[half:], x[half:]),
+                           kernels.describe_subtract if kernels else None)
 
-    def _here(self, function, arguments: tuple, described: bool) -> None:
-        """Run the call just described on this thread, or where there is none `function(*arguments)`."""
-        if described and self._kernels is not None:
+    def _side_by_side(self, function, first: tuple, second: tuple, describe=None) -> None:
+        """`function(*first)` and `function(*second)`, the second on the helper thread with two threads; with
+        `describe` (a `spin_kernels` describer) each as the compiled call it describes, where it makes one."""
+        if describe is None:
+            if self.threads == 1:
+                function(*first)
+                function(*second)
+            else:
+                self._helper_thread().side_by_side(function, first, second)
+            return
+        helper = self._helper_thread() if self.threads > 1 else None
+        if helper is not None:
+            for posted, here in ((second, first), (first, second)):   # one without a call: on this thread
+                if describe(*posted, helper.call):
+                    helper.post()
+                    self._here(function, here, describe)
+                    helper.finish()
+                    return
+        for arguments in (first, second):
+            self._here(function, arguments, describe)
+
+    def _here(self, function, arguments: tuple, describe) -> None:
+        """Run the call `describe` makes of `arguments` on this thread, or where it makes none `function`."""
+        if describe(*arguments, self._call):
+            assert self._kernels is not None
             self._kernels.run(self._call, functions())
         else:
             function(*arguments)
-
-    def _side_by_side(self, function, first: tuple, second: tuple) -> None:
-        if self.threads == 1:
-            function(*first)
-            function(*second)
-        else:
-            self._helper_thread().side_by_side(function, first, second)
 
     def _chosen_kernels(self) -> ModuleType | None:
         """The compiled kernels, or None for NumPy's dot: chosen at the first product, then kept."""

@@ -117,10 +117,13 @@ def run(call, functions):
 
 @njit(nogil=True, cache=True)
 def describe_subtract(y, x, call):
-    """Write the call y ← y − x (flat contiguous arrays) into `call`: AXPY with α = −1, one rounding as
-    NumPy's subtract."""
+    """Write the call y ← y − x over flat arrays into `call`: AXPY with α = −1, one rounding as NumPy's
+    subtract; False (left to NumPy) unless both are contiguous."""
+    if y.strides[0] != y.itemsize or x.strides[0] != x.itemsize or y.size != x.size:
+        return False
     call[0], call[1], call[2], call[3] = AXPY, y.size, x.ctypes.data, y.ctypes.data
     call[12] = SINGLE if y.itemsize == 4 else DOUBLE
+    return True
 
 
 @njit(nogil=True, cache=True)

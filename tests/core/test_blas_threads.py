@@ -116,6 +116,9 @@ def test_sgds_step_in_halves_gives_the_same_bits_on_one_thread_or_two(dtype):
     Products(1).subtract(one, grad)
     Products(2).subtract(two, grad)
     assert np.array_equal(one, two) and np.array_equal(one, params - grad)
+    strided = params.copy()   # no BLAS call for it: NumPy's subtract, on two threads too
+    Products(2).subtract(strided[::2], grad[::2])
+    assert np.array_equal(strided[::2], (params - grad)[::2]) and np.array_equal(strided[1::2], params[1::2])
 
 
 needs_polling = pytest.mark.skipif(blas_threads.polling_kernels() is None,
